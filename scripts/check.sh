@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: every memsim test, as "make check" runs it.
+#
+#   build    modules, memsimctl and kselftests against the 6.12 test kernel
+#   lint     scripts/lint.sh
+#   vm-6.12  the debug test kernel (KASAN, lockdep, kmemleak, UBSAN): load,
+#            KUnit suites, kselftests, unload, kernel log and kmemleak clean
+#   distro   the module built against Debian's own kernel headers (6.1)
+#   vm-6.1   Debian's own vmlinuz: load, kselftests, unload
+#
+# Each stage's log is kept in build/check/.  The last line sums the test
+# cases of every stage: "N passed, N failed".  Exit status 1 on any failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+logs=$top/build/check
+rm -rf "$logs"
+mkdir -p "$logs"
+
+total_pass=0
+total_fail=0
+
+# stage NAME COMMAND...: run COMMAND with its output in build/check/NAME.log.
+# Its cases are read from its last "N passed, N failed" line; a command that
+# prints none counts as one case, passed when it exits 0.
+stage() {
+	local name=$1 log=$logs/$1.log p f line start
+	shift
+	start=$(date +%s)
+	"$@" > "$log" 2>&1
+	local st=$?
+	line=$(grep -E '([a-z0-9.-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/.*\b([0-9]+) passed.*/\1/')
+		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		# A non-zero exit with no failed case still is a failure.
+		[ $st -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	elif [ $st -eq 0 ]; then
+		p=1 f=0
+	else
+		p=0 f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	printf 'check: %-8s %3d passed %3d failed  %4ds  %s\n' "$name" "$p" "$f" \
+		$(( $(date +%s) - start )) "${log#"$top"/}"
+	if [ "$f" -ne 0 ]; then
+		echo "---- last lines of $name.log"
+		tail -n 40 "$log"
+		echo "----"
+	fi
+	return $st
+}
+
+echo "check: preparing the test kernel (cached after the first run)"
+if ! KDIR=$("$top/scripts/build-testkernel.sh" 2> "$logs/testkernel.log"); then
+	tail -n 30 "$logs/testkernel.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+export KDIR
+KSRC=$("$top/scripts/fetch-kernel-source.sh" 2>> "$logs/testkernel.log")
+export KSRC
+
+built=1
+stage build make -C "$top" all KDIR="$KDIR" KSRC="$KSRC" || built=0
+
+stage lint "$top/scripts/lint.sh"
+
+selftests=()
+for t in build/selftests/*_test; do
+	[ -x "$t" ] && selftests+=("$t")
+done
+names=()
+for t in "${selftests[@]}"; do
+	names+=("$(basename "$t")")
+done
+adds=()
+for t in "${selftests[@]}" scripts/guest/memsim-tests.sh; do
+	adds+=(--add "$t")
+done
+
+if [ $built -eq 1 ]; then
+	stage vm-6.12 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.12.console" \
+		--kernel "$KDIR/arch/x86/boot/bzImage" \
+		--add module/memsim.ko --add module/memsim_test.ko "${adds[@]}" \
+		-- sh memsim-tests.sh "${names[@]}"
+else
+	echo "check: vm-6.12 skipped: the build failed"
+	total_fail=$((total_fail + 1))
+fi
+
+# The distribution kernel: the newest 6.1 that has both an image and headers.
+dver=""
+for d in /lib/modules/6.1.*/build; do
+	v=$(basename "$(dirname "$d")")
+	[ -f "$d/Makefile" ] && [ -e "/boot/vmlinuz-$v" ] && dver=$v
+done
+if [ -z "$dver" ]; then
+	echo "check: no Debian 6.1 kernel image with headers (linux-image-amd64, linux-headers-amd64)"
+	total_fail=$((total_fail + 1))
+else
+	dout=$top/build/compat/$dver
+	if stage distro "$top/scripts/build-module.sh" "/lib/modules/$dver/build" "$dout"; then
+		vmlinuz=/boot/vmlinuz-$dver
+		# Debian keeps vmlinuz readable by root only.
+		if [ ! -r "$vmlinuz" ]; then
+			sudo cat "$vmlinuz" > "$logs/vmlinuz-$dver"
+			vmlinuz=$logs/vmlinuz-$dver
+		fi
+		stage vm-6.1 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.1.console" \
+			--kernel "$vmlinuz" --add "$dout/module/memsim.ko" "${adds[@]}" \
+			-- sh memsim-tests.sh "${names[@]}"
+	fi
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM (see scripts/vm-run): loads memsim, runs the KUnit
+# suites when memsim_test.ko is present, runs every kselftest binary named on
+# the command line, then unloads.  Each step of its own prints a TAP line so
+# the host counts it; KUnit and kselftest print their own KTAP/TAP.
+
+failed=0
+n=0
+
+step() {
+	# step DESCRIPTION COMMAND...: run COMMAND, print one TAP line for it.
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n $desc"
+	else
+		echo "not ok $n $desc"
+		failed=1
+	fi
+}
+
+rmmod_refused() {
+	# The device pins the module: rmmod must fail while a file is open.
+	exec 3<> /dev/memsim || return 1
+	if rmmod memsim 2> /dev/null; then
+		exec 3>&-
+		return 1
+	fi
+	exec 3>&-
+	return 0
+}
+
+kunit_results() {
+	# insmod succeeds even when tests fail: the verdict is in the results.
+	found=0
+	for d in /sys/kernel/debug/kunit/memsim*; do
+		[ -r "$d/results" ] || continue
+		cat "$d/results"
+		found=1
+	done
+	[ "$found" -eq 1 ]
+}
+
+step "insmod memsim.ko" insmod ./memsim.ko
+step "/dev/memsim is a character device" test -c /dev/memsim
+step "/sys/kernel/debug/memsim exists" test -d /sys/kernel/debug/memsim
+
+if [ -f ./memsim_test.ko ]; then
+	step "insmod memsim_test.ko" insmod ./memsim_test.ko
+	step "KUnit results are readable" kunit_results
+fi
+
+for t in "$@"; do
+	echo "# kselftest: $t"
+	"./$t" || failed=1
+done
+
+[ -f ./memsim_test.ko ] && step "rmmod memsim_test" rmmod memsim_test
+step "rmmod refused while /dev/memsim is open" rmmod_refused
+step "rmmod memsim" rmmod memsim
+step "/dev/memsim gone after unload" test ! -e /dev/memsim
+
+exit $failed

@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install, through apt, whatever memsim's build and VM tests need and the
+# machine lacks.  Idempotent: a second run installs nothing and returns fast.
+#
+# Debian 12 (bookworm) package names.  The 6.12 kernel source is not fetched
+# here: scripts/fetch-kernel-source.sh takes it from Debian 13 with a private
+# apt state, so the system's apt sources are never touched.
+set -eu
+
+pkgs="build-essential bc bison flex cpio kmod libelf-dev libssl-dev \
+	python3 perl xz-utils zstd rsync git \
+	qemu-system-x86 busybox-static \
+	linux-headers-amd64 linux-image-amd64"
+
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# A stale package index is the usual reason an install fails on a fresh box.
+$SUDO apt-get update -qq || true
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

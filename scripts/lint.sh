@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh: the project's static checks, all at zero warnings.
+#
+#   checkpatch  scripts/checkpatch.pl --strict on module/ and include/;
+#               on userspace/ and selftests/ without the rules that only make
+#               sense inside the kernel
+#   kernel-doc  scripts/kernel-doc -none -Wall on module/ and include/
+#   W=1         the modules built with W=1 against the test kernel
+#   uapi        include/uapi/linux/memsim.h compiles alone, as C and as C++,
+#               with -Wall -Werror
+#
+# checkpatch and kernel-doc come from the fetched kernel source (KSRC).
+# Ends with "lint: N passed, N failed".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+KSRC=${KSRC:-$("$top/scripts/fetch-kernel-source.sh")}
+KDIR=${KDIR:-$("$top/scripts/build-testkernel.sh")}
+out=$top/build/lint
+mkdir -p "$out"
+
+pass=0
+fail=0
+verdict() {
+	# verdict NAME LOGFILE STATUS: empty log and zero status pass.
+	if [ "$3" -eq 0 ] && [ ! -s "$2" ]; then
+		echo "lint: ok     $1"
+		pass=$((pass + 1))
+	else
+		echo "lint: FAILED $1"
+		sed 's/^/    /' "$2" | head -n 60
+		fail=$((fail + 1))
+	fi
+}
+
+# Sources only: kbuild leaves generated *.mod.c files beside them.
+sources() {
+	find "$@" -name '*.[ch]' ! -name '*.mod.c' | sort
+}
+kernel_files=$(sources module include ! -path 'module/compat/*')
+compat_files=$(sources module/compat)
+user_files=$(sources userspace selftests)
+
+checkpatch() {
+	perl "$KSRC/scripts/checkpatch.pl" --no-tree --quiet --terse --show-types \
+		--no-summary "$@"
+}
+
+{
+	checkpatch --strict -f $kernel_files
+	# A stand-in for a kernel header with an argument-less expansion,
+	# written exactly as the kernel's own header writes it.
+	checkpatch --strict --ignore MACRO_ARG_UNUSED,EXPORT_SYMBOL -f $compat_files
+} > "$out/checkpatch-kernel.log" 2>&1
+verdict "checkpatch --strict (module, include)" "$out/checkpatch-kernel.log" $?
+
+# Userspace spells its types and prints the userspace way.
+user_ignore=PREFER_KERNEL_TYPES,SPLIT_STRING,LONG_LINE_STRING,PREFER_FALLTHROUGH,NEW_TYPEDEFS
+checkpatch --ignore "$user_ignore" -f $user_files > "$out/checkpatch-user.log" 2>&1
+verdict "checkpatch (userspace, selftests)" "$out/checkpatch-user.log" $?
+
+perl "$KSRC/scripts/kernel-doc" -none -Wall $kernel_files > "$out/kernel-doc.log" 2>&1
+verdict "kernel-doc -Wall" "$out/kernel-doc.log" $?
+
+"$top/scripts/build-module.sh" "$KDIR" "$out/w1" W=1 > "$out/w1-build.log" 2>&1
+st=$?
+grep -E "warning:|error:" "$out/w1-build.log" > "$out/w1.log"
+[ $st -eq 0 ] || echo "build failed, see $out/w1-build.log" >> "$out/w1.log"
+verdict "W=1 module build" "$out/w1.log" 0
+
+{
+	for lang in c c++; do
+		cc=gcc
+		[ $lang = c++ ] && cc=g++
+		echo '#include <linux/memsim.h>' |
+			$cc -x $lang -Wall -Wextra -Werror -pedantic -fsyntax-only \
+			-I include/uapi - 2>&1 || echo "$lang: failed"
+	done
+} > "$out/uapi.log"
+verdict "uapi header standalone (C, C++)" "$out/uapi.log" 0
+
+echo "lint: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
