@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsim: declarations shared by the module's glue files
+ *
+ * Copyright (C) 2026 The memsim authors
+ */
+#ifndef _MEMSIM_INTERNAL_H
+#define _MEMSIM_INTERNAL_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#include <kunit/visibility.h>
+#include <uapi/linux/memsim.h>
+
+/**
+ * struct memsim_instance - one simulated device, created by open()
+ * @id: identifier reported by %MEMSIM_IOC_GET_INFO; increasing, never 0.
+ * @tgid: thread group that opened the device.
+ * @comm: command name of the opener, for the debugfs views.
+ * @link: entry in the module-wide list of live instances, protected by
+ *	the registry lock in memsim_instance.c.
+ * @lock: serialises every operation on this instance; the allocator core
+ *	does no locking of its own and relies on the caller holding it.
+ */
+struct memsim_instance {
+	u64 id;
+	pid_t tgid;
+	char comm[TASK_COMM_LEN];
+	struct list_head link;
+	struct mutex lock; /* protects everything the instance holds */
+};
+
+struct seq_file;
+
+struct memsim_instance *memsim_instance_create(void);
+void memsim_instance_destroy(struct memsim_instance *inst);
+void memsim_instances_show(struct seq_file *m);
+
+int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info);
+long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+int memsim_dev_register(void);
+void memsim_dev_unregister(void);
+
+void memsim_debugfs_init(void);
+void memsim_debugfs_exit(void);
+bool memsim_debugfs_available(void);
+
+#endif /* _MEMSIM_INTERNAL_H */
