@@ -36,8 +36,38 @@ SELFTEST_SRCS := $(wildcard selftests/memsim/*_test.c)
 SELFTESTS := $(patsubst selftests/memsim/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 UAPI := include/uapi/linux/memsim.h
 
+# The allocator core.  Besides the module, the host harness builds it
+# unchanged in userspace against the kernel source's tools/include and
+# tools/lib/rbtree.c (see module/memsim_env.h).
+CORE_SRCS := module/memsim_pool.c module/memsim_fit.c module/memsim_buddy.c \
+	module/memsim_check.c
+HOST := $(BUILD)/host
+HOSTTEST := $(HOST)/memsim-hosttest
+HOSTBENCH := $(HOST)/memsim-bench
+HOSTTEST_SRCS := $(CORE_SRCS) userspace/host/memsim_ref.c \
+	userspace/host/memsim_hosttest.c
+HOSTBENCH_SRCS := $(CORE_SRCS) userspace/host/memsim_bench.c
+HOSTTEST_OBJS := $(patsubst %.c,$(HOST)/test/%.o,$(HOSTTEST_SRCS)) \
+	$(HOST)/test/rbtree.o
+HOSTBENCH_OBJS := $(patsubst %.c,$(HOST)/bench/%.o,$(HOSTBENCH_SRCS)) \
+	$(HOST)/bench/rbtree.o
+# Lazy: the kernel source is looked up only when a host object is built.
+host_cppflags = -I$(CURDIR)/module -I$(CURDIR)/userspace/host \
+	-I$(ksrc)/tools/include -I$(ksrc)/tools/arch/x86/include
+HOST_WARN := -Wall -Wextra -Werror
+HOSTTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all $(HOST_WARN)
+HOSTBENCH_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN)
+# tools/lib/rbtree.c has callbacks that ignore their arguments.
+RBTREE_CFLAGS := -Wno-unused-parameter
+# The core is kernel code: like the kernel's own W=1 (scripts/Makefile.extrawarn
+# adds -Wno-unused-parameter to -Wextra), it may leave a parameter unused.
+CORE_HOST_CFLAGS := -Wno-unused-parameter
+# Arguments for the test binary, e.g. HOSTTEST_ARGS="--seed 7 --ops 1000000"
+HOSTTEST_ARGS ?=
+
 .PHONY: all modules userspace selftests check run testkernel compat lint \
-	clean install deps help
+	clean install deps help hosttest hostbench
 
 all: modules userspace selftests
 
@@ -48,6 +78,8 @@ help:
 	@echo "make testkernel build (or find cached) the 6.12 debug test kernel"
 	@echo "make compat     build the module against every kernel given or found"
 	@echo "make lint       checkpatch --strict, kernel-doc, W=1, uapi header"
+	@echo "make hosttest   the allocator core in userspace (ASan, UBSan) against its model"
+	@echo "make hostbench  build/host/memsim-bench, the core's per-operation cost"
 	@echo "make install    install the modules and memsimctl (KDIR of this machine)"
 	@echo "make clean      remove build products"
 
@@ -69,6 +101,40 @@ $(BUILD)/selftests/%: selftests/memsim/%.c $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -D_GNU_SOURCE -Wno-unused-parameter \
 		-I$(ksrc)/tools/testing/selftests -o $@ $< $(USER_LDFLAGS) -pthread
+
+hosttest: $(HOSTTEST)
+	$(HOSTTEST) $(HOSTTEST_ARGS)
+
+hostbench: $(HOSTBENCH)
+
+$(HOSTTEST): $(HOSTTEST_OBJS)
+	$(CC) $(HOSTTEST_CFLAGS) -o $@ $^
+
+$(HOSTBENCH): $(HOSTBENCH_OBJS)
+	$(CC) $(HOSTBENCH_CFLAGS) -o $@ $^
+
+$(HOST)/test/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTTEST_CFLAGS) $(HOST_EXTRA_CFLAGS) $(host_cppflags) -MMD -MP -c -o $@ $<
+
+$(HOST)/bench/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOSTBENCH_CFLAGS) $(HOST_EXTRA_CFLAGS) $(host_cppflags) -MMD -MP -c -o $@ $<
+
+$(patsubst %.c,$(HOST)/test/%.o,$(CORE_SRCS)) \
+$(patsubst %.c,$(HOST)/bench/%.o,$(CORE_SRCS)): HOST_EXTRA_CFLAGS := $(CORE_HOST_CFLAGS)
+
+$(HOST)/test/rbtree.o:
+	@mkdir -p $(@D)
+	$(CC) $(HOSTTEST_CFLAGS) $(RBTREE_CFLAGS) $(host_cppflags) -c -o $@ \
+		$(ksrc)/tools/lib/rbtree.c
+
+$(HOST)/bench/rbtree.o:
+	@mkdir -p $(@D)
+	$(CC) $(HOSTBENCH_CFLAGS) $(RBTREE_CFLAGS) $(host_cppflags) -c -o $@ \
+		$(ksrc)/tools/lib/rbtree.c
+
+-include $(shell find $(HOST) -name '*.d' 2>/dev/null)
 
 testkernel: deps
 	@$(CURDIR)/scripts/build-testkernel.sh
