@@ -5,6 +5,8 @@
 #
 #   build    modules, memsimctl and kselftests against the 6.12 test kernel
 #   lint     scripts/lint.sh
+#   host     make hosttest: the allocator core in userspace (ASan, UBSan)
+#            against its reference model
 #   vm-6.12  the debug test kernel (KASAN, lockdep, kmemleak, UBSAN): load,
 #            KUnit suites, kselftests, unload, kernel log and kmemleak clean
 #   distro   the module built against Debian's own kernel headers (6.1)
@@ -69,6 +71,8 @@ built=1
 stage build make -C "$top" all KDIR="$KDIR" KSRC="$KSRC" || built=0
 
 stage lint "$top/scripts/lint.sh"
+
+stage host make -C "$top" hosttest KSRC="$KSRC"
 
 selftests=()
 for t in build/selftests/*_test; do
