@@ -961,6 +961,144 @@ static bool test_free_errors(int strategy)
 	return ok;
 }
 
+/* step() for an operation built in place. */
+static bool run_op(struct pair *pr, struct op what, struct outcome *out)
+{
+	return step(pr, &what, out);
+}
+
+static struct op op_overlap(u64 start, u64 size)
+{
+	return (struct op){ .kind = OP_OVERLAP, .addr = start, .size = size };
+}
+
+static struct op op_safe(u64 size, u64 align, u64 min, u64 max)
+{
+	return (struct op){ .kind = OP_SAFE_RANGE, .size = size,
+			    .align = align, .min = min, .max = max };
+}
+
+/* Touching segments, overlap queries and free ranges at the edges. */
+static bool test_address_space(void)
+{
+	struct pair pr;
+	struct outcome o;
+	bool ok = true;
+
+	pair_init(&pr, "address space");
+	ok &= expect_ret(&pr, op_create(0x1000, 0x1000, 0), 0, NULL);
+	/* touching on either side is no overlap */
+	ok &= expect_ret(&pr, op_create(0x2000, 0x1000, 1), 0, NULL);
+	ok &= expect_ret(&pr, op_create(0x800, 0x800, 0), 0, NULL);
+	ok &= expect_ret(&pr, op_create(0x2fff, 2, 0), -EEXIST, NULL);
+	ok &= expect_ret(&pr, op_create(0x7ff, 2, 0), -EEXIST, NULL);
+	ok &= expect_ret(&pr, op_create(0, 0x10000, 0), -EEXIST, NULL);
+	ok &= expect_ret(&pr, op_create(U64_MAX - 0x1000, 0x1000, 2), 0,
+			 NULL);
+	/* overlap queries: none, contained, partial, several, edges */
+	ok &= run_op(&pr, op_overlap(0, 0x800), &o);
+	EXPECT(ok, o.overlap == MEMSIM_OVERLAP_NONE, "overlap %d", o.overlap);
+	ok &= run_op(&pr, op_overlap(0x1000, 0x1000), &o);
+	EXPECT(ok, o.overlap == MEMSIM_OVERLAP_CONTAINED, "overlap %d",
+	       o.overlap);
+	ok &= run_op(&pr, op_overlap(0x1fff, 2), &o);
+	EXPECT(ok, o.overlap == MEMSIM_OVERLAP_PARTIAL && o.nr_ids == 2,
+	       "overlap %d, %u ids", o.overlap, o.nr_ids);
+	ok &= run_op(&pr, op_overlap(0, U64_MAX), &o);
+	EXPECT(ok, o.nr_ids == 4, "%u ids", o.nr_ids);
+	ok &= run_op(&pr, op_overlap(U64_MAX - 1, 1), &o);
+	EXPECT(ok, o.overlap == MEMSIM_OVERLAP_CONTAINED, "overlap %d",
+	       o.overlap);
+	/* empty and wrapping ranges overlap nothing */
+	ok &= run_op(&pr, op_overlap(0x1000, 0), &o);
+	EXPECT(ok, o.overlap == MEMSIM_OVERLAP_NONE, "overlap %d", o.overlap);
+	ok &= run_op(&pr, op_overlap(U64_MAX - 10, 20), &o);
+	EXPECT(ok, o.overlap == MEMSIM_OVERLAP_NONE, "overlap %d", o.overlap);
+	/* free ranges */
+	ok &= expect_ret(&pr, op_safe(0x800, 0, 0, U64_MAX), 0, &o);
+	EXPECT(ok, o.value == 0, "safe at %#llx", P64(o.value));
+	ok &= expect_ret(&pr, op_safe(0x801, 0, 0, U64_MAX), 0, &o);
+	EXPECT(ok, o.value == 0x3000, "safe at %#llx", P64(o.value));
+	ok &= expect_ret(&pr, op_safe(1, 0x10000, 1, U64_MAX), 0, &o);
+	EXPECT(ok, o.value == 0x10000, "safe at %#llx", P64(o.value));
+	ok &= expect_ret(&pr, op_safe(0x1000, 0, 0x3000, 0x4000), 0, &o);
+	ok &= expect_ret(&pr, op_safe(0x1001, 0, 0x3000, 0x4000), -ENOSPC,
+			 NULL);
+	ok &= expect_ret(&pr, op_safe(2, 0, U64_MAX - 0x1001, U64_MAX),
+			 -ENOSPC, NULL);
+	ok &= expect_ret(&pr, op_safe(1, 1ULL << 63, 0x4000, U64_MAX), 0, &o);
+	EXPECT(ok, o.value == 1ULL << 63, "safe at %#llx", P64(o.value));
+	ok &= run_op(&pr, op_safe(0, 0, 0, U64_MAX), NULL);
+	ok &= run_op(&pr, op_safe(1, 3, 0, U64_MAX), NULL);
+	ok &= run_op(&pr, op_safe(1, 0, 0x5000, 0x4000), NULL);
+	ok &= run_op(&pr, op_safe(1, 0, 0x5000, 0x5000), NULL);
+	ok &= run_op(&pr, op_safe(U64_MAX, 0, 0, U64_MAX), NULL);
+	pair_fini(&pr);
+	return ok;
+}
+
+static struct op op_fixed(u64 addr, u64 size, u64 align, u32 flags)
+{
+	struct op op = op_alloc(size, align, MEMSIM_STREAM_ANY,
+				MEMSIM_REQ_FIXED | flags);
+
+	op.req.addr = addr;
+	return op;
+}
+
+static struct op op_range(u64 size, u64 align, u64 lo, u64 hi, u32 flags)
+{
+	struct op op = op_alloc(size, align, MEMSIM_STREAM_ANY,
+				MEMSIM_REQ_RANGE | flags);
+
+	op.req.range_lo = lo;
+	op.req.range_hi = hi;
+	return op;
+}
+
+/* Fixed, range and aligned requests at the very top of the address space. */
+static bool test_top_edges(int strategy)
+{
+	const u64 top = 0xfffffffffff00000ULL;
+	struct pair pr;
+	bool ok = true;
+
+	pair_init(&pr, "top edges");
+	ok &= expect_ret(&pr, op_strategy(strategy, 0), 0, NULL);
+	ok &= expect_ret(&pr, op_create(top, U64_MAX - top, 0), 0, NULL);
+	/* wrapping or misaligned fixed addresses are invalid */
+	ok &= run_op(&pr, op_fixed(U64_MAX - 1, 2, 0, 0), NULL);
+	ok &= run_op(&pr, op_fixed(U64_MAX, 1, 0, 0), NULL);
+	ok &= run_op(&pr, op_fixed(top + 8, 8, 16, 0), NULL);
+	ok &= run_op(&pr, op_fixed(top + 64, 1, 0, MEMSIM_REQ_TOPDOWN), NULL);
+	ok &= run_op(&pr, op_fixed(U64_MAX - 64, 64, 0, 0), NULL);
+	ok &= run_op(&pr, op_fixed(U64_MAX - 1, 1, 0, 0), NULL);
+	/* a fixed address outside its range, inside it */
+	ok &= run_op(&pr, op_fixed(top + 0x1000, 0x100, 0, MEMSIM_REQ_RANGE),
+		     NULL);
+	ok &= run_op(&pr, op_range(0x100, 0, top + 0x1000, top + 0x1100,
+				   MEMSIM_REQ_FIXED), NULL);
+	/* ranges reaching U64_MAX, top-down, huge alignments */
+	ok &= run_op(&pr, op_range(100, 0, top, U64_MAX, MEMSIM_REQ_TOPDOWN),
+		     NULL);
+	ok &= run_op(&pr, op_range(1, 1ULL << 62, 0, U64_MAX, 0), NULL);
+	ok &= run_op(&pr, op_range(1, 1ULL << 19, top, U64_MAX,
+				   MEMSIM_REQ_TOPDOWN), NULL);
+	ok &= run_op(&pr, op_range(1, 1ULL << 20, top + 1, U64_MAX, 0), NULL);
+	ok &= run_op(&pr, op_range(1, 1ULL << 20, top, U64_MAX, 0), NULL);
+	ok &= run_op(&pr, op_range(3, 0, U64_MAX - 3, U64_MAX, 0), NULL);
+	ok &= run_op(&pr, op_range(3, 0, U64_MAX - 3, U64_MAX,
+				   MEMSIM_REQ_TOPDOWN), NULL);
+	ok &= run_op(&pr, op_range(1, 0, U64_MAX, U64_MAX, 0), NULL);
+	ok &= run_op(&pr, op_range(1, 0, 0, top, 0), NULL);
+	ok &= run_op(&pr, op_alloc(0x10000, 0x10000, 0, MEMSIM_REQ_TOPDOWN),
+		     NULL);
+	ok &= run_op(&pr, op_alloc(U64_MAX - top, 0, 0, 0), NULL);
+	ok &= run_op(&pr, (struct op){ .kind = OP_SYNC, .stream = 0 }, NULL);
+	pair_fini(&pr);
+	return ok;
+}
+
 /*
  * A busy buddy pool given a larger minimum block: the call may refuse
  * (-EBUSY) or accept, but the pool must stay consistent either way.
@@ -1702,7 +1840,10 @@ int main(int argc, char **argv)
 		       strategy_names[s]);
 		result(test_free_errors(s), "free errors (%s)",
 		       strategy_names[s]);
+		result(test_top_edges(s), "top of the address space (%s)",
+		       strategy_names[s]);
 	}
+	result(test_address_space(), "address space queries");
 	result(test_buddy_min_change(),
 	       "busy buddy pool, new minimum block: still consistent");
 	result(test_inject_fit(), "metadata allocation failures (fit)");

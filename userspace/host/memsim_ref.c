@@ -938,7 +938,14 @@ enum memsim_overlap ref_check_overlap(struct ref_pool *p, u64 start, u64 size,
 	bool contained = false;
 	size_t i;
 
-	/* Interpretation: *nr_ids counts every overlapping segment. */
+	/*
+	 * Interpretation (the core's kernel-doc): *nr_ids counts every
+	 * overlapping segment; an empty or wrapping range overlaps nothing.
+	 */
+	if (nr_ids)
+		*nr_ids = 0;
+	if (!size || start > U64_MAX - size)
+		return MEMSIM_OVERLAP_NONE;
 	for (i = 0; i < p->nr_segs; i++) {
 		const struct ref_segment *s = &p->segs[i];
 
@@ -966,9 +973,10 @@ int ref_find_safe_range(struct ref_pool *p, u64 size, u64 align, u64 min,
 	/*
 	 * Interpretation: the lowest address a, a multiple of @align, with
 	 * min <= a and a + size <= max, such that [a, a + size) touches no
-	 * segment.
+	 * segment.  An empty window (min >= max) is -EINVAL, as the core's
+	 * kernel-doc says ("a bad ... window").
 	 */
-	if (!size || (align && !pow2(align)))
+	if (!size || (align && !pow2(align)) || min >= max)
 		return -EINVAL;
 	if (min > U64_MAX - (al - 1))
 		return -ENOSPC;
