@@ -29,17 +29,22 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "memsim_core.h"
 #include "memsim_internal.h"
 
 static int __init memsim_init(void)
 {
 	int ret;
 
+	ret = memsim_core_init();
+	if (ret)
+		return ret;
 	memsim_debugfs_init();
 
 	ret = memsim_dev_register();
 	if (ret) {
 		memsim_debugfs_exit();
+		memsim_core_exit();
 		return ret;
 	}
 
@@ -51,6 +56,7 @@ static void __exit memsim_exit(void)
 {
 	memsim_dev_unregister();
 	memsim_debugfs_exit();
+	memsim_core_exit();
 }
 
 module_init(memsim_init);

@@ -41,8 +41,9 @@ sources() {
 	find "$@" -name '*.[ch]' ! -name '*.mod.c' | sort
 }
 kernel_files=$(sources module include ! -path 'module/compat/*')
-compat_files=$(sources module/compat)
-user_files=$(sources userspace selftests)
+# Stand-ins for kernel headers, in the kernel's own spelling.
+compat_files=$(sources module/compat userspace/host/kunit)
+user_files=$(sources userspace selftests ! -path 'userspace/host/kunit/*')
 
 checkpatch() {
 	perl "$KSRC/scripts/checkpatch.pl" --no-tree --quiet --terse --show-types \

@@ -1,0 +1,797 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsim: invariant walker of the allocator core, for tests
+ *
+ * Copyright (C) 2026 The memsim authors
+ */
+
+/**
+ * DOC: Consistency check
+ *
+ * memsim_pool_check() walks a whole pool and recomputes, from the blocks
+ * alone, everything the core keeps incrementally: the tiling of each
+ * segment, the free indexes of each stream, the pool's tree of allocated
+ * blocks, the deferred-free lists and every &struct memsim_usage counter.
+ * It stops at the first difference and describes it, naming the segment and
+ * the block, so that a failing test points at the operation that broke the
+ * pool rather than at a later symptom.
+ *
+ * Set equality between the blocks and an index is shown in two halves: every
+ * block that must be indexed is looked up in the index and must be found as
+ * that very node, and the index holds no more nodes than there are such
+ * blocks.  Each index is also walked in order, which checks its ordering and
+ * that it holds only blocks in the right state and stream.
+ *
+ * The walk is O(n log n) in the number of blocks (O(n) plus one lookup per
+ * block) and allocates nothing.  It is meant for tests - the KUnit suites
+ * and the userspace host harness call it after every mutating step - and
+ * not for production paths.  Like the rest of the core it takes no locks:
+ * the caller serialises it with every other call on the pool.
+ */
+
+#include <kunit/visibility.h>
+
+#include "memsim_core.h"
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/stddef.h>
+#include <linux/string.h>
+#else
+#include <errno.h>
+#include <stddef.h>
+#endif
+
+#ifndef EUCLEAN
+#define EUCLEAN		117	/* "Structure needs cleaning", as in glibc */
+#endif
+
+/*
+ * Everything one walk carries around.  @scratch holds the counters being
+ * recomputed; there is only one, so that the walk stays within a small stack
+ * frame (a &struct memsim_usage is over 600 bytes).
+ */
+struct check_ctx {
+	struct memsim_pool *pool;
+	char *msg;
+	size_t len;
+	bool buddy;
+	u64 nr_blocks;
+	u64 nr_live;
+	struct memsim_usage scratch;
+};
+
+/*
+ * u64 is unsigned long long in the kernel but uint64_t (unsigned long on
+ * 64-bit) in tools/include: convert at the call so one format fits both.
+ */
+static inline unsigned long long ull(u64 v)
+{
+	return v;
+}
+
+/*
+ * Describes the failed check in the caller's buffer and evaluates to
+ * -EUCLEAN.  Macros, not functions: snprintf() is the one formatter both
+ * environments share.  A message that does not fit is truncated, which is
+ * still a failure.
+ */
+#define check_fail(c, fmt, ...) ({					\
+	struct check_ctx *__c = (c);					\
+	snprintf(__c->msg, __c->len, fmt, ##__VA_ARGS__);		\
+	-EUCLEAN;							\
+})
+
+/* The same, naming the block first: "segment 3 block [0x1000+0x40) state 0: " */
+#define block_fail(c, blk, fmt, ...) ({					\
+	const struct memsim_block *__b = (blk);				\
+	check_fail(c, "segment %llu block [%#llx+%#llx) state %u: " fmt,\
+		   ull(__b->segment ? __b->segment->id : 0),		\
+		   ull(__b->addr), ull(__b->size), __b->state,		\
+		   ##__VA_ARGS__);					\
+})
+
+static bool block_is_live(const struct memsim_block *blk)
+{
+	return blk->state == MEMSIM_BLOCK_ALLOCATED ||
+	       blk->state == MEMSIM_BLOCK_FREE_REQUESTED;
+}
+
+static u64 block_end(const struct memsim_block *blk)
+{
+	return blk->addr + blk->size;
+}
+
+/* Histogram bucket of a free block: floor(log2(size)). */
+static unsigned int hist_bucket(u64 size)
+{
+	return ilog2(size);
+}
+
+/*
+ * The buddy roots of a segment are recomputed here from the rule in
+ * memsim_core.h rather than taken from the blocks: the largest power of
+ * two that @start is aligned to and that fits before @end.
+ */
+static u64 buddy_root_size(u64 start, u64 end)
+{
+	u64 room = end - start;
+	u64 fit = 1ULL << ilog2(room);
+	u64 align = start ? start & (~start + 1) : 1ULL << 63;
+
+	return fit < align ? fit : align;
+}
+
+/* ---- lookups by key, the way the core's own searches descend ---- */
+
+static struct memsim_block *addr_tree_find(struct rb_root *root, u64 addr)
+{
+	struct rb_node *node = root->rb_node;
+
+	while (node) {
+		struct memsim_block *blk = rb_entry(node, struct memsim_block, rb_addr);
+
+		if (addr < blk->addr)
+			node = node->rb_left;
+		else if (addr > blk->addr)
+			node = node->rb_right;
+		else
+			return blk;
+	}
+	return NULL;
+}
+
+static struct memsim_block *size_tree_find(struct rb_root *root, u64 size, u64 addr)
+{
+	struct rb_node *node = root->rb_node;
+
+	while (node) {
+		struct memsim_block *blk = rb_entry(node, struct memsim_block, rb_size);
+
+		if (size < blk->size || (size == blk->size && addr < blk->addr))
+			node = node->rb_left;
+		else if (size > blk->size || addr > blk->addr)
+			node = node->rb_right;
+		else
+			return blk;
+	}
+	return NULL;
+}
+
+static struct memsim_segment *segment_id_find(struct memsim_pool *pool, u64 id)
+{
+	struct rb_node *node = pool->segments_by_id.rb_node;
+
+	while (node) {
+		struct memsim_segment *seg = rb_entry(node, struct memsim_segment, rb_id);
+
+		if (id < seg->id)
+			node = node->rb_left;
+		else if (id > seg->id)
+			node = node->rb_right;
+		else
+			return seg;
+	}
+	return NULL;
+}
+
+static struct memsim_stream *stream_tree_find(struct memsim_pool *pool, u32 id)
+{
+	struct rb_node *node = pool->streams.rb_node;
+
+	while (node) {
+		struct memsim_stream *st = rb_entry(node, struct memsim_stream, rb);
+
+		if (id < st->id)
+			node = node->rb_left;
+		else if (id > st->id)
+			node = node->rb_right;
+		else
+			return st;
+	}
+	return NULL;
+}
+
+/* ---- counters ---- */
+
+#define USAGE_FIELD(f)	{ #f, offsetof(struct memsim_usage, f) }
+
+/* The counters that follow from the blocks; allocs, frees, failures do not. */
+static const struct {
+	const char *name;
+	size_t offset;
+} usage_fields[] = {
+	USAGE_FIELD(total),
+	USAGE_FIELD(allocated),
+	USAGE_FIELD(requested),
+	USAGE_FIELD(free),
+	USAGE_FIELD(live_blocks),
+	USAGE_FIELD(free_blocks),
+	USAGE_FIELD(deferred_blocks),
+	USAGE_FIELD(deferred_bytes),
+};
+
+static u64 usage_field(const struct memsim_usage *u, size_t offset)
+{
+	return *(const u64 *)((const char *)u + offset);
+}
+
+static void usage_add(struct memsim_usage *sum, const struct memsim_usage *u)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(usage_fields); i++)
+		*(u64 *)((char *)sum + usage_fields[i].offset) +=
+			usage_field(u, usage_fields[i].offset);
+	for (i = 0; i < MEMSIM_HIST_BUCKETS; i++)
+		sum->free_hist[i] += u->free_hist[i];
+}
+
+/* Compares the recomputed counters in c->scratch with what @what keeps. */
+static int usage_compare(struct check_ctx *c, const struct memsim_usage *have,
+			 const char *what, u64 id)
+{
+	const struct memsim_usage *want = &c->scratch;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(usage_fields); i++) {
+		u64 h = usage_field(have, usage_fields[i].offset);
+		u64 w = usage_field(want, usage_fields[i].offset);
+
+		if (h != w)
+			return check_fail(c, "%s %llu: usage.%s is %llu, expected %llu", what,
+					  ull(id), usage_fields[i].name, ull(h), ull(w));
+	}
+	for (i = 0; i < MEMSIM_HIST_BUCKETS; i++) {
+		if (have->free_hist[i] != want->free_hist[i])
+			return check_fail(c, "%s %llu: usage.free_hist[%u] is %llu, expected %llu",
+					  what, ull(id), i, ull(have->free_hist[i]),
+					  ull(want->free_hist[i]));
+	}
+	if (have->peak_allocated < have->allocated)
+		return check_fail(c, "%s %llu: usage.peak_allocated %llu below allocated %llu",
+				  what, ull(id), ull(have->peak_allocated), ull(have->allocated));
+	return 0;
+}
+
+static void usage_count_block(struct memsim_usage *u, const struct memsim_block *blk)
+{
+	if (blk->state == MEMSIM_BLOCK_FREE) {
+		u->free += blk->size;
+		u->free_blocks++;
+		u->free_hist[hist_bucket(blk->size)]++;
+		return;
+	}
+	u->allocated += blk->size;
+	u->requested += blk->requested;
+	u->live_blocks++;
+	if (blk->state == MEMSIM_BLOCK_FREE_REQUESTED) {
+		u->deferred_blocks++;
+		u->deferred_bytes += blk->size;
+	}
+}
+
+/* ---- one block ---- */
+
+/* Is @blk in the index its state says it is in, as that very node? */
+static int check_block_indexed(struct check_ctx *c, struct memsim_block *blk)
+{
+	struct memsim_stream *st = blk->segment->stream;
+
+	if (block_is_live(blk)) {
+		if (addr_tree_find(&c->pool->allocated, blk->addr) != blk)
+			return block_fail(c, blk, "not in the pool's allocated tree");
+		return 0;
+	}
+	if (c->buddy) {
+		if (addr_tree_find(&st->order_tree[blk->order], blk->addr) != blk)
+			return block_fail(c, blk, "not in order_tree[%u] of stream %u", blk->order,
+					  st->id);
+		return 0;
+	}
+	if (addr_tree_find(&st->addr_tree, blk->addr) != blk)
+		return block_fail(c, blk, "not in addr_tree of stream %u", st->id);
+	if (size_tree_find(&st->size_tree.rb_root, blk->size, blk->addr) != blk)
+		return block_fail(c, blk, "not in size_tree of stream %u", st->id);
+	return 0;
+}
+
+static int check_block_state(struct check_ctx *c, const struct memsim_block *blk)
+{
+	switch (blk->state) {
+	case MEMSIM_BLOCK_FREE:
+		return 0;
+	case MEMSIM_BLOCK_ALLOCATED:
+	case MEMSIM_BLOCK_FREE_REQUESTED:
+		/* Fit strategies split off every byte not asked for. */
+		if (!blk->requested || blk->requested > blk->size ||
+		    (!c->buddy && blk->requested != blk->size))
+			return block_fail(c, blk, "requested %llu does not fit the block",
+					  ull(blk->requested));
+		return 0;
+	default:
+		return block_fail(c, blk, "unknown state");
+	}
+}
+
+/*
+ * Buddy shape of one block.  @root and @root_size are the recomputed root
+ * that holds the block's first address.  The buddy of a block below its
+ * root's order lies at addr ^ size, inside the same root, and so is the list
+ * neighbour on that side if it has not been split.
+ */
+static int check_buddy_block(struct check_ctx *c, struct memsim_block *blk,
+			     u64 root, u64 root_size)
+{
+	struct memsim_segment *seg = blk->segment;
+	struct memsim_block *nb;
+	u64 buddy;
+
+	if (blk->size & (blk->size - 1))
+		return block_fail(c, blk, "size not a power of two");
+	if (blk->addr & (blk->size - 1))
+		return block_fail(c, blk, "not aligned to its size");
+	if (blk->order != ilog2(blk->size))
+		return block_fail(c, blk, "order %u, expected %d", blk->order, ilog2(blk->size));
+	if (blk->addr < root || blk->addr + blk->size > root + root_size)
+		return block_fail(c, blk, "crosses its root [%#llx+%#llx)", ull(root),
+				  ull(root_size));
+	if (blk->root_order != ilog2(root_size))
+		return block_fail(c, blk, "root_order %u, root [%#llx+%#llx) has %d",
+				  blk->root_order, ull(root), ull(root_size), ilog2(root_size));
+	if (blk->order == blk->root_order)
+		return 0;
+	/*
+	 * Only halvings make blocks below a root, and they stop at the minimum
+	 * (which cannot change while any block is split off a root).
+	 */
+	if (blk->order < c->pool->buddy_min_order)
+		return block_fail(c, blk, "split below the minimum order %u",
+				  c->pool->buddy_min_order);
+	if (blk->state != MEMSIM_BLOCK_FREE)
+		return 0;
+
+	buddy = blk->addr ^ blk->size;
+	if (buddy < blk->addr)
+		nb = blk->link.prev == &seg->blocks ? NULL :
+		     list_prev_entry(blk, link);
+	else
+		nb = blk->link.next == &seg->blocks ? NULL :
+		     list_next_entry(blk, link);
+	if (!nb)
+		return block_fail(c, blk, "buddy %#llx outside the segment", ull(buddy));
+	if (nb->addr == buddy && nb->size == blk->size &&
+	    nb->state == MEMSIM_BLOCK_FREE)
+		return block_fail(c, blk, "free, and so is its buddy %#llx", ull(buddy));
+	return 0;
+}
+
+/* ---- one segment ---- */
+
+/* Walks the block list; leaves the recomputed counters in c->scratch. */
+static int check_segment_blocks(struct check_ctx *c, struct memsim_segment *seg)
+{
+	u64 end = seg->start + seg->size;
+	u64 next = seg->start;
+	u64 root = seg->start, root_size = 0;
+	struct memsim_block *blk, *prev = NULL;
+	u64 n = 0;
+	int ret;
+
+	memset(&c->scratch, 0, sizeof(c->scratch));
+	c->scratch.total = seg->size;
+
+	list_for_each_entry(blk, &seg->blocks, link) {
+		/* First, so that the messages below name the right segment. */
+		if (blk->segment != seg)
+			return check_fail(c, "segment %llu block [%#llx+%#llx): ->segment is %s",
+					  ull(seg->id), ull(blk->addr), ull(blk->size),
+					  blk->segment ? "another segment" : "NULL");
+		/* Stops a corrupt, cyclic list as soon as an address repeats. */
+		if (blk->addr != next)
+			return block_fail(c, blk, "expected at %#llx (%s)", ull(next),
+					  blk->addr < next ? "overlap" : "gap");
+		if (!blk->size || blk->size > end - blk->addr)
+			return block_fail(c, blk, "runs past the segment end %#llx", ull(end));
+		ret = check_block_state(c, blk);
+		if (ret)
+			return ret;
+		if (!c->buddy && prev && prev->state == MEMSIM_BLOCK_FREE &&
+		    blk->state == MEMSIM_BLOCK_FREE)
+			return block_fail(c, blk, "free after a free block (not coalesced)");
+		if (c->buddy) {
+			if (blk->addr >= root + root_size) {
+				root = blk->addr;
+				root_size = buddy_root_size(root, end);
+			}
+			ret = check_buddy_block(c, blk, root, root_size);
+			if (ret)
+				return ret;
+		}
+		ret = check_block_indexed(c, blk);
+		if (ret)
+			return ret;
+
+		usage_count_block(&c->scratch, blk);
+		next = block_end(blk);
+		prev = blk;
+		n++;
+	}
+	if (next != end)
+		return check_fail(c, "segment %llu [%#llx+%#llx): blocks end at %#llx",
+				  ull(seg->id), ull(seg->start), ull(seg->size), ull(next));
+	if (n != seg->nr_blocks)
+		return check_fail(c, "segment %llu: nr_blocks %llu, list holds %llu", ull(seg->id),
+				  ull(seg->nr_blocks), ull(n));
+
+	c->nr_blocks += n;
+	c->nr_live += c->scratch.live_blocks;
+	return 0;
+}
+
+/* The segment trees, then every segment's blocks. */
+static int check_segments(struct check_ctx *c)
+{
+	struct memsim_pool *pool = c->pool;
+	struct memsim_segment *seg, *prev = NULL;
+	struct rb_node *node;
+	u64 n = 0;
+	int ret;
+
+	for (node = rb_first(&pool->segments); node; node = rb_next(node)) {
+		seg = rb_entry(node, struct memsim_segment, rb_start);
+		if (!seg->size || seg->start + seg->size < seg->start)
+			return check_fail(c, "segment %llu [%#llx+%#llx): empty or wraps",
+					  ull(seg->id), ull(seg->start), ull(seg->size));
+		if (prev && prev->start + prev->size > seg->start)
+			return check_fail(c, "segment %llu [%#llx+%#llx) overlaps [%#llx+%#llx)",
+					  ull(seg->id), ull(seg->start), ull(seg->size),
+					  ull(prev->start), ull(prev->size));
+		if (!seg->id || seg->id > pool->last_segment_id)
+			return check_fail(c, "segment %llu: id outside [1, %llu]", ull(seg->id),
+					  ull(pool->last_segment_id));
+		if (segment_id_find(pool, seg->id) != seg)
+			return check_fail(c, "segment %llu: not in segments_by_id", ull(seg->id));
+		if (!seg->stream || stream_tree_find(pool, seg->stream->id) != seg->stream)
+			return check_fail(c, "segment %llu: stream not in the pool's stream tree",
+					  ull(seg->id));
+
+		ret = check_segment_blocks(c, seg);
+		if (ret)
+			return ret;
+		ret = usage_compare(c, &seg->usage, "segment", seg->id);
+		if (ret)
+			return ret;
+		prev = seg;
+		n++;
+	}
+	if (n != pool->nr_segments)
+		return check_fail(c, "pool: nr_segments %llu, segment tree holds %llu",
+				  ull(pool->nr_segments), ull(n));
+
+	/* Every segment was found in it, so equal counts mean equal sets. */
+	n = 0;
+	prev = NULL;
+	for (node = rb_first(&pool->segments_by_id); node; node = rb_next(node)) {
+		seg = rb_entry(node, struct memsim_segment, rb_id);
+		if (prev && prev->id >= seg->id)
+			return check_fail(c, "segments_by_id: %llu after %llu", ull(seg->id),
+					  ull(prev->id));
+		prev = seg;
+		n++;
+	}
+	if (n != pool->nr_segments)
+		return check_fail(c, "pool: nr_segments %llu, id tree holds %llu",
+				  ull(pool->nr_segments), ull(n));
+	return 0;
+}
+
+/* ---- the free indexes of one stream ---- */
+
+/*
+ * Recomputes subtree_max bottom-up.  The recursion depth is the tree's
+ * height, at most 2 * log2(n + 1) for a red-black tree.
+ */
+static int check_subtree_max(struct check_ctx *c, struct memsim_stream *st,
+			     struct rb_node *node, u64 *max)
+{
+	struct memsim_block *blk;
+	u64 left = 0, right = 0, want;
+	int ret;
+
+	if (!node) {
+		*max = 0;
+		return 0;
+	}
+	ret = check_subtree_max(c, st, node->rb_left, &left);
+	if (ret)
+		return ret;
+	ret = check_subtree_max(c, st, node->rb_right, &right);
+	if (ret)
+		return ret;
+
+	blk = rb_entry(node, struct memsim_block, rb_addr);
+	want = blk->size;
+	if (left > want)
+		want = left;
+	if (right > want)
+		want = right;
+	if (blk->subtree_max != want)
+		return block_fail(c, blk, "stream %u addr_tree subtree_max %#llx, expected %#llx",
+				  st->id, ull(blk->subtree_max), ull(want));
+	*max = want;
+	return 0;
+}
+
+/* An index entry must be a free block of this stream. */
+static int check_free_entry(struct check_ctx *c, struct memsim_stream *st,
+			    struct memsim_block *blk, const char *index)
+{
+	if (blk->state != MEMSIM_BLOCK_FREE)
+		return block_fail(c, blk, "in %s of stream %u but not free", index, st->id);
+	if (!blk->segment || blk->segment->stream != st)
+		return block_fail(c, blk, "in %s of stream %u but of another stream", index,
+				  st->id);
+	return 0;
+}
+
+/* Fit mode: walks both trees in order; returns the entry count in *n. */
+static int check_fit_index(struct check_ctx *c, struct memsim_stream *st, u64 *n)
+{
+	struct memsim_block *blk, *prev = NULL;
+	struct rb_node *node;
+	u64 na = 0, ns = 0, max;
+	unsigned int order;
+	int ret;
+
+	for (node = rb_first(&st->addr_tree); node; node = rb_next(node)) {
+		blk = rb_entry(node, struct memsim_block, rb_addr);
+		ret = check_free_entry(c, st, blk, "addr_tree");
+		if (ret)
+			return ret;
+		if (prev && prev->addr >= blk->addr)
+			return block_fail(c, blk, "after %#llx in addr_tree of stream %u",
+					  ull(prev->addr), st->id);
+		prev = blk;
+		na++;
+	}
+	ret = check_subtree_max(c, st, st->addr_tree.rb_node, &max);
+	if (ret)
+		return ret;
+
+	prev = NULL;
+	for (node = rb_first(&st->size_tree.rb_root); node; node = rb_next(node)) {
+		blk = rb_entry(node, struct memsim_block, rb_size);
+		ret = check_free_entry(c, st, blk, "size_tree");
+		if (ret)
+			return ret;
+		if (prev && (prev->size > blk->size ||
+			     (prev->size == blk->size && prev->addr >= blk->addr)))
+			return block_fail(c, blk, "after [%#llx+%#llx) in size_tree of stream %u",
+					  ull(prev->addr), ull(prev->size), st->id);
+		prev = blk;
+		ns++;
+	}
+	if (st->size_tree.rb_leftmost != rb_first(&st->size_tree.rb_root))
+		return check_fail(c, "stream %u: size_tree's cached leftmost is stale", st->id);
+	if (na != ns)
+		return check_fail(c, "stream %u: addr_tree holds %llu, size_tree %llu", st->id,
+				  ull(na), ull(ns));
+	for (order = 0; order <= MEMSIM_MAX_ORDER; order++)
+		if (!RB_EMPTY_ROOT(&st->order_tree[order]))
+			return check_fail(c, "stream %u: fit mode but order_tree[%u] is not empty",
+					  st->id, order);
+	if (st->order_mask)
+		return check_fail(c, "stream %u: fit mode but order_mask %#llx", st->id,
+				  ull(st->order_mask));
+	*n = na;
+	return 0;
+}
+
+/* Buddy mode: walks every order's tree; returns the entry count in *n. */
+static int check_buddy_index(struct check_ctx *c, struct memsim_stream *st, u64 *n)
+{
+	struct memsim_block *blk, *prev;
+	struct rb_node *node;
+	unsigned int order;
+	u64 total = 0;
+	int ret;
+
+	for (order = 0; order <= MEMSIM_MAX_ORDER; order++) {
+		bool empty = RB_EMPTY_ROOT(&st->order_tree[order]);
+		bool bit = st->order_mask & (1ULL << order);
+
+		if (empty == bit)
+			return check_fail(c,
+					  "stream %u: order_mask bit %u is %d, order_tree[%u] %s",
+					  st->id, order, bit, order, empty ? "empty" : "not empty");
+		prev = NULL;
+		for (node = rb_first(&st->order_tree[order]); node; node = rb_next(node)) {
+			blk = rb_entry(node, struct memsim_block, rb_addr);
+			ret = check_free_entry(c, st, blk, "order_tree");
+			if (ret)
+				return ret;
+			if (blk->order != order)
+				return block_fail(c, blk, "order %u in order_tree[%u] of stream %u",
+						  blk->order, order, st->id);
+			if (prev && prev->addr >= blk->addr)
+				return block_fail(c, blk,
+						  "after %#llx in order_tree[%u] of stream %u",
+						  ull(prev->addr), order, st->id);
+			prev = blk;
+			total++;
+		}
+	}
+	if (!RB_EMPTY_ROOT(&st->addr_tree) || !RB_EMPTY_ROOT(&st->size_tree.rb_root))
+		return check_fail(c, "stream %u: buddy mode but the fit trees are not empty",
+				  st->id);
+	*n = total;
+	return 0;
+}
+
+/* A stream's deferred list holds exactly its FREE_REQUESTED blocks. */
+static int check_deferred(struct check_ctx *c, struct memsim_stream *st)
+{
+	struct memsim_block *blk;
+	u64 n = 0;
+
+	list_for_each_entry(blk, &st->deferred, deferred) {
+		/* More entries than blocks in the pool: the list is cyclic. */
+		if (n++ > c->nr_blocks)
+			return check_fail(c, "stream %u: deferred list longer than the pool",
+					  st->id);
+		if (blk->state != MEMSIM_BLOCK_FREE_REQUESTED)
+			return block_fail(c, blk, "on the deferred list of stream %u", st->id);
+		if (!blk->segment || blk->segment->stream != st)
+			return block_fail(c, blk,
+					  "on the deferred list of stream %u, another stream's",
+					  st->id);
+	}
+	if (n != st->usage.deferred_blocks)
+		return check_fail(c, "stream %u: deferred list holds %llu, its blocks %llu", st->id,
+				  ull(n), ull(st->usage.deferred_blocks));
+	return 0;
+}
+
+/* Sums the segments' (already verified) counters into c->scratch. */
+static u64 stream_sum_segments(struct check_ctx *c, struct memsim_stream *st)
+{
+	struct memsim_segment *seg;
+	struct rb_node *node;
+	u64 n = 0;
+
+	memset(&c->scratch, 0, sizeof(c->scratch));
+	/* O(segments) per stream: fine for a test helper, and allocation-free. */
+	for (node = rb_first(&c->pool->segments); node; node = rb_next(node)) {
+		seg = rb_entry(node, struct memsim_segment, rb_start);
+		if (seg->stream != st)
+			continue;
+		usage_add(&c->scratch, &seg->usage);
+		n++;
+	}
+	return n;
+}
+
+static int check_stream(struct check_ctx *c, struct memsim_stream *st)
+{
+	u64 nr_segments, n;
+	int ret;
+
+	nr_segments = stream_sum_segments(c, st);
+	if (nr_segments != st->nr_segments)
+		return check_fail(c, "stream %u: nr_segments %llu, the pool has %llu", st->id,
+				  ull(st->nr_segments), ull(nr_segments));
+	ret = usage_compare(c, &st->usage, "stream", st->id);
+	if (ret)
+		return ret;
+
+	if (c->buddy)
+		ret = check_buddy_index(c, st, &n);
+	else
+		ret = check_fit_index(c, st, &n);
+	if (ret)
+		return ret;
+	/* Each free block was found in its index; no entry may be extra. */
+	if (n != st->usage.free_blocks)
+		return check_fail(c, "stream %u: free index holds %llu, free blocks %llu", st->id,
+				  ull(n), ull(st->usage.free_blocks));
+
+	return check_deferred(c, st);
+}
+
+static int check_streams(struct check_ctx *c)
+{
+	struct memsim_pool *pool = c->pool;
+	struct memsim_stream *st, *prev = NULL;
+	struct rb_node *node;
+	u64 n = 0;
+	int ret;
+
+	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
+		st = rb_entry(node, struct memsim_stream, rb);
+		if (prev && prev->id >= st->id)
+			return check_fail(c, "streams: %u after %u", st->id, prev->id);
+		ret = check_stream(c, st);
+		if (ret)
+			return ret;
+		prev = st;
+		n++;
+	}
+	if (n != pool->nr_streams)
+		return check_fail(c, "pool: nr_streams %u, stream tree holds %llu",
+				  pool->nr_streams, ull(n));
+
+	memset(&c->scratch, 0, sizeof(c->scratch));
+	for (node = rb_first(&pool->streams); node; node = rb_next(node))
+		usage_add(&c->scratch, &rb_entry(node, struct memsim_stream, rb)->usage);
+	return usage_compare(c, &pool->usage, "pool", 0);
+}
+
+/* The pool's allocated tree: address order, live blocks only, no extras. */
+static int check_allocated(struct check_ctx *c)
+{
+	struct memsim_block *blk, *prev = NULL;
+	struct rb_node *node;
+	u64 n = 0;
+
+	for (node = rb_first(&c->pool->allocated); node; node = rb_next(node)) {
+		blk = rb_entry(node, struct memsim_block, rb_addr);
+		if (!block_is_live(blk))
+			return block_fail(c, blk, "in the allocated tree but not allocated");
+		if (prev && block_end(prev) > blk->addr)
+			return block_fail(c, blk, "after [%#llx+%#llx) in the allocated tree",
+					  ull(prev->addr), ull(prev->size));
+		prev = blk;
+		n++;
+	}
+	if (n != c->nr_live)
+		return check_fail(c, "pool: allocated tree holds %llu, live blocks %llu", ull(n),
+				  ull(c->nr_live));
+	return 0;
+}
+
+/**
+ * memsim_pool_check() - verify every invariant of a pool
+ * @pool: the pool; not changed.
+ * @msg: buffer for a description of the first inconsistency; may be NULL
+ *	when @len is 0.
+ * @len: size of @msg in bytes.
+ *
+ * Walks the segments and their blocks and recomputes the tiling, the buddy
+ * shape (buddy mode), the free indexes of every stream (with the address
+ * tree's subtree maxima), the tree of allocated blocks, the deferred lists
+ * and every usage counter, comparing each with what the pool keeps.  See
+ * DOC: Consistency check.  For tests only: it costs O(n log n) in the
+ * number of blocks.
+ *
+ * Context: the caller serialises it with every other call on @pool.
+ * Return: 0 when the pool is consistent, -EUCLEAN otherwise, with @msg
+ * describing the first offending segment, stream or block.
+ */
+int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len)
+{
+	struct check_ctx c = {
+		.pool = pool,
+		.msg = msg,
+		.len = len,
+	};
+	int ret;
+
+	if (len)
+		msg[0] = '\0';
+	if (pool->strategy >= MEMSIM_NR_STRATEGIES)
+		return check_fail(&c, "pool: unknown strategy %u", pool->strategy);
+	c.buddy = pool->strategy == MEMSIM_BUDDY;
+	if (c.buddy && pool->buddy_min_order > MEMSIM_MAX_ORDER)
+		return check_fail(&c, "pool: buddy_min_order %u", pool->buddy_min_order);
+
+	ret = check_segments(&c);
+	if (ret)
+		return ret;
+	ret = check_streams(&c);
+	if (ret)
+		return ret;
+	return check_allocated(&c);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_pool_check);

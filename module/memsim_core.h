@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memsim: the allocator core - pool, segments, blocks, strategies, statistics
+ *
+ * Copyright (C) 2026 The memsim authors
+ */
+#ifndef _MEMSIM_CORE_H
+#define _MEMSIM_CORE_H
+
+#include "memsim_env.h"
+
+/**
+ * DOC: Allocator core
+ *
+ * A &struct memsim_pool models one device's address space.  It is made of
+ * segments (&struct memsim_segment), non-overlapping ranges created by the
+ * user, each belonging to one stream.  A segment is cut into blocks
+ * (&struct memsim_block) that tile it exactly: they sit on the segment's
+ * address-ordered list, and each is free, allocated, or allocated with its
+ * free requested but not completed (a deferred free).
+ *
+ * The core does no locking: the caller serialises all calls on one pool.
+ * Every failing call returns a negative errno and leaves the pool exactly as
+ * it was; metadata is allocated before anything is changed.
+ *
+ * Indexes.  Free blocks are indexed per stream, so a request for one stream
+ * never looks at another's blocks:
+ *
+ * - fit strategies: an rbtree by address whose nodes are augmented with the
+ *   largest free size in their subtree (first fit and next fit descend only
+ *   into subtrees that can fit: O(log n)), and an rbtree keyed by (size,
+ *   address) for best fit and worst fit (O(log n));
+ * - buddy system: one rbtree by address per order, and a bitmap of the
+ *   orders that have free blocks.
+ *
+ * Allocated blocks (including deferred frees) are in one pool-wide rbtree by
+ * address, which free looks them up in: O(log n).
+ *
+ * Placement rules.  Each strategy picks a free block, then places the
+ * allocation inside it; "fits" below means the block holds an allocation of
+ * the request's size at an address that is a multiple of the alignment, and
+ * lies within the request's range.  Bottom-up placement takes the lowest such
+ * address of the block, top-down (%MEMSIM_REQ_TOPDOWN) the highest.
+ *
+ * - first fit: the lowest-addressed block that fits; top-down, the highest.
+ * - next fit: first fit with the window's low end raised to the pool's
+ *   cursor (a block straddling the cursor can be used from the cursor up);
+ *   if nothing fits there, plain first fit over the whole window (the
+ *   wrap).  Top-down mirrors this: the window's high end is lowered to the
+ *   cursor, then the wrap is plain top-down first fit.  Every successful
+ *   allocation, whatever the strategy, moves the cursor: to the end of the
+ *   allocation, or for a top-down one to its start.  It starts at 0.
+ * - best fit: the smallest block that fits; ties to the lowest address
+ *   (top-down: the highest).
+ * - worst fit: the largest block that fits; ties as for best fit.
+ * - buddy: the request is rounded up to a power of two, at least the minimum
+ *   block and at least the alignment.  The smallest order that has a free
+ *   block holding a fitting sub-block is used; within it, the lowest (top-
+ *   down: highest) such block.  It is halved down to the rounded size, the
+ *   halves not taken becoming free blocks.
+ *
+ * With %MEMSIM_STREAM_ANY the candidates of every stream compete by the
+ * same rule.  A fixed-address request (%MEMSIM_REQ_FIXED) allocates exactly
+ * at @addr or fails.
+ *
+ * Buddy roots.  In buddy mode a segment [start, end) is carved into maximal
+ * naturally aligned power-of-two roots: from start upwards, each root is the
+ * largest power of two that start is aligned to and that fits before end.
+ * A segment whose start is aligned this gives the same roots as drm_buddy's
+ * hweight64(size) carving; an unaligned start costs a few more, smaller
+ * roots, but every buddy block is then aligned to its size in absolute
+ * terms, so alignment requests hold and the buddy of a block is at
+ * address ^ size both relative to its root and absolutely.  Roots smaller
+ * than the minimum block stay free but can never be allocated.
+ */
+
+/**
+ * enum memsim_strategy - placement strategies
+ * @MEMSIM_FIRST_FIT: lowest address that fits.
+ * @MEMSIM_BEST_FIT: smallest block that fits.
+ * @MEMSIM_WORST_FIT: largest block that fits.
+ * @MEMSIM_NEXT_FIT: first fit from a roving cursor.
+ * @MEMSIM_BUDDY: binary buddy system.
+ * @MEMSIM_NR_STRATEGIES: number of strategies.
+ */
+enum memsim_strategy {
+	MEMSIM_FIRST_FIT,
+	MEMSIM_BEST_FIT,
+	MEMSIM_WORST_FIT,
+	MEMSIM_NEXT_FIT,
+	MEMSIM_BUDDY,
+	MEMSIM_NR_STRATEGIES
+};
+
+/**
+ * enum memsim_block_state - where a block is in its life
+ * @MEMSIM_BLOCK_FREE: free, in its stream's free indexes.
+ * @MEMSIM_BLOCK_ALLOCATED: handed out by an allocation.
+ * @MEMSIM_BLOCK_FREE_REQUESTED: its free was requested (deferred free) but
+ *	not completed; still counted as allocated, never coalesced or reused.
+ *
+ * A completed free returns the block to %MEMSIM_BLOCK_FREE and coalesces it.
+ */
+enum memsim_block_state {
+	MEMSIM_BLOCK_FREE,
+	MEMSIM_BLOCK_ALLOCATED,
+	MEMSIM_BLOCK_FREE_REQUESTED,
+};
+
+/* A request for this stream takes blocks of every stream. */
+#define MEMSIM_STREAM_ANY		U32_MAX
+
+#define MEMSIM_REQ_TOPDOWN		BIT(0)
+#define MEMSIM_REQ_RANGE		BIT(1)
+#define MEMSIM_REQ_FIXED		BIT(2)
+#define MEMSIM_REQ_ALL			(MEMSIM_REQ_TOPDOWN | MEMSIM_REQ_RANGE | MEMSIM_REQ_FIXED)
+
+#define MEMSIM_FREE_DEFERRED		BIT(0)
+#define MEMSIM_FREE_ALL			MEMSIM_FREE_DEFERRED
+
+#define MEMSIM_BUDDY_DEFAULT_MIN	64
+#define MEMSIM_MAX_ORDER		63
+#define MEMSIM_HIST_BUCKETS		64
+
+/**
+ * struct memsim_usage - byte and block counters of a pool, stream or segment
+ * @total: bytes managed (sum of segment sizes).
+ * @allocated: bytes in allocated blocks, deferred frees included.
+ * @requested: bytes the allocations asked for (@allocated minus internal
+ *	waste from buddy rounding).
+ * @free: bytes in free blocks.
+ * @peak_allocated: highest @allocated seen since creation or reset.
+ * @live_blocks: allocated blocks, deferred frees included.
+ * @free_blocks: free blocks.
+ * @deferred_blocks: blocks whose free is requested but not completed.
+ * @deferred_bytes: bytes in those blocks.
+ * @allocs: successful allocations.
+ * @frees: completed frees.
+ * @failures: failed allocations (not counted per segment).
+ * @free_hist: free blocks by size class: bucket i counts sizes in
+ *	[2^i, 2^(i+1)).  In buddy mode bucket i is the free count of order i,
+ *	as in /proc/buddyinfo.
+ */
+struct memsim_usage {
+	u64 total;
+	u64 allocated;
+	u64 requested;
+	u64 free;
+	u64 peak_allocated;
+	u64 live_blocks;
+	u64 free_blocks;
+	u64 deferred_blocks;
+	u64 deferred_bytes;
+	u64 allocs;
+	u64 frees;
+	u64 failures;
+	u64 free_hist[MEMSIM_HIST_BUCKETS];
+};
+
+/**
+ * struct memsim_strategy_stats - what one strategy did (the spec's
+ *	get_statistics)
+ * @allocs: successful allocations made while the strategy was active.
+ * @failures: failed allocations.
+ * @frees: completed frees.
+ * @steps: index nodes visited by its searches.
+ * @alloc_ns: cumulative time spent allocating, successful or not.
+ * @free_ns: cumulative time spent freeing.
+ */
+struct memsim_strategy_stats {
+	u64 allocs;
+	u64 failures;
+	u64 frees;
+	u64 steps;
+	u64 alloc_ns;
+	u64 free_ns;
+};
+
+struct memsim_stream;
+struct memsim_segment;
+
+/**
+ * struct memsim_block - a contiguous piece of a segment
+ * @link: entry in the segment's address-ordered block list.
+ * @rb_addr: free block: node in its stream's address index (fit: the
+ *	augmented tree; buddy: the tree of its order); allocated block: node
+ *	in the pool's tree of allocated blocks.
+ * @rb_size: free block in fit mode: node in its stream's (size, address)
+ *	tree.
+ * @segment: segment the block belongs to.
+ * @addr: first address.
+ * @size: size in bytes.
+ * @subtree_max: fit mode: the largest free size in @rb_addr's subtree.
+ * @requested: allocated block: the size asked for.
+ * @tag: allocated block: the caller's tag.
+ * @alloc_ns: time of the allocation.
+ * @free_ns: time of the free request, 0 while none.
+ * @deferred: deferred free: entry in the stream's list of deferred frees.
+ * @state: an &enum memsim_block_state.
+ * @order: buddy mode: log2 of @size.
+ * @root_order: buddy mode: order of the root the block was cut from;
+ *	merging stops there.
+ */
+struct memsim_block {
+	struct list_head link;
+	struct rb_node rb_addr;
+	struct rb_node rb_size;
+	struct memsim_segment *segment;
+	u64 addr;
+	u64 size;
+	u64 subtree_max;
+	u64 requested;
+	u64 tag;
+	u64 alloc_ns;
+	u64 free_ns;
+	struct list_head deferred;
+	u8 state;
+	u8 order;
+	u8 root_order;
+};
+
+/**
+ * struct memsim_segment - a contiguous range of the device's address space
+ * @rb_start: node in the pool's segment tree by start address.
+ * @rb_id: node in the pool's segment tree by id.
+ * @blocks: the blocks tiling the segment, in address order.
+ * @stream: the stream the segment's blocks belong to.
+ * @id: identifier, increasing from 1, never reused within a pool.
+ * @start: first address.
+ * @size: size in bytes; start + size does not wrap.
+ * @device: device number given at creation (informational).
+ * @nr_blocks: number of blocks on @blocks.
+ * @create_ns: creation time.
+ * @usage: counters of this segment's blocks.
+ */
+struct memsim_segment {
+	struct rb_node rb_start;
+	struct rb_node rb_id;
+	struct list_head blocks;
+	struct memsim_stream *stream;
+	u64 id;
+	u64 start;
+	u64 size;
+	u32 device;
+	u64 nr_blocks;
+	u64 create_ns;
+	struct memsim_usage usage;
+};
+
+/**
+ * struct memsim_stream - the free indexes and counters of one stream
+ * @rb: node in the pool's stream tree.
+ * @id: stream number.
+ * @nr_segments: segments of this stream.
+ * @addr_tree: fit mode: free blocks by address, augmented with the largest
+ *	free size per subtree.
+ * @size_tree: fit mode: free blocks by (size, address).
+ * @order_tree: buddy mode: free blocks of each order, by address.
+ * @order_mask: buddy mode: bit i set when @order_tree[i] is not empty.
+ * @deferred: blocks of this stream with a deferred free pending.
+ * @usage: counters of this stream's blocks.
+ */
+struct memsim_stream {
+	struct rb_node rb;
+	u32 id;
+	u64 nr_segments;
+	struct rb_root addr_tree;
+	struct rb_root_cached size_tree;
+	struct rb_root order_tree[MEMSIM_MAX_ORDER + 1];
+	u64 order_mask;
+	struct list_head deferred;
+	struct memsim_usage usage;
+};
+
+/**
+ * struct memsim_pool - one simulated device
+ * @segments: segments by start address.
+ * @segments_by_id: segments by id.
+ * @streams: streams by number, created with their first segment.
+ * @allocated: allocated blocks (deferred frees included) by address.
+ * @nr_segments: number of segments.
+ * @nr_streams: number of streams.
+ * @last_segment_id: id of the most recently created segment.
+ * @strategy: the active &enum memsim_strategy.
+ * @buddy_min_order: buddy mode: log2 of the minimum block size.
+ * @cursor: next fit's roving cursor.
+ * @usage: counters of the whole pool.
+ * @strategy_stats: per-strategy counters.
+ * @fail_alloc_in: fault injection for tests: when non-zero, counts metadata
+ *	allocations down and fails the one that brings it to zero.
+ */
+struct memsim_pool {
+	struct rb_root segments;
+	struct rb_root segments_by_id;
+	struct rb_root streams;
+	struct rb_root allocated;
+	u64 nr_segments;
+	u32 nr_streams;
+	u64 last_segment_id;
+	enum memsim_strategy strategy;
+	u32 buddy_min_order;
+	u64 cursor;
+	struct memsim_usage usage;
+	struct memsim_strategy_stats strategy_stats[MEMSIM_NR_STRATEGIES];
+	u32 fail_alloc_in;
+};
+
+/**
+ * struct memsim_request - an allocation request
+ * @size: bytes wanted; not zero.
+ * @align: required alignment of the address: 0 or a power of two.
+ * @range_lo: with %MEMSIM_REQ_RANGE: lowest address the block may use.
+ * @range_hi: with %MEMSIM_REQ_RANGE: the block must end at or below it.
+ * @addr: with %MEMSIM_REQ_FIXED: the exact address.
+ * @stream: stream to allocate from, or %MEMSIM_STREAM_ANY.
+ * @flags: MEMSIM_REQ_* flags.
+ * @tag: caller's cookie, stored in the block.
+ */
+struct memsim_request {
+	u64 size;
+	u64 align;
+	u64 range_lo;
+	u64 range_hi;
+	u64 addr;
+	u32 stream;
+	u32 flags;
+	u64 tag;
+};
+
+/**
+ * struct memsim_result - what an allocation gave
+ * @addr: address of the block.
+ * @size: actual size (buddy: the rounded size).
+ * @waste: @size minus the requested size.
+ * @segment_id: segment holding the block.
+ * @stream: stream of that segment.
+ * @steps: index nodes visited by the search.
+ * @splits: blocks split off: alignment padding and tail for fit
+ *	strategies, halvings for the buddy system.
+ */
+struct memsim_result {
+	u64 addr;
+	u64 size;
+	u64 waste;
+	u64 segment_id;
+	u32 stream;
+	u32 steps;
+	u32 splits;
+};
+
+/**
+ * struct memsim_free_result - what a free did
+ * @freed_size: size of the block whose free was requested or completed.
+ * @coalesced: whether it merged with neighbours (buddy: with its buddy).
+ * @coalesced_addr: address of the resulting free block.
+ * @coalesced_size: size of the resulting free block.
+ * @deferred: the free was only requested; the block is still allocated.
+ */
+struct memsim_free_result {
+	u64 freed_size;
+	bool coalesced;
+	u64 coalesced_addr;
+	u64 coalesced_size;
+	bool deferred;
+};
+
+/**
+ * enum memsim_overlap - how a range relates to existing segments
+ * @MEMSIM_OVERLAP_NONE: it touches no segment.
+ * @MEMSIM_OVERLAP_CONTAINED: it lies within one segment.
+ * @MEMSIM_OVERLAP_PARTIAL: it overlaps one or more segments otherwise.
+ */
+enum memsim_overlap {
+	MEMSIM_OVERLAP_NONE,
+	MEMSIM_OVERLAP_CONTAINED,
+	MEMSIM_OVERLAP_PARTIAL,
+};
+
+int memsim_core_init(void);
+void memsim_core_exit(void);
+
+void memsim_pool_init(struct memsim_pool *pool);
+void memsim_pool_fini(struct memsim_pool *pool);
+
+int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
+			  u32 device, u32 stream, struct memsim_segment **out);
+int memsim_segment_release(struct memsim_pool *pool, u64 id);
+struct memsim_segment *memsim_segment_find(struct memsim_pool *pool, u64 id);
+enum memsim_overlap memsim_check_overlap(struct memsim_pool *pool, u64 start,
+					 u64 size, u64 *ids, u32 max_ids,
+					 u32 *nr_ids);
+int memsim_find_safe_range(struct memsim_pool *pool, u64 size, u64 align,
+			   u64 min, u64 max, u64 *addr);
+
+int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
+			u64 buddy_min_block);
+int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
+		 struct memsim_result *res);
+int memsim_can_alloc(struct memsim_pool *pool, const struct memsim_request *req,
+		     struct memsim_result *res);
+int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
+		u32 flags, struct memsim_free_result *res);
+int memsim_complete_free(struct memsim_pool *pool, u64 addr,
+			 struct memsim_free_result *res);
+int memsim_sync_stream(struct memsim_pool *pool, u32 stream, u64 *completed);
+struct memsim_block *memsim_block_lookup(struct memsim_pool *pool, u64 addr);
+
+struct memsim_stream *memsim_stream_find(struct memsim_pool *pool, u32 id);
+u64 memsim_largest_free(struct memsim_pool *pool, u32 stream);
+u64 memsim_segment_largest_free(const struct memsim_segment *seg);
+u32 memsim_frag_ppm(u64 free, u64 largest);
+u32 memsim_split_ratio_ppm(u64 nr_blocks);
+
+int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len);
+
+#endif /* _MEMSIM_CORE_H */

@@ -1,0 +1,1336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsim: the pool - segments, streams, block lifecycle and counters
+ *
+ * Copyright (C) 2026 The memsim authors
+ */
+
+/**
+ * DOC: Pool
+ *
+ * The pool owns the segments and the streams, the tree of allocated blocks
+ * and the counters; the strategy files own the free indexes and the choice of
+ * block.  Every entry point here follows the same shape:
+ *
+ * 1. validate the arguments, failing with -EINVAL before anything changes;
+ * 2. search, which only reads;
+ * 3. reserve every block structure the change will need, failing with
+ *    -ENOMEM before anything changes;
+ * 4. make the change, which cannot fail.
+ *
+ * So a failed call leaves the pool as it was, with one documented exception:
+ * an allocation that finds no space counts as a failure in the statistics.
+ *
+ * Counters are kept per pool, per stream and per segment and updated in the
+ * few helpers below that every state change goes through, so each counter is
+ * O(1) to read.
+ */
+
+#include "memsim_core_priv.h"
+
+#include <kunit/visibility.h>
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+
+static struct kmem_cache *memsim_block_cache;
+
+/**
+ * memsim_core_init() - set up what all pools share
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memsim_core_init(void)
+{
+	memsim_block_cache = KMEM_CACHE(memsim_block, 0);
+	return memsim_block_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * memsim_core_exit() - tear down what memsim_core_init() set up
+ *
+ * Every pool must have been finalised.
+ */
+void memsim_core_exit(void)
+{
+	kmem_cache_destroy(memsim_block_cache);
+}
+
+static struct memsim_block *memsim_block_alloc(void)
+{
+	return kmem_cache_zalloc(memsim_block_cache, MEMSIM_GFP);
+}
+
+static void memsim_block_free(struct memsim_block *b)
+{
+	kmem_cache_free(memsim_block_cache, b);
+}
+
+#else /* userspace */
+
+#include <errno.h>
+
+int memsim_core_init(void)
+{
+	return 0;
+}
+
+void memsim_core_exit(void)
+{
+}
+
+static struct memsim_block *memsim_block_alloc(void)
+{
+	return memsim_env_zalloc(sizeof(struct memsim_block));
+}
+
+static void memsim_block_free(struct memsim_block *b)
+{
+	memsim_env_free(b);
+}
+
+#endif
+
+/* Fault injection for tests: fail the metadata allocation that hits zero. */
+static bool memsim_inject_failure(struct memsim_pool *pool)
+{
+	if (!pool->fail_alloc_in)
+		return false;
+	return --pool->fail_alloc_in == 0;
+}
+
+struct memsim_block *memsim_block_new(struct memsim_pool *pool)
+{
+	if (memsim_inject_failure(pool))
+		return NULL;
+	return memsim_block_alloc();
+}
+
+void memsim_block_put(struct memsim_block *b)
+{
+	memsim_block_free(b);
+}
+
+int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
+			unsigned int n)
+{
+	INIT_LIST_HEAD(&r->list);
+	r->count = 0;
+	while (r->count < n) {
+		struct memsim_block *b = memsim_block_new(pool);
+
+		if (!b) {
+			memsim_reserve_drain(r);
+			return -ENOMEM;
+		}
+		list_add(&b->link, &r->list);
+		r->count++;
+	}
+	return 0;
+}
+
+struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r)
+{
+	struct memsim_block *b;
+
+	/* Callers reserve exactly what they take; running dry is a bug. */
+	if (WARN_ON_ONCE(list_empty(&r->list)))
+		return NULL;
+	b = list_first_entry(&r->list, struct memsim_block, link);
+	list_del(&b->link);
+	r->count--;
+	return b;
+}
+
+void memsim_reserve_drain(struct memsim_block_reserve *r)
+{
+	struct memsim_block *b, *next;
+
+	list_for_each_entry_safe(b, next, &r->list, link)
+		memsim_block_put(b);
+	INIT_LIST_HEAD(&r->list);
+	r->count = 0;
+}
+
+/*
+ * Counters.  Each change is applied to the pool, the block's stream and its
+ * segment at once, through the helpers below.
+ */
+#define MEMSIM_USAGE_LEVELS	3
+
+static void memsim_usage_levels(struct memsim_usage **u, struct memsim_pool *pool,
+				struct memsim_segment *seg)
+{
+	u[0] = &pool->usage;
+	u[1] = &seg->stream->usage;
+	u[2] = &seg->usage;
+}
+
+static void memsim_account_free(struct memsim_pool *pool,
+				struct memsim_block *b, bool add)
+{
+	unsigned int class = memsim_size_class(b->size);
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		if (add) {
+			u->free += b->size;
+			u->free_blocks++;
+			u->free_hist[class]++;
+		} else {
+			u->free -= b->size;
+			u->free_blocks--;
+			u->free_hist[class]--;
+		}
+	}
+}
+
+static void memsim_account_alloc(struct memsim_pool *pool,
+				 struct memsim_block *b)
+{
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		u->allocated += b->size;
+		u->requested += b->requested;
+		u->live_blocks++;
+		u->allocs++;
+		if (u->allocated > u->peak_allocated)
+			u->peak_allocated = u->allocated;
+	}
+}
+
+static void memsim_account_release(struct memsim_pool *pool,
+				   struct memsim_block *b)
+{
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		u->allocated -= b->size;
+		u->requested -= b->requested;
+		u->live_blocks--;
+		u->frees++;
+	}
+}
+
+static void memsim_account_deferred(struct memsim_pool *pool,
+				    struct memsim_block *b, bool add)
+{
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		if (add) {
+			u->deferred_blocks++;
+			u->deferred_bytes += b->size;
+		} else {
+			u->deferred_blocks--;
+			u->deferred_bytes -= b->size;
+		}
+	}
+}
+
+/* Block count of a segment changes as blocks split and merge. */
+void memsim_account_blocks(struct memsim_segment *seg, int delta)
+{
+	seg->nr_blocks += delta;
+}
+
+void memsim_free_insert(struct memsim_pool *pool, struct memsim_block *b)
+{
+	b->state = MEMSIM_BLOCK_FREE;
+	if (memsim_strategy_is_fit(pool->strategy))
+		memsim_fit_insert(b->segment->stream, b);
+	else
+		memsim_buddy_insert(b->segment->stream, b);
+	memsim_account_free(pool, b, true);
+}
+
+void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b)
+{
+	if (memsim_strategy_is_fit(pool->strategy))
+		memsim_fit_remove(b->segment->stream, b);
+	else
+		memsim_buddy_remove(b->segment->stream, b);
+	memsim_account_free(pool, b, false);
+}
+
+/* The tree of allocated blocks, by address: free() looks blocks up here. */
+static void memsim_allocated_insert(struct memsim_pool *pool,
+				    struct memsim_block *b)
+{
+	struct rb_node **link = &pool->allocated.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct memsim_block *cur;
+
+		parent = *link;
+		cur = rb_entry(parent, struct memsim_block, rb_addr);
+		link = b->addr < cur->addr ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&b->rb_addr, parent, link);
+	rb_insert_color(&b->rb_addr, &pool->allocated);
+}
+
+/**
+ * memsim_block_lookup() - find the allocated block at an address
+ * @pool: the pool.
+ * @addr: exact start address of the block.
+ *
+ * Return: the block (allocated or with a deferred free pending), or NULL.
+ */
+struct memsim_block *memsim_block_lookup(struct memsim_pool *pool, u64 addr)
+{
+	struct rb_node *node = pool->allocated.rb_node;
+
+	while (node) {
+		struct memsim_block *b = rb_entry(node, struct memsim_block, rb_addr);
+
+		if (addr < b->addr)
+			node = node->rb_left;
+		else if (addr > b->addr)
+			node = node->rb_right;
+		else
+			return b;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_block_lookup);
+
+/* Streams, created with their first segment and kept until the pool goes. */
+
+/**
+ * memsim_stream_find() - look a stream up by number
+ * @pool: the pool.
+ * @id: stream number.
+ *
+ * Return: the stream, or NULL if no segment was ever created on it.
+ */
+struct memsim_stream *memsim_stream_find(struct memsim_pool *pool, u32 id)
+{
+	struct rb_node *node = pool->streams.rb_node;
+
+	while (node) {
+		struct memsim_stream *s = rb_entry(node, struct memsim_stream, rb);
+
+		if (id < s->id)
+			node = node->rb_left;
+		else if (id > s->id)
+			node = node->rb_right;
+		else
+			return s;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_stream_find);
+
+static void memsim_stream_link(struct memsim_pool *pool, struct memsim_stream *s)
+{
+	struct rb_node **link = &pool->streams.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (s->id < rb_entry(parent, struct memsim_stream, rb)->id)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&s->rb, parent, link);
+	rb_insert_color(&s->rb, &pool->streams);
+	pool->nr_streams++;
+}
+
+static struct memsim_stream *memsim_stream_new(u32 id)
+{
+	struct memsim_stream *s = memsim_env_zalloc(sizeof(*s));
+	unsigned int i;
+
+	if (!s)
+		return NULL;
+	s->id = id;
+	s->addr_tree = RB_ROOT;
+	s->size_tree = RB_ROOT_CACHED;
+	for (i = 0; i <= MEMSIM_MAX_ORDER; i++)
+		s->order_tree[i] = RB_ROOT;
+	INIT_LIST_HEAD(&s->deferred);
+	return s;
+}
+
+/* Segments. */
+
+static struct memsim_segment *memsim_segment_at_or_before(struct memsim_pool *pool,
+							  u64 addr)
+{
+	struct rb_node *node = pool->segments.rb_node;
+	struct memsim_segment *found = NULL;
+
+	while (node) {
+		struct memsim_segment *seg =
+			rb_entry(node, struct memsim_segment, rb_start);
+
+		if (seg->start <= addr) {
+			found = seg;
+			node = node->rb_right;
+		} else {
+			node = node->rb_left;
+		}
+	}
+	return found;
+}
+
+static struct memsim_segment *memsim_segment_next(struct memsim_segment *seg)
+{
+	struct rb_node *node = rb_next(&seg->rb_start);
+
+	return node ? rb_entry(node, struct memsim_segment, rb_start) : NULL;
+}
+
+static struct memsim_segment *memsim_segment_first(struct memsim_pool *pool)
+{
+	struct rb_node *node = rb_first(&pool->segments);
+
+	return node ? rb_entry(node, struct memsim_segment, rb_start) : NULL;
+}
+
+/* The first segment that ends after @addr: the one an overlap scan starts at. */
+static struct memsim_segment *memsim_segment_ending_after(struct memsim_pool *pool,
+							  u64 addr)
+{
+	struct memsim_segment *seg = memsim_segment_at_or_before(pool, addr);
+
+	if (seg && seg->start + seg->size > addr)
+		return seg;
+	return seg ? memsim_segment_next(seg) : memsim_segment_first(pool);
+}
+
+/**
+ * memsim_check_overlap() - how a range relates to the existing segments
+ * @pool: the pool.
+ * @start: first address of the range.
+ * @size: size of the range; start + size must not wrap.
+ * @ids: where to store the ids of overlapping segments, in address order.
+ * @max_ids: room in @ids.
+ * @nr_ids: set to the number of overlapping segments (may exceed @max_ids).
+ *
+ * O(log n + k) for k overlapping segments.  A range that wraps or is empty
+ * overlaps nothing.
+ *
+ * Return: the kind of overlap.
+ */
+enum memsim_overlap memsim_check_overlap(struct memsim_pool *pool, u64 start,
+					 u64 size, u64 *ids, u32 max_ids,
+					 u32 *nr_ids)
+{
+	struct memsim_segment *seg;
+	u64 end;
+	u32 n = 0;
+	bool contained = false;
+
+	*nr_ids = 0;
+	if (!size || check_add_overflow(start, size, &end))
+		return MEMSIM_OVERLAP_NONE;
+
+	for (seg = memsim_segment_ending_after(pool, start);
+	     seg && seg->start < end; seg = memsim_segment_next(seg)) {
+		if (n < max_ids)
+			ids[n] = seg->id;
+		n++;
+		contained = seg->start <= start && end <= seg->start + seg->size;
+	}
+	*nr_ids = n;
+	if (!n)
+		return MEMSIM_OVERLAP_NONE;
+	return n == 1 && contained ? MEMSIM_OVERLAP_CONTAINED : MEMSIM_OVERLAP_PARTIAL;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_check_overlap);
+
+/**
+ * memsim_find_safe_range() - lowest free address range outside all segments
+ * @pool: the pool.
+ * @size: size of the range wanted; not zero.
+ * @align: alignment of its start: 0 or a power of two.
+ * @min: lowest address the range may use.
+ * @max: the range must end at or below @max.
+ * @addr: set to the start found.
+ *
+ * Walks the gaps between segments from @min upwards: O(log n + g) for g
+ * gaps visited.
+ *
+ * Return: 0, -EINVAL for a bad size, alignment or window, -ENOSPC if no gap
+ * fits.
+ */
+int memsim_find_safe_range(struct memsim_pool *pool, u64 size, u64 align,
+			   u64 min, u64 max, u64 *addr)
+{
+	struct memsim_query q = { .size = size, .align = align ? align : 1,
+				  .lo = min, .hi = max };
+	struct memsim_segment *seg;
+	u64 gap = min;
+
+	if (!size || (align && !is_power_of_2(align)) || min >= max)
+		return -EINVAL;
+
+	for (seg = memsim_segment_ending_after(pool, min);
+	     true; seg = memsim_segment_next(seg)) {
+		u64 gap_end = seg ? seg->start : max;
+
+		if (gap_end > max)
+			gap_end = max;
+		if (gap < gap_end && memsim_place_in(&q, gap, gap_end, false, addr))
+			return 0;
+		if (!seg || seg->start >= max)
+			return -ENOSPC;
+		gap = seg->start + seg->size;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_find_safe_range);
+
+static void memsim_segment_link(struct memsim_pool *pool, struct memsim_segment *seg)
+{
+	struct rb_node **link = &pool->segments.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (seg->start < rb_entry(parent, struct memsim_segment, rb_start)->start)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&seg->rb_start, parent, link);
+	rb_insert_color(&seg->rb_start, &pool->segments);
+
+	/* Ids only grow, so the new segment is the rightmost by id. */
+	link = &pool->segments_by_id.rb_node;
+	parent = NULL;
+	while (*link) {
+		parent = *link;
+		link = &parent->rb_right;
+	}
+	rb_link_node(&seg->rb_id, parent, link);
+	rb_insert_color(&seg->rb_id, &pool->segments_by_id);
+	pool->nr_segments++;
+}
+
+/**
+ * memsim_segment_find() - look a segment up by id
+ * @pool: the pool.
+ * @id: segment id.
+ *
+ * Return: the segment or NULL.
+ */
+struct memsim_segment *memsim_segment_find(struct memsim_pool *pool, u64 id)
+{
+	struct rb_node *node = pool->segments_by_id.rb_node;
+
+	while (node) {
+		struct memsim_segment *seg = rb_entry(node, struct memsim_segment, rb_id);
+
+		if (id < seg->id)
+			node = node->rb_left;
+		else if (id > seg->id)
+			node = node->rb_right;
+		else
+			return seg;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_find);
+
+/*
+ * Lay free blocks over [start, start + size) of @seg, in address order: one
+ * block for the fit strategies, the buddy roots otherwise.  The blocks come
+ * from @r, which holds enough of them.
+ */
+static void memsim_segment_lay_blocks(struct memsim_pool *pool,
+				      struct memsim_segment *seg,
+				      struct memsim_block_reserve *r)
+{
+	u64 addr = seg->start, end = seg->start + seg->size;
+
+	while (addr < end) {
+		struct memsim_block *b = memsim_reserve_take(r);
+
+		b->segment = seg;
+		b->addr = addr;
+		if (memsim_strategy_is_fit(pool->strategy)) {
+			b->size = end - addr;
+		} else {
+			b->size = memsim_buddy_root_size(addr, end);
+			b->order = ilog2(b->size);
+			b->root_order = b->order;
+		}
+		list_add_tail(&b->link, &seg->blocks);
+		memsim_account_blocks(seg, 1);
+		memsim_free_insert(pool, b);
+		addr += b->size;
+	}
+}
+
+static unsigned int memsim_blocks_to_lay(struct memsim_pool *pool, u64 start,
+					 u64 size)
+{
+	if (memsim_strategy_is_fit(pool->strategy))
+		return 1;
+	return memsim_buddy_roots(start, size);
+}
+
+/**
+ * memsim_segment_create() - add a segment of free space to the pool
+ * @pool: the pool.
+ * @start: first address.
+ * @size: size in bytes; not zero, and start + size must not wrap.
+ * @device: device number, kept for display.
+ * @stream: stream the segment's blocks belong to; not %MEMSIM_STREAM_ANY.
+ * @out: set to the new segment on success; may be NULL.
+ *
+ * Return: 0; -EINVAL for a zero size, a wrapping range or a bad stream;
+ * -EEXIST if the range overlaps a segment; -ENOMEM.
+ */
+int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
+			  u32 device, u32 stream, struct memsim_segment **out)
+{
+	struct memsim_block_reserve r;
+	struct memsim_stream *s, *new_stream = NULL;
+	struct memsim_segment *seg;
+	u32 nr_ids;
+	u64 end;
+	int ret;
+
+	if (!size || check_add_overflow(start, size, &end) || stream == MEMSIM_STREAM_ANY)
+		return -EINVAL;
+	if (memsim_check_overlap(pool, start, size, NULL, 0, &nr_ids) != MEMSIM_OVERLAP_NONE)
+		return -EEXIST;
+
+	s = memsim_stream_find(pool, stream);
+	if (!s) {
+		if (memsim_inject_failure(pool))
+			return -ENOMEM;
+		new_stream = memsim_stream_new(stream);
+		if (!new_stream)
+			return -ENOMEM;
+		s = new_stream;
+	}
+
+	seg = memsim_inject_failure(pool) ? NULL : memsim_env_zalloc(sizeof(*seg));
+	if (!seg) {
+		ret = -ENOMEM;
+		goto err_stream;
+	}
+	ret = memsim_reserve_fill(pool, &r, memsim_blocks_to_lay(pool, start, size));
+	if (ret)
+		goto err_segment;
+
+	/* Nothing can fail from here on. */
+	if (new_stream)
+		memsim_stream_link(pool, new_stream);
+	seg->id = ++pool->last_segment_id;
+	seg->start = start;
+	seg->size = size;
+	seg->device = device;
+	seg->stream = s;
+	seg->create_ns = memsim_env_now_ns();
+	INIT_LIST_HEAD(&seg->blocks);
+	memsim_segment_link(pool, seg);
+	s->nr_segments++;
+	pool->usage.total += size;
+	s->usage.total += size;
+	seg->usage.total = size;
+	memsim_segment_lay_blocks(pool, seg, &r);
+
+	if (out)
+		*out = seg;
+	return 0;
+
+err_segment:
+	memsim_env_free(seg);
+err_stream:
+	memsim_env_free(new_stream);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_create);
+
+/* Drop every (free) block of @seg and its share of the counters. */
+static void memsim_segment_clear(struct memsim_pool *pool, struct memsim_segment *seg)
+{
+	struct memsim_block *b, *next;
+
+	list_for_each_entry_safe(b, next, &seg->blocks, link) {
+		memsim_free_remove(pool, b);
+		list_del(&b->link);
+		memsim_block_put(b);
+	}
+	seg->nr_blocks = 0;
+}
+
+static void memsim_segment_unlink(struct memsim_pool *pool, struct memsim_segment *seg)
+{
+	struct memsim_stream *s = seg->stream;
+
+	rb_erase(&seg->rb_start, &pool->segments);
+	rb_erase(&seg->rb_id, &pool->segments_by_id);
+	pool->nr_segments--;
+	s->nr_segments--;
+	/* The history (allocs, frees, peak) stays with pool and stream. */
+	pool->usage.total -= seg->size;
+	s->usage.total -= seg->size;
+}
+
+/**
+ * memsim_segment_release() - remove a segment that is entirely free
+ * @pool: the pool.
+ * @id: segment id.
+ *
+ * Return: 0; -ENOENT if there is no such segment; -EBUSY if any of its blocks
+ * is allocated or has a deferred free pending.
+ */
+int memsim_segment_release(struct memsim_pool *pool, u64 id)
+{
+	struct memsim_segment *seg = memsim_segment_find(pool, id);
+
+	if (!seg)
+		return -ENOENT;
+	if (seg->usage.live_blocks)
+		return -EBUSY;
+
+	memsim_segment_clear(pool, seg);
+	memsim_segment_unlink(pool, seg);
+	memsim_env_free(seg);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_release);
+
+/**
+ * memsim_pool_init() - initialise an empty pool
+ * @pool: the pool; its memory is owned by the caller.
+ *
+ * The pool starts with no segment, first fit, and the buddy system's
+ * default minimum block of %MEMSIM_BUDDY_DEFAULT_MIN bytes.
+ */
+void memsim_pool_init(struct memsim_pool *pool)
+{
+	memset(pool, 0, sizeof(*pool));
+	pool->segments = RB_ROOT;
+	pool->segments_by_id = RB_ROOT;
+	pool->streams = RB_ROOT;
+	pool->allocated = RB_ROOT;
+	pool->strategy = MEMSIM_FIRST_FIT;
+	pool->buddy_min_order = ilog2(MEMSIM_BUDDY_DEFAULT_MIN);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_pool_init);
+
+/**
+ * memsim_pool_fini() - release everything a pool holds
+ * @pool: the pool.
+ *
+ * Allocated blocks need not be freed first.  The pool can be initialised
+ * again afterwards.
+ */
+void memsim_pool_fini(struct memsim_pool *pool)
+{
+	struct memsim_segment *seg, *next_seg;
+	struct memsim_stream *s, *next_s;
+
+	rbtree_postorder_for_each_entry_safe(seg, next_seg, &pool->segments, rb_start) {
+		struct memsim_block *b, *next;
+
+		list_for_each_entry_safe(b, next, &seg->blocks, link)
+			memsim_block_put(b);
+		memsim_env_free(seg);
+	}
+	rbtree_postorder_for_each_entry_safe(s, next_s, &pool->streams, rb)
+		memsim_env_free(s);
+	memsim_pool_init(pool);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_pool_fini);
+
+bool memsim_place_in(const struct memsim_query *q, u64 start, u64 end,
+		     bool topdown, u64 *place)
+{
+	u64 lo = start > q->lo ? start : q->lo;
+	u64 hi = end < q->hi ? end : q->hi;
+	u64 mask = q->align - 1, p;
+
+	if (lo >= hi || hi - lo < q->size)
+		return false;
+	if (topdown) {
+		p = (hi - q->size) & ~mask;
+		if (p < lo)
+			return false;
+	} else {
+		if (check_add_overflow(lo, mask, &p))
+			return false;
+		p &= ~mask;
+		if (p > hi - q->size)
+			return false;
+	}
+	*place = p;
+	return true;
+}
+
+/**
+ * memsim_set_strategy() - switch the placement strategy
+ * @pool: the pool.
+ * @strategy: the new strategy.
+ * @buddy_min_block: for %MEMSIM_BUDDY, the minimum block size, a power of
+ *	two (0: %MEMSIM_BUDDY_DEFAULT_MIN); must be 0 for the others.
+ *
+ * The four fit strategies share their indexes, so switching among them is
+ * free and allowed at any time.  Switching to or from the buddy system
+ * re-lays every segment's free space and is allowed only while nothing is
+ * allocated (deferred frees count as allocated); so is changing the buddy
+ * system's minimum block.
+ *
+ * Return: 0; -EINVAL for an unknown strategy or a bad minimum block; -EBUSY
+ * if blocks are allocated; -ENOMEM.
+ */
+int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
+			u64 buddy_min_block)
+{
+	struct memsim_block_reserve r;
+	struct memsim_segment *seg;
+	enum memsim_strategy old = pool->strategy;
+	unsigned int need = 0;
+	u32 min_order = pool->buddy_min_order;
+	int ret;
+
+	if ((unsigned int)strategy >= MEMSIM_NR_STRATEGIES)
+		return -EINVAL;
+	if (strategy == MEMSIM_BUDDY) {
+		if (!buddy_min_block)
+			buddy_min_block = MEMSIM_BUDDY_DEFAULT_MIN;
+		if (!is_power_of_2(buddy_min_block))
+			return -EINVAL;
+		min_order = ilog2(buddy_min_block);
+	} else if (buddy_min_block) {
+		return -EINVAL;
+	}
+
+	if (memsim_strategy_is_fit(old) && memsim_strategy_is_fit(strategy)) {
+		pool->strategy = strategy;
+		return 0;
+	}
+	/*
+	 * Into, out of, or within the buddy system: live blocks were laid out
+	 * under the old rules (a new minimum block would strand smaller ones).
+	 */
+	if (old == MEMSIM_BUDDY && strategy == MEMSIM_BUDDY &&
+	    min_order == pool->buddy_min_order)
+		return 0;
+	if (pool->usage.live_blocks)
+		return -EBUSY;
+	if (old == MEMSIM_BUDDY && strategy == MEMSIM_BUDDY) {
+		pool->buddy_min_order = min_order;
+		return 0;
+	}
+
+	/* Count, and reserve, the blocks of the new layout under the new rule. */
+	pool->strategy = strategy;
+	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
+		need += memsim_blocks_to_lay(pool, seg->start, seg->size);
+	pool->strategy = old;
+	ret = memsim_reserve_fill(pool, &r, need);
+	if (ret)
+		return ret;
+
+	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
+		memsim_segment_clear(pool, seg);
+	pool->strategy = strategy;
+	pool->buddy_min_order = min_order;
+	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
+		memsim_segment_lay_blocks(pool, seg, &r);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_set_strategy);
+
+/* Turn a request into a query, or say why it is malformed. */
+static int memsim_query_init(struct memsim_pool *pool, const struct memsim_request *req,
+			     struct memsim_query *q)
+{
+	u64 end;
+
+	if (!req->size || (req->flags & ~MEMSIM_REQ_ALL))
+		return -EINVAL;
+	if (req->align && !is_power_of_2(req->align))
+		return -EINVAL;
+
+	q->size = req->size;
+	q->align = req->align ? req->align : 1;
+	q->lo = 0;
+	q->hi = U64_MAX;
+	q->topdown = req->flags & MEMSIM_REQ_TOPDOWN;
+	q->fixed = req->flags & MEMSIM_REQ_FIXED;
+	q->steps = 0;
+
+	if (req->flags & MEMSIM_REQ_RANGE) {
+		if (req->range_lo >= req->range_hi)
+			return -EINVAL;
+		q->lo = req->range_lo;
+		q->hi = req->range_hi;
+	}
+
+	if (pool->strategy == MEMSIM_BUDDY) {
+		u64 min = 1ULL << pool->buddy_min_order;
+
+		/* Nothing above 2^63 rounds to a power of two in 64 bits. */
+		if (q->size > (1ULL << MEMSIM_MAX_ORDER))
+			q->size = U64_MAX;
+		else
+			q->size = roundup_pow_of_two(q->size);
+		if (q->size < min)
+			q->size = min;
+		if (q->size < q->align)
+			q->size = q->align;
+		/* A buddy block is aligned to its own size. */
+		if (q->size != U64_MAX)
+			q->align = q->size;
+	}
+
+	if (q->fixed) {
+		if (req->addr & (q->align - 1))
+			return -EINVAL;
+		if (check_add_overflow(req->addr, q->size, &end))
+			return -EINVAL;
+		/* Exactly there: the window is the allocation itself. */
+		if (req->addr > q->lo)
+			q->lo = req->addr;
+		if (end < q->hi)
+			q->hi = end;
+	}
+	return 0;
+}
+
+static bool memsim_search_stream(struct memsim_pool *pool, struct memsim_stream *s,
+				 struct memsim_query *q, struct memsim_candidate *c)
+{
+	if (memsim_strategy_is_fit(pool->strategy))
+		return memsim_fit_search(pool, s, q, c);
+	return memsim_buddy_search(pool, s, q, c);
+}
+
+static bool memsim_better(struct memsim_pool *pool, const struct memsim_query *q,
+			  const struct memsim_candidate *a,
+			  const struct memsim_candidate *b)
+{
+	if (memsim_strategy_is_fit(pool->strategy))
+		return memsim_fit_better(pool->strategy, q->topdown, a, b);
+	return memsim_buddy_better(q->topdown, a, b);
+}
+
+/* The best candidate among the streams a request may use. */
+static bool memsim_search(struct memsim_pool *pool, u32 stream,
+			  struct memsim_query *q, struct memsim_candidate *best)
+{
+	struct memsim_candidate c;
+	struct memsim_stream *s;
+	struct rb_node *node;
+	bool found = false;
+
+	if (stream != MEMSIM_STREAM_ANY) {
+		s = memsim_stream_find(pool, stream);
+		return s && memsim_search_stream(pool, s, q, best);
+	}
+
+	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
+		s = rb_entry(node, struct memsim_stream, rb);
+		if (!memsim_search_stream(pool, s, q, &c))
+			continue;
+		if (!found || memsim_better(pool, q, &c, best)) {
+			*best = c;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/*
+ * Next fit first looks on the cursor's side of the address space only, then
+ * wraps around to the whole window.
+ */
+static bool memsim_search_next_fit(struct memsim_pool *pool, u32 stream,
+				   struct memsim_query *q, struct memsim_candidate *c)
+{
+	struct memsim_query rove = *q;
+	bool found;
+
+	if (q->topdown) {
+		if (pool->cursor < rove.hi)
+			rove.hi = pool->cursor;
+	} else if (pool->cursor > rove.lo) {
+		rove.lo = pool->cursor;
+	}
+
+	found = rove.lo < rove.hi && memsim_search(pool, stream, &rove, c);
+	q->steps += rove.steps;
+	return found || memsim_search(pool, stream, q, c);
+}
+
+/* The candidate the active strategy picks for a validated query. */
+static bool memsim_find(struct memsim_pool *pool, u32 stream, struct memsim_query *q,
+			struct memsim_candidate *c)
+{
+	if (pool->strategy == MEMSIM_NEXT_FIT && !q->fixed)
+		return memsim_search_next_fit(pool, stream, q, c);
+	return memsim_search(pool, stream, q, c);
+}
+
+/**
+ * memsim_can_alloc() - where an allocation would go, changing nothing
+ * @pool: the pool.
+ * @req: the request.
+ * @res: filled as memsim_alloc() would fill it, on success.
+ *
+ * A dry run: no block, counter or cursor changes, and a miss is not
+ * counted as a failure.
+ *
+ * Return: 0 if memsim_alloc() would succeed (barring -ENOMEM); -EINVAL for
+ * a malformed request; -ENOSPC if nothing fits.
+ */
+int memsim_can_alloc(struct memsim_pool *pool, const struct memsim_request *req,
+		     struct memsim_result *res)
+{
+	struct memsim_candidate c;
+	struct memsim_query q;
+	int ret;
+
+	ret = memsim_query_init(pool, req, &q);
+	if (ret)
+		return ret;
+	if (!memsim_find(pool, req->stream, &q, &c))
+		return -ENOSPC;
+
+	memset(res, 0, sizeof(*res));
+	res->addr = c.place;
+	res->size = c.size;
+	res->waste = c.size - req->size;
+	res->segment_id = c.block->segment->id;
+	res->stream = c.block->segment->stream->id;
+	res->steps = q.steps;
+	res->splits = memsim_strategy_is_fit(pool->strategy) ?
+		memsim_fit_splits(&c) : memsim_buddy_splits(&c);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_can_alloc);
+
+static void memsim_alloc_failed(struct memsim_pool *pool, u32 stream)
+{
+	struct memsim_stream *s = NULL;
+
+	pool->usage.failures++;
+	pool->strategy_stats[pool->strategy].failures++;
+	if (stream != MEMSIM_STREAM_ANY)
+		s = memsim_stream_find(pool, stream);
+	if (s)
+		s->usage.failures++;
+}
+
+/**
+ * memsim_alloc() - allocate a block under the active strategy
+ * @pool: the pool.
+ * @req: the request.
+ * @res: filled with the outcome on success.
+ *
+ * Cost: O(log n) per stream searched for the fit strategies; alignment,
+ * range and fixed-address constraints add the candidates they reject (see
+ * memsim_fit.c).  O(max order * log n) for the buddy system.
+ *
+ * Return: 0; -EINVAL for a malformed request (zero size, unknown flag,
+ * alignment not a power of two, empty range, misaligned or wrapping fixed
+ * address), with nothing counted; -ENOSPC if nothing fits, counted as a
+ * failure; -ENOMEM.
+ */
+int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
+		 struct memsim_result *res)
+{
+	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
+	struct memsim_block_reserve r;
+	struct memsim_candidate c;
+	struct memsim_query q;
+	struct memsim_block *b;
+	u64 t0 = memsim_env_now_ns();
+	unsigned int splits;
+	bool found;
+	int ret;
+
+	ret = memsim_query_init(pool, req, &q);
+	if (ret)
+		return ret;
+
+	found = memsim_find(pool, req->stream, &q, &c);
+	if (!found) {
+		memsim_alloc_failed(pool, req->stream);
+		st->steps += q.steps;
+		st->alloc_ns += memsim_env_now_ns() - t0;
+		return -ENOSPC;
+	}
+
+	splits = memsim_strategy_is_fit(pool->strategy) ?
+		memsim_fit_splits(&c) : memsim_buddy_splits(&c);
+	ret = memsim_reserve_fill(pool, &r, splits);
+	if (ret)
+		return ret;
+
+	if (memsim_strategy_is_fit(pool->strategy))
+		b = memsim_fit_take(pool, &c, &r);
+	else
+		b = memsim_buddy_take(pool, &c, &r);
+
+	b->state = MEMSIM_BLOCK_ALLOCATED;
+	b->requested = req->size;
+	b->tag = req->tag;
+	b->alloc_ns = t0;
+	b->free_ns = 0;
+	memsim_allocated_insert(pool, b);
+	memsim_account_alloc(pool, b);
+
+	pool->cursor = q.topdown ? b->addr : memsim_block_end(b);
+
+	memset(res, 0, sizeof(*res));
+	res->splits = splits;
+	res->addr = b->addr;
+	res->size = b->size;
+	res->waste = b->size - b->requested;
+	res->segment_id = b->segment->id;
+	res->stream = b->segment->stream->id;
+	res->steps = q.steps;
+	st->steps += q.steps;
+	st->allocs++;
+	st->alloc_ns += memsim_env_now_ns() - t0;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_alloc);
+
+/* Return an allocated block to the free space and coalesce it. */
+static void memsim_release_block(struct memsim_pool *pool, struct memsim_block *b,
+				 struct memsim_free_result *res)
+{
+	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
+	u64 t0 = memsim_env_now_ns();
+
+	rb_erase(&b->rb_addr, &pool->allocated);
+	memsim_account_release(pool, b);
+	res->freed_size = b->size;
+	if (memsim_strategy_is_fit(pool->strategy))
+		memsim_fit_give_back(pool, b, res);
+	else
+		memsim_buddy_give_back(pool, b, res);
+	st->frees++;
+	st->free_ns += memsim_env_now_ns() - t0;
+}
+
+/**
+ * memsim_free() - free an allocated block, now or in two phases
+ * @pool: the pool.
+ * @addr: start address of the block.
+ * @expected_size: 0, or the size the caller believes the block has: either
+ *	the size that was requested or the actual size.
+ * @flags: %MEMSIM_FREE_DEFERRED to only request the free; the block stays
+ *	allocated until memsim_complete_free() or memsim_sync_stream().
+ * @res: filled with the outcome.
+ *
+ * Return: 0; -EINVAL for an unknown flag or a size mismatch; -ENOENT if no
+ * allocated block starts at @addr; -EBUSY if its free is already pending.
+ */
+int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
+		u32 flags, struct memsim_free_result *res)
+{
+	struct memsim_block *b;
+
+	if (flags & ~MEMSIM_FREE_ALL)
+		return -EINVAL;
+	b = memsim_block_lookup(pool, addr);
+	if (!b)
+		return -ENOENT;
+	if (b->state == MEMSIM_BLOCK_FREE_REQUESTED)
+		return -EBUSY;
+	if (expected_size && expected_size != b->requested && expected_size != b->size)
+		return -EINVAL;
+
+	memset(res, 0, sizeof(*res));
+	if (flags & MEMSIM_FREE_DEFERRED) {
+		b->state = MEMSIM_BLOCK_FREE_REQUESTED;
+		b->free_ns = memsim_env_now_ns();
+		list_add_tail(&b->deferred, &b->segment->stream->deferred);
+		memsim_account_deferred(pool, b, true);
+		res->freed_size = b->size;
+		res->deferred = true;
+		return 0;
+	}
+	b->free_ns = memsim_env_now_ns();
+	memsim_release_block(pool, b, res);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_free);
+
+static void memsim_complete_block(struct memsim_pool *pool, struct memsim_block *b,
+				  struct memsim_free_result *res)
+{
+	list_del(&b->deferred);
+	memsim_account_deferred(pool, b, false);
+	memset(res, 0, sizeof(*res));
+	memsim_release_block(pool, b, res);
+}
+
+/**
+ * memsim_complete_free() - complete a deferred free
+ * @pool: the pool.
+ * @addr: start address of the block.
+ * @res: filled with the outcome.
+ *
+ * Return: 0; -ENOENT if no allocated block starts at @addr; -EINVAL if its
+ * free was not requested.
+ */
+int memsim_complete_free(struct memsim_pool *pool, u64 addr,
+			 struct memsim_free_result *res)
+{
+	struct memsim_block *b = memsim_block_lookup(pool, addr);
+
+	if (!b)
+		return -ENOENT;
+	if (b->state != MEMSIM_BLOCK_FREE_REQUESTED)
+		return -EINVAL;
+	memsim_complete_block(pool, b, res);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_complete_free);
+
+/**
+ * memsim_sync_stream() - complete every deferred free of a stream
+ * @pool: the pool.
+ * @stream: stream number, or %MEMSIM_STREAM_ANY for all streams.
+ * @completed: set to the number of frees completed; may be NULL.
+ *
+ * Frees complete in the order they were requested.
+ *
+ * Return: 0, or -ENOENT for a stream that never had a segment.
+ */
+int memsim_sync_stream(struct memsim_pool *pool, u32 stream, u64 *completed)
+{
+	struct memsim_free_result res;
+	struct memsim_block *b, *next;
+	struct memsim_stream *s;
+	struct rb_node *node;
+	u64 n = 0;
+
+	if (stream != MEMSIM_STREAM_ANY && !memsim_stream_find(pool, stream))
+		return -ENOENT;
+
+	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
+		s = rb_entry(node, struct memsim_stream, rb);
+		if (stream != MEMSIM_STREAM_ANY && s->id != stream)
+			continue;
+		list_for_each_entry_safe(b, next, &s->deferred, deferred) {
+			memsim_complete_block(pool, b, &res);
+			n++;
+		}
+	}
+	if (completed)
+		*completed = n;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_sync_stream);
+
+/**
+ * memsim_largest_free() - size of the largest free block
+ * @pool: the pool.
+ * @stream: a stream, or %MEMSIM_STREAM_ANY for the whole pool.
+ *
+ * O(1) per stream: the fit strategies read it from the root of the
+ * augmented address tree, the buddy system from its order bitmap.
+ *
+ * Return: the size, 0 if there is no free block.
+ */
+u64 memsim_largest_free(struct memsim_pool *pool, u32 stream)
+{
+	struct memsim_stream *s;
+	struct rb_node *node;
+	u64 best = 0;
+
+	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
+		u64 v;
+
+		s = rb_entry(node, struct memsim_stream, rb);
+		if (stream != MEMSIM_STREAM_ANY && s->id != stream)
+			continue;
+		v = memsim_strategy_is_fit(pool->strategy) ?
+			memsim_fit_largest(s) : memsim_buddy_largest(s);
+		if (v > best)
+			best = v;
+	}
+	return best;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_largest_free);
+
+/**
+ * memsim_segment_largest_free() - size of a segment's largest free block
+ * @seg: the segment.
+ *
+ * Walks the segment's blocks: O(blocks in the segment).
+ *
+ * Return: the size, 0 if the segment has no free block.
+ */
+u64 memsim_segment_largest_free(const struct memsim_segment *seg)
+{
+	const struct memsim_block *b;
+	u64 best = 0;
+
+	list_for_each_entry(b, &seg->blocks, link)
+		if (b->state == MEMSIM_BLOCK_FREE && b->size > best)
+			best = b->size;
+	return best;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_largest_free);
+
+/**
+ * memsim_frag_ppm() - external fragmentation in parts per million
+ * @free: free bytes.
+ * @largest: the largest free block.
+ *
+ * 1 - largest / free: 0 when all free space is one block, towards 10^6 as
+ * it scatters.  Integer arithmetic only, exact to the ppm.
+ *
+ * Return: the fragmentation, 0 when nothing is free.
+ */
+u32 memsim_frag_ppm(u64 free, u64 largest)
+{
+	unsigned int shift;
+
+	if (!free || largest >= free)
+		return 0;
+	/* Scale both down so that largest * 10^6 cannot overflow. */
+	shift = fls64(free) > 44 ? fls64(free) - 44 : 0;
+	free >>= shift;
+	largest >>= shift;
+	if (!free)
+		return 0;
+	return 1000000 - (u32)memsim_env_div64(largest * 1000000, free);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_frag_ppm);
+
+/**
+ * memsim_split_ratio_ppm() - the Python design's segment "fragmentation"
+ * @nr_blocks: blocks in the segment.
+ *
+ * 1 - 1 / blocks, in parts per million.  It grows with every split whether
+ * or not free space is scattered; reported for parity with the design, next
+ * to memsim_frag_ppm().
+ *
+ * Return: the ratio, 0 for a segment of one block (or none).
+ */
+u32 memsim_split_ratio_ppm(u64 nr_blocks)
+{
+	if (nr_blocks <= 1)
+		return 0;
+	return 1000000 - (u32)memsim_env_div64(1000000, nr_blocks);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_split_ratio_ppm);
