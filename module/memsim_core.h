@@ -381,7 +381,9 @@ void memsim_core_exit(void);
 
 void memsim_pool_init(struct memsim_pool *pool);
 void memsim_pool_fini(struct memsim_pool *pool);
+void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments);
 
+int memsim_segment_args_valid(u64 start, u64 size, u32 stream);
 int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
 			  u32 device, u32 stream, struct memsim_segment **out);
 int memsim_segment_release(struct memsim_pool *pool, u64 id);
@@ -392,6 +394,7 @@ enum memsim_overlap memsim_check_overlap(struct memsim_pool *pool, u64 start,
 int memsim_find_safe_range(struct memsim_pool *pool, u64 size, u64 align,
 			   u64 min, u64 max, u64 *addr);
 
+const char *memsim_strategy_name(enum memsim_strategy strategy);
 int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 			u64 buddy_min_block);
 int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
@@ -404,9 +407,15 @@ int memsim_complete_free(struct memsim_pool *pool, u64 addr,
 			 struct memsim_free_result *res);
 int memsim_sync_stream(struct memsim_pool *pool, u32 stream, u64 *completed);
 struct memsim_block *memsim_block_lookup(struct memsim_pool *pool, u64 addr);
+struct memsim_block *memsim_block_first_from(struct memsim_pool *pool, u64 addr);
+struct memsim_block *memsim_block_after(struct memsim_pool *pool, struct memsim_block *b);
+struct memsim_segment *memsim_segment_first_from(struct memsim_pool *pool, u64 addr);
+struct memsim_segment *memsim_segment_after(struct memsim_pool *pool,
+					    struct memsim_segment *seg);
 
 struct memsim_stream *memsim_stream_find(struct memsim_pool *pool, u32 id);
 u64 memsim_largest_free(struct memsim_pool *pool, u32 stream);
+u64 memsim_largest_alloc(struct memsim_pool *pool, u32 stream);
 u64 memsim_segment_largest_free(const struct memsim_segment *seg);
 u32 memsim_frag_ppm(u64 free, u64 largest);
 u32 memsim_split_ratio_ppm(u64 nr_blocks);

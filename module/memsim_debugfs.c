@@ -16,8 +16,9 @@
  * Files:
  *
  * instances
- *	one line per live instance: "id tgid comm", tab separated, after a
- *	header line naming the columns.
+ *	one line per live instance, tab separated, after a header line naming
+ *	the columns: id, tgid, comm, strategy, segments, live_blocks,
+ *	allocated (bytes).
  */
 
 #include <linux/debugfs.h>

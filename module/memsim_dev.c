@@ -55,7 +55,6 @@ static struct miscdevice memsim_miscdev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "memsim",
 	.fops = &memsim_fops,
-	.mode = 0600,
 };
 
 /**
@@ -65,6 +64,7 @@ static struct miscdevice memsim_miscdev = {
  */
 int memsim_dev_register(void)
 {
+	memsim_miscdev.mode = memsim_dev_mode & 0666;
 	return misc_register(&memsim_miscdev);
 }
 

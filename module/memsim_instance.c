@@ -9,9 +9,10 @@
  * DOC: Instances
  *
  * Each open() of /dev/memsim owns one &struct memsim_instance.  All live
- * instances sit on one module-wide list so that debugfs can enumerate them;
- * the list has its own mutex, taken only to add, remove or walk entries, and
- * never while an instance's own lock is held, so the two locks never nest.
+ * instances sit on one module-wide list so that debugfs can enumerate them.
+ * The list has its own mutex.  Lock order: the list's mutex, then an
+ * instance's; no instance operation ever takes the list's mutex, so walking
+ * the list and reading each instance under its own lock cannot deadlock.
  *
  * Instance ids come from a 64-bit counter: they increase for as long as the
  * module stays loaded and cannot wrap in practice, so a user can name an
@@ -48,6 +49,7 @@ struct memsim_instance *memsim_instance_create(void)
 	inst->tgid = task_tgid_nr(current);
 	get_task_comm(inst->comm, current);
 	mutex_init(&inst->lock);
+	memsim_pool_init(&inst->pool);
 
 	mutex_lock(&memsim_instances_lock);
 	list_add_tail(&inst->link, &memsim_instances);
@@ -61,8 +63,8 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_instance_create);
  * memsim_instance_destroy() - release a simulated device and all it holds
  * @inst: instance from memsim_instance_create(); may be NULL.
  *
- * The caller guarantees that no other user of @inst remains (the file was
- * released).
+ * Every block and segment it holds goes with it.  The caller guarantees
+ * that no other user of @inst remains (the file was released).
  */
 void memsim_instance_destroy(struct memsim_instance *inst)
 {
@@ -73,6 +75,7 @@ void memsim_instance_destroy(struct memsim_instance *inst)
 	list_del(&inst->link);
 	mutex_unlock(&memsim_instances_lock);
 
+	memsim_pool_fini(&inst->pool);
 	mutex_destroy(&inst->lock);
 	kfree(inst);
 }
@@ -89,10 +92,16 @@ void memsim_instances_show(struct seq_file *m)
 {
 	struct memsim_instance *inst;
 
-	seq_puts(m, "id\ttgid\tcomm\n");
+	seq_puts(m, "id\ttgid\tcomm\tstrategy\tsegments\tlive_blocks\tallocated\n");
 
 	mutex_lock(&memsim_instances_lock);
-	list_for_each_entry(inst, &memsim_instances, link)
-		seq_printf(m, "%llu\t%d\t%s\n", inst->id, inst->tgid, inst->comm);
+	list_for_each_entry(inst, &memsim_instances, link) {
+		mutex_lock(&inst->lock);
+		seq_printf(m, "%llu\t%d\t%s\t%s\t%llu\t%llu\t%llu\n", inst->id, inst->tgid,
+			   inst->comm, memsim_strategy_name(inst->pool.strategy),
+			   inst->pool.nr_segments, inst->pool.usage.live_blocks,
+			   inst->pool.usage.allocated);
+		mutex_unlock(&inst->lock);
+	}
 	mutex_unlock(&memsim_instances_lock);
 }

@@ -15,6 +15,8 @@
 #include <kunit/visibility.h>
 #include <uapi/linux/memsim.h>
 
+#include "memsim_core.h"
+
 /**
  * struct memsim_instance - one simulated device, created by open()
  * @id: identifier reported by %MEMSIM_IOC_GET_INFO; increasing, never 0.
@@ -24,6 +26,7 @@
  *	the registry lock in memsim_instance.c.
  * @lock: serialises every operation on this instance; the allocator core
  *	does no locking of its own and relies on the caller holding it.
+ * @pool: the simulated device's address space, under @lock.
  */
 struct memsim_instance {
 	u64 id;
@@ -31,7 +34,23 @@ struct memsim_instance {
 	char comm[TASK_COMM_LEN];
 	struct list_head link;
 	struct mutex lock; /* protects everything the instance holds */
+	struct memsim_pool pool;
 };
+
+/**
+ * struct memsim_limits - module parameters in force for every instance
+ * @max_segments: segments one instance may hold.
+ * @max_blocks: live (allocated) blocks one instance may hold.
+ * @max_batch: operations one BATCH call may carry.
+ */
+struct memsim_limits {
+	u32 max_segments;
+	u32 max_batch;
+	u64 max_blocks;
+};
+
+extern struct memsim_limits memsim_limits;
+extern umode_t memsim_dev_mode;
 
 struct seq_file;
 
@@ -41,6 +60,22 @@ void memsim_instances_show(struct seq_file *m);
 
 int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info);
 long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+bool memsim_reserved_set(const void *area, size_t len);
+u32 memsim_strategy_to_uapi(enum memsim_strategy s);
+void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
+			  struct memsim_usage_info *out);
+
+long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_get_segments(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg);
+
+int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_request *req);
+int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *req,
+		    struct memsim_result *res);
 
 int memsim_dev_register(void);
 void memsim_dev_unregister(void);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsim: ioctl handlers of /dev/memsim
+ * memsim: ioctl handlers of /dev/memsim - configuration, segments, blocks
  *
  * Copyright (C) 2026 The memsim authors
  */
@@ -9,22 +9,58 @@
  * DOC: ioctl handling
  *
  * Each command is split in two: a thin wrapper that copies the argument in
- * and out of userspace, and a handler that works on a kernel copy.  The
- * handlers validate every input field before they change anything, so a
- * rejected call leaves both the instance and the caller's structure as they
- * were; they are also what the KUnit suites call directly.
+ * and out of userspace, and the work on a kernel copy.  Every input field is
+ * validated before the instance lock is taken and before anything changes,
+ * so a rejected call leaves both the instance and the caller's structure as
+ * they were.  The lock is never held across a copy to or from userspace:
+ * results are gathered under the lock into kernel memory and copied out
+ * after it is dropped.
+ *
+ * The uapi numbers (strategies, flags) are translated here; the allocator
+ * core has its own and knows nothing of the ABI.
  */
 
 #include <linux/fs.h>
+#include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "memsim_internal.h"
 
-/* Non-zero if any byte of a reserved area is set. */
-static bool memsim_reserved_set(const void *area, size_t len)
+/**
+ * memsim_reserved_set() - whether any byte of a reserved area is set
+ * @area: the area.
+ * @len: its size.
+ *
+ * Return: true if a byte is not zero.
+ */
+bool memsim_reserved_set(const void *area, size_t len)
 {
 	return memchr_inv(area, 0, len);
+}
+
+static const enum memsim_strategy memsim_strategy_from_uapi[] = {
+	[MEMSIM_STRATEGY_FIRST_FIT] = MEMSIM_FIRST_FIT,
+	[MEMSIM_STRATEGY_BEST_FIT] = MEMSIM_BEST_FIT,
+	[MEMSIM_STRATEGY_WORST_FIT] = MEMSIM_WORST_FIT,
+	[MEMSIM_STRATEGY_NEXT_FIT] = MEMSIM_NEXT_FIT,
+	[MEMSIM_STRATEGY_BUDDY] = MEMSIM_BUDDY,
+};
+
+/**
+ * memsim_strategy_to_uapi() - the ABI number of a core strategy
+ * @s: the core's strategy.
+ *
+ * Return: the matching MEMSIM_STRATEGY_* value.
+ */
+u32 memsim_strategy_to_uapi(enum memsim_strategy s)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(memsim_strategy_from_uapi); i++)
+		if (memsim_strategy_from_uapi[i] == s)
+			return i;
+	return MEMSIM_STRATEGY_FIRST_FIT;
 }
 
 /**
@@ -45,26 +81,356 @@ int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info)
 	if (memsim_debugfs_available())
 		info->features |= MEMSIM_FEATURE_DEBUGFS;
 	info->instance_id = inst->id;
+	info->max_segments = READ_ONCE(memsim_limits.max_segments);
+	info->max_batch = READ_ONCE(memsim_limits.max_batch);
+	info->max_blocks = READ_ONCE(memsim_limits.max_blocks);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_get_info);
 
-static long memsim_ioctl_get_info(struct memsim_instance *inst, void __user *uarg)
+/*
+ * Copy-in, handle, copy-out for the commands whose handler needs nothing
+ * but the kernel copy: memsim_ioctl_NAME() wraps NAME().  Commands that
+ * only take input (_IOW) copy nothing back.
+ */
+#define MEMSIM_IOCTL(name, type, copy_back)					\
+static long memsim_ioctl_##name(struct memsim_instance *inst, void __user *uarg)	\
+{										\
+	type arg;								\
+	int ret;								\
+										\
+	if (copy_from_user(&arg, uarg, sizeof(arg)))				\
+		return -EFAULT;							\
+	ret = name(inst, &arg);							\
+	if (ret || !(copy_back))						\
+		return ret;							\
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;		\
+}
+
+static int memsim_set_strategy_arg(struct memsim_instance *inst,
+				   struct memsim_strategy_arg *arg)
 {
-	struct memsim_info info;
 	int ret;
 
-	if (copy_from_user(&info, uarg, sizeof(info)))
-		return -EFAULT;
+	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+	if (arg->strategy >= MEMSIM_STRATEGY_COUNT)
+		return -EINVAL;
 
-	ret = memsim_get_info(inst, &info);
+	mutex_lock(&inst->lock);
+	ret = memsim_set_strategy(&inst->pool, memsim_strategy_from_uapi[arg->strategy],
+				  arg->buddy_min_block);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+static int memsim_create_segment(struct memsim_instance *inst,
+				 struct memsim_segment_arg *arg)
+{
+	struct memsim_segment *seg;
+	int ret;
+
+	if (arg->flags || arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+
+	/* A malformed request gets -EINVAL even when the instance is full. */
+	ret = memsim_segment_args_valid(arg->start, arg->size, arg->stream);
 	if (ret)
 		return ret;
 
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	mutex_lock(&inst->lock);
+	if (inst->pool.nr_segments >= READ_ONCE(memsim_limits.max_segments)) {
+		mutex_unlock(&inst->lock);
+		return -E2BIG;
+	}
+	ret = memsim_segment_create(&inst->pool, arg->start, arg->size, arg->device,
+				    arg->stream, &seg);
+	if (!ret)
+		arg->segment_id = seg->id;
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+static int memsim_release_segment(struct memsim_instance *inst,
+				  struct memsim_segment_arg *arg)
+{
+	int ret;
+
+	if (arg->start || arg->size || arg->device || arg->stream || arg->flags ||
+	    arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	ret = memsim_segment_release(&inst->pool, arg->segment_id);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+#define MEMSIM_MAX_IDS		4096
+
+static long memsim_ioctl_check_overlap(struct memsim_instance *inst, void __user *uarg)
+{
+	struct memsim_overlap_arg arg;
+	u64 *ids = NULL, end;
+	u32 nr, n;
+	int ret = 0;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
+	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!arg.size || check_add_overflow(arg.start, arg.size, &end) ||
+	    arg.ids_cap > MEMSIM_MAX_IDS || (arg.ids_cap && !arg.ids_ptr))
+		return -EINVAL;
+
+	if (arg.ids_cap) {
+		ids = kvcalloc(arg.ids_cap, sizeof(*ids), GFP_KERNEL_ACCOUNT);
+		if (!ids)
+			return -ENOMEM;
+	}
+
+	mutex_lock(&inst->lock);
+	arg.kind = memsim_check_overlap(&inst->pool, arg.start, arg.size, ids,
+					arg.ids_cap, &nr);
+	mutex_unlock(&inst->lock);
+	arg.nr_ids = nr;
+
+	n = min(nr, arg.ids_cap);
+	if (n && copy_to_user(u64_to_user_ptr(arg.ids_ptr), ids, n * sizeof(*ids)))
+		ret = -EFAULT;
+	else if (copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
+	kvfree(ids);
+	return ret;
+}
+
+static int memsim_find_safe_range_arg(struct memsim_instance *inst,
+				      struct memsim_safe_range_arg *arg)
+{
+	int ret;
+
+	if (arg->flags || arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	ret = memsim_find_safe_range(&inst->pool, arg->size, arg->align, arg->min,
+				     arg->max, &arg->addr);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+/**
+ * memsim_alloc_request() - translate an ALLOC argument into a core request
+ * @arg: the argument, as copied from userspace.
+ * @req: the request to fill.
+ *
+ * Return: 0, or -EINVAL for an unknown flag, a non-zero pad or reserved
+ * field, or a range or fixed address given without its flag.
+ */
+int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_request *req)
+{
+	if (arg->flags & ~MEMSIM_ALLOC_FLAGS)
+		return -EINVAL;
+	if (arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+	/* Fields of an option not asked for must be zero, not ignored. */
+	if (!(arg->flags & MEMSIM_ALLOC_RANGE) && (arg->range_lo || arg->range_hi))
+		return -EINVAL;
+	if (!(arg->flags & MEMSIM_ALLOC_FIXED) && arg->fixed_addr)
+		return -EINVAL;
+
+	memset(req, 0, sizeof(*req));
+	req->size = arg->size;
+	req->align = arg->align;
+	req->range_lo = arg->range_lo;
+	req->range_hi = arg->range_hi;
+	req->addr = arg->fixed_addr;
+	req->stream = arg->stream == MEMSIM_STREAM_ANY_ID ? MEMSIM_STREAM_ANY : arg->stream;
+	req->tag = arg->tag;
+	if (arg->flags & MEMSIM_ALLOC_TOPDOWN)
+		req->flags |= MEMSIM_REQ_TOPDOWN;
+	if (arg->flags & MEMSIM_ALLOC_RANGE)
+		req->flags |= MEMSIM_REQ_RANGE;
+	if (arg->flags & MEMSIM_ALLOC_FIXED)
+		req->flags |= MEMSIM_REQ_FIXED;
 	return 0;
 }
+
+static void memsim_alloc_result(const struct memsim_result *res,
+				struct memsim_alloc_arg *arg)
+{
+	arg->largest = 0;
+	arg->pad2 = 0;
+	arg->addr = res->addr;
+	arg->actual_size = res->size;
+	arg->waste = res->waste;
+	arg->segment_id = res->segment_id;
+	arg->out_stream = res->stream;
+	arg->steps = res->steps;
+	arg->splits = res->splits;
+}
+
+/**
+ * memsim_do_alloc() - allocate under the instance's limits
+ * @inst: the instance; its lock is held.
+ * @req: the core request.
+ * @res: the result.
+ *
+ * Return: as memsim_alloc(), or -E2BIG when the instance holds the most
+ * live blocks it may.
+ */
+int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *req,
+		    struct memsim_result *res)
+{
+	lockdep_assert_held(&inst->lock);
+
+	if (inst->pool.usage.live_blocks >= READ_ONCE(memsim_limits.max_blocks))
+		return -E2BIG;
+	return memsim_alloc(&inst->pool, req, res);
+}
+
+static int memsim_alloc_arg(struct memsim_instance *inst, struct memsim_alloc_arg *arg)
+{
+	struct memsim_request req;
+	struct memsim_result res;
+	int ret;
+
+	ret = memsim_alloc_request(arg, &req);
+	if (ret)
+		return ret;
+
+	mutex_lock(&inst->lock);
+	ret = memsim_do_alloc(inst, &req, &res);
+	mutex_unlock(&inst->lock);
+	if (!ret)
+		memsim_alloc_result(&res, arg);
+	return ret;
+}
+
+static long memsim_ioctl_can_alloc(struct memsim_instance *inst, void __user *uarg)
+{
+	struct memsim_alloc_arg arg;
+	struct memsim_request req;
+	struct memsim_result res;
+	u64 largest;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	ret = memsim_alloc_request(&arg, &req);
+	if (ret)
+		return ret;
+
+	mutex_lock(&inst->lock);
+	ret = memsim_can_alloc(&inst->pool, &req, &res);
+	largest = memsim_largest_alloc(&inst->pool, req.stream);
+	mutex_unlock(&inst->lock);
+
+	if (ret && ret != -ENOSPC)
+		return ret;
+	/* On -ENOSPC only @largest has something to say. */
+	if (ret)
+		memset(&res, 0, sizeof(res));
+	memsim_alloc_result(&res, &arg);
+	arg.largest = largest;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
+	return ret;
+}
+
+static int memsim_free_check(const struct memsim_free_arg *arg)
+{
+	if (arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+	return 0;
+}
+
+static void memsim_free_result(const struct memsim_free_result *res,
+			       struct memsim_free_arg *arg)
+{
+	arg->freed_size = res->freed_size;
+	arg->coalesced_addr = res->coalesced_addr;
+	arg->coalesced_size = res->coalesced_size;
+	arg->coalesced = res->coalesced;
+	arg->deferred = res->deferred;
+}
+
+static int memsim_free_arg(struct memsim_instance *inst, struct memsim_free_arg *arg)
+{
+	struct memsim_free_result res;
+	int ret;
+
+	ret = memsim_free_check(arg);
+	if (ret)
+		return ret;
+	if (arg->flags & ~MEMSIM_FREE_DEFER)
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	ret = memsim_free(&inst->pool, arg->addr, arg->expected_size,
+			  arg->flags & MEMSIM_FREE_DEFER ? MEMSIM_FREE_DEFERRED : 0, &res);
+	mutex_unlock(&inst->lock);
+	if (!ret)
+		memsim_free_result(&res, arg);
+	return ret;
+}
+
+static int memsim_complete_free_arg(struct memsim_instance *inst,
+				    struct memsim_free_arg *arg)
+{
+	struct memsim_free_result res;
+	int ret;
+
+	ret = memsim_free_check(arg);
+	if (ret)
+		return ret;
+	if (arg->flags || arg->expected_size)
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	ret = memsim_complete_free(&inst->pool, arg->addr, &res);
+	mutex_unlock(&inst->lock);
+	if (!ret)
+		memsim_free_result(&res, arg);
+	return ret;
+}
+
+static int memsim_sync_stream_arg(struct memsim_instance *inst, struct memsim_sync_arg *arg)
+{
+	u32 stream = arg->stream == MEMSIM_STREAM_ANY_ID ? MEMSIM_STREAM_ANY : arg->stream;
+	int ret;
+
+	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	ret = memsim_sync_stream(&inst->pool, stream, &arg->completed);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+static int memsim_reset_arg(struct memsim_instance *inst, struct memsim_reset_arg *arg)
+{
+	if ((arg->flags & ~MEMSIM_RESET_KEEP_SEGMENTS) || arg->pad ||
+	    memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+
+	mutex_lock(&inst->lock);
+	memsim_pool_reset(&inst->pool, arg->flags & MEMSIM_RESET_KEEP_SEGMENTS);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
+MEMSIM_IOCTL(memsim_get_info, struct memsim_info, true)
+MEMSIM_IOCTL(memsim_set_strategy_arg, struct memsim_strategy_arg, false)
+MEMSIM_IOCTL(memsim_create_segment, struct memsim_segment_arg, true)
+MEMSIM_IOCTL(memsim_release_segment, struct memsim_segment_arg, false)
+MEMSIM_IOCTL(memsim_find_safe_range_arg, struct memsim_safe_range_arg, true)
+MEMSIM_IOCTL(memsim_alloc_arg, struct memsim_alloc_arg, true)
+MEMSIM_IOCTL(memsim_free_arg, struct memsim_free_arg, true)
+MEMSIM_IOCTL(memsim_complete_free_arg, struct memsim_free_arg, true)
+MEMSIM_IOCTL(memsim_sync_stream_arg, struct memsim_sync_arg, true)
+MEMSIM_IOCTL(memsim_reset_arg, struct memsim_reset_arg, false)
 
 /**
  * memsim_ioctl() - dispatch an ioctl on /dev/memsim
@@ -81,7 +447,41 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case MEMSIM_IOC_GET_INFO:
-		return memsim_ioctl_get_info(inst, uarg);
+		return memsim_ioctl_memsim_get_info(inst, uarg);
+	case MEMSIM_IOC_SET_STRATEGY:
+		return memsim_ioctl_memsim_set_strategy_arg(inst, uarg);
+	case MEMSIM_IOC_CREATE_SEGMENT:
+		return memsim_ioctl_memsim_create_segment(inst, uarg);
+	case MEMSIM_IOC_RELEASE_SEGMENT:
+		return memsim_ioctl_memsim_release_segment(inst, uarg);
+	case MEMSIM_IOC_CHECK_OVERLAP:
+		return memsim_ioctl_check_overlap(inst, uarg);
+	case MEMSIM_IOC_FIND_SAFE_RANGE:
+		return memsim_ioctl_memsim_find_safe_range_arg(inst, uarg);
+	case MEMSIM_IOC_ALLOC:
+		return memsim_ioctl_memsim_alloc_arg(inst, uarg);
+	case MEMSIM_IOC_CAN_ALLOC:
+		return memsim_ioctl_can_alloc(inst, uarg);
+	case MEMSIM_IOC_FREE:
+		return memsim_ioctl_memsim_free_arg(inst, uarg);
+	case MEMSIM_IOC_COMPLETE_FREE:
+		return memsim_ioctl_memsim_complete_free_arg(inst, uarg);
+	case MEMSIM_IOC_SYNC_STREAM:
+		return memsim_ioctl_memsim_sync_stream_arg(inst, uarg);
+	case MEMSIM_IOC_GET_SUMMARY:
+		return memsim_ioctl_get_summary(inst, uarg);
+	case MEMSIM_IOC_GET_STATS:
+		return memsim_ioctl_get_stats(inst, uarg);
+	case MEMSIM_IOC_GET_SEGMENTS:
+		return memsim_ioctl_get_segments(inst, uarg);
+	case MEMSIM_IOC_GET_BLOCKS:
+		return memsim_ioctl_get_blocks(inst, uarg);
+	case MEMSIM_IOC_BATCH:
+		return memsim_ioctl_batch(inst, uarg);
+	case MEMSIM_IOC_SIMULATE:
+		return memsim_ioctl_simulate(inst, uarg);
+	case MEMSIM_IOC_RESET:
+		return memsim_ioctl_memsim_reset_arg(inst, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -28,9 +28,27 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "memsim_core.h"
 #include "memsim_internal.h"
+
+struct memsim_limits memsim_limits = {
+	.max_segments = 1024,
+	.max_blocks = 4 << 20,
+	.max_batch = 4096,
+};
+
+umode_t memsim_dev_mode = 0600;
+
+module_param_named(max_segments, memsim_limits.max_segments, uint, 0644);
+MODULE_PARM_DESC(max_segments, "Segments one instance may hold (default 1024)");
+module_param_named(max_blocks, memsim_limits.max_blocks, ullong, 0644);
+MODULE_PARM_DESC(max_blocks, "Live blocks one instance may hold (default 4M)");
+module_param_named(max_batch, memsim_limits.max_batch, uint, 0644);
+MODULE_PARM_DESC(max_batch, "Operations one BATCH ioctl may carry (default 4096, at most 65536)");
+module_param_named(dev_mode, memsim_dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "Mode of /dev/memsim (default 0600)");
 
 static int __init memsim_init(void)
 {

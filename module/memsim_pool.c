@@ -586,6 +586,25 @@ static unsigned int memsim_blocks_to_lay(struct memsim_pool *pool, u64 start,
 }
 
 /**
+ * memsim_segment_args_valid() - check the arguments of a segment creation
+ * @start: first address.
+ * @size: size in bytes.
+ * @stream: stream number.
+ *
+ * Return: 0, or -EINVAL for a zero size, a range that wraps, or
+ * %MEMSIM_STREAM_ANY as the stream.
+ */
+int memsim_segment_args_valid(u64 start, u64 size, u32 stream)
+{
+	u64 end;
+
+	if (!size || check_add_overflow(start, size, &end) || stream == MEMSIM_STREAM_ANY)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_args_valid);
+
+/**
  * memsim_segment_create() - add a segment of free space to the pool
  * @pool: the pool.
  * @start: first address.
@@ -604,11 +623,11 @@ int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
 	struct memsim_stream *s, *new_stream = NULL;
 	struct memsim_segment *seg;
 	u32 nr_ids;
-	u64 end;
 	int ret;
 
-	if (!size || check_add_overflow(start, size, &end) || stream == MEMSIM_STREAM_ANY)
-		return -EINVAL;
+	ret = memsim_segment_args_valid(start, size, stream);
+	if (ret)
+		return ret;
 	if (memsim_check_overlap(pool, start, size, NULL, 0, &nr_ids) != MEMSIM_OVERLAP_NONE)
 		return -EEXIST;
 
@@ -1334,3 +1353,224 @@ u32 memsim_split_ratio_ppm(u64 nr_blocks)
 	return 1000000 - (u32)memsim_env_div64(1000000, nr_blocks);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_split_ratio_ppm);
+
+/* Clear the history counters; the state counters describe the blocks. */
+static void memsim_usage_clear_history(struct memsim_usage *u)
+{
+	u->allocs = 0;
+	u->frees = 0;
+	u->failures = 0;
+	u->peak_allocated = u->allocated;
+}
+
+/**
+ * memsim_pool_reset() - free every block and clear the statistics
+ * @pool: the pool.
+ * @keep_segments: keep the segments (each entirely free again) and the
+ *	strategy; otherwise return to the state of memsim_pool_init().
+ *
+ * Cannot fail: freeing and merging only release metadata.
+ */
+void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments)
+{
+	struct memsim_free_result res;
+	struct memsim_segment *seg;
+	struct memsim_stream *s;
+	struct rb_node *node;
+
+	if (!keep_segments) {
+		memsim_pool_fini(pool);
+		return;
+	}
+
+	while ((node = rb_first(&pool->allocated))) {
+		struct memsim_block *b = rb_entry(node, struct memsim_block, rb_addr);
+
+		if (b->state == MEMSIM_BLOCK_FREE_REQUESTED) {
+			list_del(&b->deferred);
+			memsim_account_deferred(pool, b, false);
+		}
+		memset(&res, 0, sizeof(res));
+		memsim_release_block(pool, b, &res);
+	}
+
+	memsim_usage_clear_history(&pool->usage);
+	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
+		s = rb_entry(node, struct memsim_stream, rb);
+		memsim_usage_clear_history(&s->usage);
+	}
+	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
+		memsim_usage_clear_history(&seg->usage);
+	memset(pool->strategy_stats, 0, sizeof(pool->strategy_stats));
+	pool->cursor = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_pool_reset);
+
+/**
+ * memsim_segment_first_from() - first segment that starts at or above addr
+ * @pool: the pool.
+ * @addr: the address.
+ *
+ * For paging through the segments: O(log n).
+ *
+ * Return: the segment, or NULL.
+ */
+struct memsim_segment *memsim_segment_first_from(struct memsim_pool *pool, u64 addr)
+{
+	struct memsim_segment *seg = memsim_segment_at_or_before(pool, addr);
+
+	if (seg && seg->start == addr)
+		return seg;
+	return seg ? memsim_segment_next(seg) : memsim_segment_first(pool);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_first_from);
+
+/**
+ * memsim_segment_after() - the segment after another, in address order
+ * @pool: the pool.
+ * @seg: a segment of @pool.
+ *
+ * Return: the next segment, or NULL.
+ */
+struct memsim_segment *memsim_segment_after(struct memsim_pool *pool,
+					    struct memsim_segment *seg)
+{
+	return memsim_segment_next(seg);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_after);
+
+/* The first block, of those in @root keyed by address, that starts at or above @addr. */
+static struct memsim_block *memsim_tree_first_from(struct rb_root *root, u64 addr)
+{
+	struct rb_node *node = root->rb_node;
+	struct memsim_block *found = NULL;
+
+	while (node) {
+		struct memsim_block *b = rb_entry(node, struct memsim_block, rb_addr);
+
+		if (b->addr >= addr) {
+			found = b;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return found;
+}
+
+static struct memsim_block *memsim_lower(struct memsim_block *a, struct memsim_block *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a->addr < b->addr ? a : b;
+}
+
+/**
+ * memsim_block_first_from() - first block that starts at or above an address
+ * @pool: the pool.
+ * @addr: the address.
+ *
+ * For paging through the blocks without holding state between pages.  The
+ * answer is the lower of the first allocated block and the first free block
+ * from @addr in the stream of the segment concerned: O(log n) for the fit
+ * strategies, O(max order * log n) for the buddy system.  Walking on from
+ * there follows the segment lists.
+ *
+ * Return: the block, or NULL.
+ */
+struct memsim_block *memsim_block_first_from(struct memsim_pool *pool, u64 addr)
+{
+	struct memsim_segment *seg = memsim_segment_ending_after(pool, addr);
+	struct memsim_block *best, *found;
+	struct memsim_stream *s;
+	unsigned int i;
+
+	while (seg) {
+		if (seg->start >= addr)
+			return list_first_entry_or_null(&seg->blocks, struct memsim_block, link);
+
+		/* @addr is inside @seg: the answer is in @seg or after it. */
+		s = seg->stream;
+		best = memsim_tree_first_from(&pool->allocated, addr);
+		if (memsim_strategy_is_fit(pool->strategy)) {
+			found = memsim_tree_first_from(&s->addr_tree, addr);
+			best = memsim_lower(best, found);
+		}
+		for (i = 0; !memsim_strategy_is_fit(pool->strategy) &&
+		     i <= MEMSIM_MAX_ORDER; i++) {
+			if (!(s->order_mask & (1ULL << i)))
+				continue;
+			found = memsim_tree_first_from(&s->order_tree[i], addr);
+			best = memsim_lower(best, found);
+		}
+		if (best && best->segment == seg)
+			return best;
+		/* Nothing of @seg starts at or above @addr: go on with the next. */
+		seg = memsim_segment_next(seg);
+		addr = seg ? seg->start : addr;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_block_first_from);
+
+/**
+ * memsim_block_after() - the block after another, in address order
+ * @pool: the pool.
+ * @b: a block of @pool.
+ *
+ * Return: the next block of the same segment, else the first block of the
+ * next segment, else NULL.
+ */
+struct memsim_block *memsim_block_after(struct memsim_pool *pool, struct memsim_block *b)
+{
+	struct memsim_segment *seg = b->segment;
+
+	if (!list_is_last(&b->link, &seg->blocks))
+		return list_next_entry(b, link);
+	seg = memsim_segment_next(seg);
+	return seg ? list_first_entry_or_null(&seg->blocks, struct memsim_block, link) : NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_block_after);
+
+/**
+ * memsim_largest_alloc() - the largest unconstrained allocation possible now
+ * @pool: the pool.
+ * @stream: a stream, or %MEMSIM_STREAM_ANY.
+ *
+ * For the fit strategies, the largest free block; for the buddy system, the
+ * largest free block of at least the minimum block (smaller roots cannot be
+ * allocated).  Alignment and range constraints can only lower it.
+ *
+ * Return: the size in bytes, 0 if nothing can be allocated.
+ */
+u64 memsim_largest_alloc(struct memsim_pool *pool, u32 stream)
+{
+	u64 largest = memsim_largest_free(pool, stream);
+
+	if (pool->strategy == MEMSIM_BUDDY && largest < (1ULL << pool->buddy_min_order))
+		return 0;
+	return largest;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_largest_alloc);
+
+/**
+ * memsim_strategy_name() - short name of a strategy, for humans
+ * @strategy: the strategy.
+ *
+ * Return: "first", "best", "worst", "next", "buddy", or "?".
+ */
+const char *memsim_strategy_name(enum memsim_strategy strategy)
+{
+	static const char * const names[MEMSIM_NR_STRATEGIES] = {
+		[MEMSIM_FIRST_FIT] = "first",
+		[MEMSIM_BEST_FIT] = "best",
+		[MEMSIM_WORST_FIT] = "worst",
+		[MEMSIM_NEXT_FIT] = "next",
+		[MEMSIM_BUDDY] = "buddy",
+	};
+
+	return (unsigned int)strategy < MEMSIM_NR_STRATEGIES ? names[strategy] : "?";
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_strategy_name);

@@ -21,12 +21,20 @@
  *
  * - structures use only fixed-width types, are naturally aligned and carry
  *   explicit padding, so 32-bit and 64-bit callers share one layout;
+ *   pointers travel as __u64;
  * - every field marked "in" that is a flag word, padding or reserved must be
  *   zero; any unknown bit or non-zero reserved field fails with -EINVAL and
  *   changes nothing;
- * - the kernel zeroes every "out" structure before filling it, so reserved
- *   fields read back as zero until a later ABI version gives them a meaning;
- * - an unknown command fails with -ENOTTY.
+ * - fields marked "out" only are ignored on input, so one structure can be
+ *   reused from call to call; the kernel writes every one of them (zero
+ *   where it has nothing to say), and reserved fields read back as zero
+ *   until a later ABI version gives them a meaning;
+ * - an unknown command fails with -ENOTTY;
+ * - structures never change size: the size is encoded in the command
+ *   number, so a structure that must grow gets a new command number and
+ *   the old one keeps working.  Reserved fields absorb small additions;
+ * - a call that fails changes nothing, except that an allocation failing
+ *   for lack of space (-ENOSPC) is counted in the statistics.
  *
  * The ioctl type letter is 'J', which Documentation/userspace-api/ioctl/
  * ioctl-number.rst lists as unused.
@@ -57,6 +65,9 @@
  * @instance_id: out: id of the instance behind this file descriptor; ids are
  *	handed out in increasing order from 1 and never reused while the
  *	module stays loaded.
+ * @max_segments: out: most segments one instance may hold.
+ * @max_batch: out: most operations one %MEMSIM_IOC_BATCH may carry.
+ * @max_blocks: out: most live (allocated) blocks one instance may hold.
  * @reserved: in: must be zero; out: zero.  Later ABI versions assign these
  *	fields without changing the size of the structure.
  */
@@ -65,7 +76,574 @@ struct memsim_info {
 	__u32 flags;
 	__u64 features;
 	__u64 instance_id;
-	__u64 reserved[5];
+	__u32 max_segments;
+	__u32 max_batch;
+	__u64 max_blocks;
+	__u64 reserved[3];
+};
+
+/**
+ * enum memsim_strategy_id - placement strategies
+ * @MEMSIM_STRATEGY_FIRST_FIT: the lowest address that fits.
+ * @MEMSIM_STRATEGY_BEST_FIT: the smallest free block that fits.
+ * @MEMSIM_STRATEGY_WORST_FIT: the largest free block that fits.
+ * @MEMSIM_STRATEGY_NEXT_FIT: first fit from a roving cursor, then wrap.
+ * @MEMSIM_STRATEGY_BUDDY: binary buddy system.
+ * @MEMSIM_STRATEGY_COUNT: number of strategies.
+ */
+enum memsim_strategy_id {
+	MEMSIM_STRATEGY_FIRST_FIT = 0,
+	MEMSIM_STRATEGY_BEST_FIT = 1,
+	MEMSIM_STRATEGY_WORST_FIT = 2,
+	MEMSIM_STRATEGY_NEXT_FIT = 3,
+	MEMSIM_STRATEGY_BUDDY = 4,
+	MEMSIM_STRATEGY_COUNT = 5,
+};
+
+/* A stream number that matches every stream in a request. */
+#define MEMSIM_STREAM_ANY_ID		0xffffffffU
+
+/**
+ * struct memsim_strategy_arg - argument of %MEMSIM_IOC_SET_STRATEGY
+ * @strategy: in: an &enum memsim_strategy_id.
+ * @flags: in: must be zero.
+ * @buddy_min_block: in: for the buddy system, its minimum block, a power of
+ *	two; 0 selects 64.  Must be 0 for the other strategies.
+ * @reserved: in: must be zero.
+ */
+struct memsim_strategy_arg {
+	__u32 strategy;
+	__u32 flags;
+	__u64 buddy_min_block;
+	__u64 reserved[2];
+};
+
+/**
+ * struct memsim_segment_arg - argument of %MEMSIM_IOC_CREATE_SEGMENT and
+ *	%MEMSIM_IOC_RELEASE_SEGMENT
+ * @start: in (create): first address.
+ * @size: in (create): size in bytes; start + size must not wrap.
+ * @device: in (create): device number, kept for display.
+ * @stream: in (create): stream of the segment's blocks; not
+ *	%MEMSIM_STREAM_ANY_ID.
+ * @flags: in: must be zero.
+ * @pad: in: must be zero.
+ * @segment_id: out (create), in (release): the segment's id.
+ * @reserved: in: must be zero.
+ */
+struct memsim_segment_arg {
+	__u64 start;
+	__u64 size;
+	__u32 device;
+	__u32 stream;
+	__u32 flags;
+	__u32 pad;
+	__u64 segment_id;
+	__u64 reserved[2];
+};
+
+/**
+ * enum memsim_overlap_kind - how a range relates to existing segments
+ * @MEMSIM_OVERLAP_KIND_NONE: it touches no segment.
+ * @MEMSIM_OVERLAP_KIND_CONTAINED: it lies inside one segment.
+ * @MEMSIM_OVERLAP_KIND_PARTIAL: it overlaps one or more segments otherwise.
+ */
+enum memsim_overlap_kind {
+	MEMSIM_OVERLAP_KIND_NONE = 0,
+	MEMSIM_OVERLAP_KIND_CONTAINED = 1,
+	MEMSIM_OVERLAP_KIND_PARTIAL = 2,
+};
+
+/**
+ * struct memsim_overlap_arg - argument of %MEMSIM_IOC_CHECK_OVERLAP
+ * @start: in: first address of the range.
+ * @size: in: size of the range; not zero, start + size must not wrap.
+ * @ids_ptr: in: user pointer to an array of __u64 that receives the ids of
+ *	the overlapping segments in address order; 0 when @ids_cap is 0.
+ * @ids_cap: in: entries available at @ids_ptr.
+ * @flags: in: must be zero.
+ * @kind: out: an &enum memsim_overlap_kind.
+ * @nr_ids: out: number of overlapping segments, which may exceed @ids_cap
+ *	(only @ids_cap ids are written).
+ * @reserved: in: must be zero.
+ */
+struct memsim_overlap_arg {
+	__u64 start;
+	__u64 size;
+	__u64 ids_ptr;
+	__u32 ids_cap;
+	__u32 flags;
+	__u32 kind;
+	__u32 nr_ids;
+	__u64 reserved[2];
+};
+
+/**
+ * struct memsim_safe_range_arg - argument of %MEMSIM_IOC_FIND_SAFE_RANGE
+ * @size: in: size of the range wanted; not zero.
+ * @align: in: alignment of its start: 0 or a power of two.
+ * @min: in: lowest address it may use.
+ * @max: in: it must end at or below @max; @min < @max.
+ * @addr: out: the lowest suitable start outside every segment.
+ * @flags: in: must be zero.
+ * @pad: in: must be zero.
+ * @reserved: in: must be zero.
+ */
+struct memsim_safe_range_arg {
+	__u64 size;
+	__u64 align;
+	__u64 min;
+	__u64 max;
+	__u64 addr;
+	__u32 flags;
+	__u32 pad;
+	__u64 reserved[2];
+};
+
+/* Flags of &struct memsim_alloc_arg. */
+#define MEMSIM_ALLOC_TOPDOWN		(1U << 0)
+#define MEMSIM_ALLOC_RANGE		(1U << 1)
+#define MEMSIM_ALLOC_FIXED		(1U << 2)
+#define MEMSIM_ALLOC_FLAGS		(MEMSIM_ALLOC_TOPDOWN | MEMSIM_ALLOC_RANGE | \
+					 MEMSIM_ALLOC_FIXED)
+
+/**
+ * struct memsim_alloc_arg - argument of %MEMSIM_IOC_ALLOC and
+ *	%MEMSIM_IOC_CAN_ALLOC
+ * @size: in: bytes wanted; not zero.
+ * @align: in: required alignment: 0 or a power of two.
+ * @range_lo: in: with %MEMSIM_ALLOC_RANGE, lowest address usable.
+ * @range_hi: in: with %MEMSIM_ALLOC_RANGE, the block must end at or below
+ *	it; range_lo < range_hi.  Both must be 0 without the flag.
+ * @fixed_addr: in: with %MEMSIM_ALLOC_FIXED, the exact address, aligned;
+ *	0 without the flag.
+ * @tag: in: caller's cookie, stored with the block.
+ * @stream: in: stream to allocate from, or %MEMSIM_STREAM_ANY_ID.
+ * @flags: in: MEMSIM_ALLOC_* flags.
+ * @priority: in: recorded, not used for placement (as in the design this
+ *	simulator follows).
+ * @pad: in: must be zero.
+ * @addr: out: address of the block.
+ * @actual_size: out: its size (buddy: rounded up).
+ * @waste: out: @actual_size - @size.
+ * @segment_id: out: the segment holding it.
+ * @largest: out (%MEMSIM_IOC_CAN_ALLOC only): the largest size an
+ *	unconstrained request on @stream would get now.
+ * @out_stream: out: the stream of the block.
+ * @steps: out: index nodes the search visited.
+ * @splits: out: blocks split off (fit: padding and tail; buddy: halvings).
+ * @pad2: out: zero.
+ * @reserved: in: must be zero; out: zero.
+ */
+struct memsim_alloc_arg {
+	__u64 size;
+	__u64 align;
+	__u64 range_lo;
+	__u64 range_hi;
+	__u64 fixed_addr;
+	__u64 tag;
+	__u32 stream;
+	__u32 flags;
+	__u32 priority;
+	__u32 pad;
+	__u64 addr;
+	__u64 actual_size;
+	__u64 waste;
+	__u64 segment_id;
+	__u64 largest;
+	__u32 out_stream;
+	__u32 steps;
+	__u32 splits;
+	__u32 pad2;
+	__u64 reserved[2];
+};
+
+/* Flags of &struct memsim_free_arg. */
+#define MEMSIM_FREE_DEFER		(1U << 0)
+
+/**
+ * struct memsim_free_arg - argument of %MEMSIM_IOC_FREE and
+ *	%MEMSIM_IOC_COMPLETE_FREE
+ * @addr: in: start address of the block.
+ * @expected_size: in: 0, or the size requested for the block or its actual
+ *	size; a mismatch fails with -EINVAL.  Must be 0 for COMPLETE_FREE.
+ * @flags: in: %MEMSIM_FREE_DEFER to request the free only (FREE); must be
+ *	zero for COMPLETE_FREE.
+ * @pad: in: must be zero.
+ * @freed_size: out: size of the block.
+ * @coalesced_addr: out: start of the free block the block ended up in.
+ * @coalesced_size: out: size of that free block.
+ * @coalesced: out: 1 if the block merged with free neighbours.
+ * @deferred: out: 1 if only the free was requested.
+ * @reserved: in: must be zero; out: zero.
+ */
+struct memsim_free_arg {
+	__u64 addr;
+	__u64 expected_size;
+	__u32 flags;
+	__u32 pad;
+	__u64 freed_size;
+	__u64 coalesced_addr;
+	__u64 coalesced_size;
+	__u32 coalesced;
+	__u32 deferred;
+	__u64 reserved[2];
+};
+
+/**
+ * struct memsim_sync_arg - argument of %MEMSIM_IOC_SYNC_STREAM
+ * @stream: in: stream whose deferred frees complete, or
+ *	%MEMSIM_STREAM_ANY_ID for all.
+ * @flags: in: must be zero.
+ * @completed: out: number of frees completed.
+ * @reserved: in: must be zero.
+ */
+struct memsim_sync_arg {
+	__u32 stream;
+	__u32 flags;
+	__u64 completed;
+	__u64 reserved[2];
+};
+
+#define MEMSIM_HIST_SIZE		64
+
+/**
+ * struct memsim_usage_info - counters of a pool, stream or segment
+ * @total: bytes managed.
+ * @allocated: bytes in allocated blocks (deferred frees included).
+ * @requested: bytes the allocations asked for.
+ * @free: bytes in free blocks.
+ * @peak_allocated: highest @allocated seen.
+ * @live_blocks: allocated blocks.
+ * @free_blocks: free blocks.
+ * @deferred_blocks: blocks whose free is requested, not completed.
+ * @deferred_bytes: bytes in them.
+ * @allocs: successful allocations.
+ * @frees: completed frees.
+ * @failures: allocations that found no space.
+ * @largest_free: the largest free block.
+ * @frag_ppm: external fragmentation, 1 - largest free / free, in parts per
+ *	million.
+ * @utilization_ppm: @allocated / @total in parts per million.
+ * @free_hist: free blocks by size: entry i counts sizes in [2^i, 2^(i+1)).
+ */
+struct memsim_usage_info {
+	__u64 total;
+	__u64 allocated;
+	__u64 requested;
+	__u64 free;
+	__u64 peak_allocated;
+	__u64 live_blocks;
+	__u64 free_blocks;
+	__u64 deferred_blocks;
+	__u64 deferred_bytes;
+	__u64 allocs;
+	__u64 frees;
+	__u64 failures;
+	__u64 largest_free;
+	__u32 frag_ppm;
+	__u32 utilization_ppm;
+	__u64 free_hist[MEMSIM_HIST_SIZE];
+};
+
+/**
+ * struct memsim_summary - answer of %MEMSIM_IOC_GET_SUMMARY
+ * @flags: in: must be zero.
+ * @strategy: out: the active &enum memsim_strategy_id.
+ * @buddy_min_block: out: the buddy system's minimum block.
+ * @nr_segments: out: segments.
+ * @nr_streams: out: streams that ever had a segment.
+ * @pad: out: zero.
+ * @usage: out: the whole pool's counters.
+ * @reserved: in: must be zero; out: zero.
+ */
+struct memsim_summary {
+	__u32 flags;
+	__u32 strategy;
+	__u64 buddy_min_block;
+	__u64 nr_segments;
+	__u32 nr_streams;
+	__u32 pad;
+	struct memsim_usage_info usage;
+	__u64 reserved[4];
+};
+
+/**
+ * struct memsim_strategy_stats_info - what one strategy did
+ * @allocs: successful allocations while it was active.
+ * @failures: failed allocations.
+ * @frees: completed frees.
+ * @steps: index nodes its searches visited.
+ * @alloc_ns: cumulative time spent allocating.
+ * @free_ns: cumulative time spent freeing.
+ */
+struct memsim_strategy_stats_info {
+	__u64 allocs;
+	__u64 failures;
+	__u64 frees;
+	__u64 steps;
+	__u64 alloc_ns;
+	__u64 free_ns;
+};
+
+/**
+ * struct memsim_stream_info - one stream's counters, for %MEMSIM_IOC_GET_STATS
+ * @stream: stream number.
+ * @pad: zero.
+ * @nr_segments: its segments.
+ * @usage: its counters.
+ */
+struct memsim_stream_info {
+	__u32 stream;
+	__u32 pad;
+	__u64 nr_segments;
+	struct memsim_usage_info usage;
+};
+
+/**
+ * struct memsim_stats_arg - argument of %MEMSIM_IOC_GET_STATS
+ * @strategies: out: counters of each strategy, indexed by
+ *	&enum memsim_strategy_id.
+ * @streams_ptr: in: user pointer to an array of &struct memsim_stream_info,
+ *	or 0.
+ * @streams_cap: in: entries available at @streams_ptr.
+ * @flags: in: must be zero.
+ * @stream_cursor: in: return streams numbered at or above it; out: the
+ *	number to pass to continue, valid when @more is 1.
+ * @nr_streams: out: entries written.
+ * @more: out: 1 if streams remain after those written.
+ * @reserved: in: must be zero; out: zero.
+ */
+struct memsim_stats_arg {
+	struct memsim_strategy_stats_info strategies[MEMSIM_STRATEGY_COUNT];
+	__u64 streams_ptr;
+	__u32 streams_cap;
+	__u32 flags;
+	__u64 stream_cursor;
+	__u32 nr_streams;
+	__u32 more;
+	__u64 reserved[2];
+};
+
+/**
+ * struct memsim_segment_info - one segment, for %MEMSIM_IOC_GET_SEGMENTS
+ * @id: segment id.
+ * @start: first address.
+ * @size: size.
+ * @device: device number.
+ * @stream: stream.
+ * @nr_blocks: blocks in the segment.
+ * @largest_free: its largest free block.
+ * @split_ratio_ppm: the design's ratio 1 - 1 / blocks, in ppm.
+ * @pad: zero.
+ * @usage: its counters (failures are not attributed to segments).
+ */
+struct memsim_segment_info {
+	__u64 id;
+	__u64 start;
+	__u64 size;
+	__u32 device;
+	__u32 stream;
+	__u64 nr_blocks;
+	__u64 largest_free;
+	__u32 split_ratio_ppm;
+	__u32 pad;
+	struct memsim_usage_info usage;
+};
+
+/**
+ * enum memsim_block_state_id - states of a block
+ * @MEMSIM_STATE_FREE: free.
+ * @MEMSIM_STATE_ALLOCATED: allocated.
+ * @MEMSIM_STATE_FREE_REQUESTED: allocated, its free requested (deferred).
+ */
+enum memsim_block_state_id {
+	MEMSIM_STATE_FREE = 0,
+	MEMSIM_STATE_ALLOCATED = 1,
+	MEMSIM_STATE_FREE_REQUESTED = 2,
+};
+
+/**
+ * struct memsim_block_info - one block, for %MEMSIM_IOC_GET_BLOCKS
+ * @addr: first address.
+ * @size: size.
+ * @requested: size asked for (allocated blocks), else 0.
+ * @segment_id: its segment.
+ * @tag: the caller's tag (allocated blocks), else 0.
+ * @alloc_ns: time of the allocation (ktime_get_ns()), 0 for free blocks.
+ * @free_ns: time the free was requested, 0 while none.
+ * @stream: its stream.
+ * @state: an &enum memsim_block_state_id.
+ */
+struct memsim_block_info {
+	__u64 addr;
+	__u64 size;
+	__u64 requested;
+	__u64 segment_id;
+	__u64 tag;
+	__u64 alloc_ns;
+	__u64 free_ns;
+	__u32 stream;
+	__u32 state;
+};
+
+/**
+ * struct memsim_list_arg - argument of %MEMSIM_IOC_GET_SEGMENTS and
+ *	%MEMSIM_IOC_GET_BLOCKS
+ * @buf_ptr: in: user pointer to an array of &struct memsim_segment_info or
+ *	&struct memsim_block_info.
+ * @buf_cap: in: entries available at @buf_ptr; at most 4096 per call.
+ * @flags: in: must be zero.
+ * @cursor: in: list the entries that start at or above this address (0
+ *	for all); out: the value to pass to continue, valid when @more is 1.
+ * @nr: out: entries written.
+ * @more: out: 1 if entries remain after those written.
+ * @reserved: in: must be zero; out: zero.
+ *
+ * Entries come in address order.  Paging holds no state in the kernel: an
+ * entry that a call between two pages creates or removes may be seen or
+ * missed, but every entry that exists throughout is listed exactly once.
+ */
+struct memsim_list_arg {
+	__u64 buf_ptr;
+	__u32 buf_cap;
+	__u32 flags;
+	__u64 cursor;
+	__u32 nr;
+	__u32 more;
+	__u64 reserved[2];
+};
+
+/* Operations of &struct memsim_batch_op. */
+#define MEMSIM_BATCH_ALLOC		1
+#define MEMSIM_BATCH_FREE		2
+#define MEMSIM_BATCH_COMPLETE_FREE	3
+
+/**
+ * struct memsim_batch_op - one operation of a %MEMSIM_IOC_BATCH
+ * @op: in: MEMSIM_BATCH_*.
+ * @flags: in: MEMSIM_ALLOC_* for an allocation, %MEMSIM_FREE_DEFER for a
+ *	free, zero for a completion.
+ * @size: in: ALLOC: bytes wanted; FREE: expected size or 0.
+ * @align: in: ALLOC: alignment, 0 or a power of two.
+ * @addr: in: FREE, COMPLETE_FREE: the block; ALLOC with
+ *	%MEMSIM_ALLOC_FIXED: the address.  out: ALLOC: the address given.
+ * @range_lo: in: ALLOC with %MEMSIM_ALLOC_RANGE: range start.
+ * @range_hi: in: ALLOC with %MEMSIM_ALLOC_RANGE: range end.
+ * @tag: in: ALLOC: the caller's cookie.
+ * @stream: in: ALLOC: stream or %MEMSIM_STREAM_ANY_ID.
+ * @error: out: 0 or the negative errno of this operation.
+ * @result_size: out: ALLOC: actual size; FREE, COMPLETE_FREE: freed size.
+ */
+struct memsim_batch_op {
+	__u32 op;
+	__u32 flags;
+	__u64 size;
+	__u64 align;
+	__u64 addr;
+	__u64 range_lo;
+	__u64 range_hi;
+	__u64 tag;
+	__u32 stream;
+	__s32 error;
+	__u64 result_size;
+};
+
+/* Flags of &struct memsim_batch_arg. */
+#define MEMSIM_BATCH_STOP_ON_ERROR	(1U << 0)
+
+/**
+ * struct memsim_batch_arg - argument of %MEMSIM_IOC_BATCH
+ * @ops_ptr: in: user pointer to an array of &struct memsim_batch_op, whose
+ *	results are written back.
+ * @count: in: number of operations, at most &memsim_info.max_batch.
+ * @flags: in: %MEMSIM_BATCH_STOP_ON_ERROR to stop at the first failing
+ *	operation; otherwise every operation runs.
+ * @done: out: operations executed (their results are written back).
+ * @failed: out: how many of them failed.
+ * @reserved: in: must be zero.
+ *
+ * Every operation is validated before the first runs: a malformed one
+ * (unknown op or flag, non-zero field it does not use) fails the whole call
+ * with -EINVAL and nothing runs.
+ */
+struct memsim_batch_arg {
+	__u64 ops_ptr;
+	__u32 count;
+	__u32 flags;
+	__u32 done;
+	__u32 failed;
+	__u64 reserved[2];
+};
+
+/**
+ * struct memsim_simulate_arg - argument of %MEMSIM_IOC_SIMULATE
+ * @nr_ops: in: operations to run; not zero, at most 2^20.
+ * @min_size: in: smallest allocation; not zero.
+ * @max_size: in: largest allocation; >= @min_size.
+ * @seed: in: seed of the pseudo-random sequence.
+ * @free_ppm: in: probability, in parts per million, that an operation frees
+ *	a random live block of the run instead of allocating.
+ * @stream: in: stream to allocate from, or %MEMSIM_STREAM_ANY_ID.
+ * @flags: in: must be zero.
+ * @pad: in: must be zero.
+ * @successes: out: allocations that succeeded.
+ * @failures: out: allocations that found no space.
+ * @frees: out: frees done.
+ * @peak_allocated: out: the pool's peak allocated bytes after the run.
+ * @final_allocated: out: allocated bytes after the run.
+ * @frag_ppm: out: external fragmentation after the run.
+ * @pad2: out: zero.
+ * @elapsed_ns: out: time the run took.
+ * @reserved: in: must be zero; out: zero.
+ *
+ * Each operation draws a number below 10^6 from the kernel's
+ * prandom_u32_state() seeded with @seed: below @free_ppm, and if blocks
+ * allocated by this run are live, it frees one of them, drawn uniformly;
+ * otherwise it allocates a size drawn uniformly from [@min_size,
+ * @max_size] on @stream.  The run works on the instance's pool and leaves
+ * its blocks allocated.  The same seed on the same pool state and strategy
+ * gives the same result.
+ */
+struct memsim_simulate_arg {
+	__u64 nr_ops;
+	__u64 min_size;
+	__u64 max_size;
+	__u64 seed;
+	__u32 free_ppm;
+	__u32 stream;
+	__u32 flags;
+	__u32 pad;
+	__u64 successes;
+	__u64 failures;
+	__u64 frees;
+	__u64 peak_allocated;
+	__u64 final_allocated;
+	__u32 frag_ppm;
+	__u32 pad2;
+	__u64 elapsed_ns;
+	__u64 reserved[2];
+};
+
+/* Flags of &struct memsim_reset_arg. */
+#define MEMSIM_RESET_KEEP_SEGMENTS	(1U << 0)
+
+/**
+ * struct memsim_reset_arg - argument of %MEMSIM_IOC_RESET
+ * @flags: in: %MEMSIM_RESET_KEEP_SEGMENTS keeps the segments, entirely
+ *	free; otherwise they go too.
+ * @pad: in: must be zero.
+ * @reserved: in: must be zero.
+ *
+ * Without flags the instance returns to its state after open(): no
+ * segment, first fit, statistics cleared.  With %MEMSIM_RESET_KEEP_SEGMENTS
+ * every block is freed (deferred frees included), the segments stay, each
+ * one free space again, the strategy stays, and the statistics are cleared.
+ */
+struct memsim_reset_arg {
+	__u32 flags;
+	__u32 pad;
+	__u64 reserved[2];
 };
 
 #define MEMSIM_IOC_MAGIC		'J'
@@ -77,5 +655,171 @@ struct memsim_info {
  * read or written; -EINVAL if @flags or a reserved field is non-zero.
  */
 #define MEMSIM_IOC_GET_INFO		_IOWR(MEMSIM_IOC_MAGIC, 0x00, struct memsim_info)
+
+/**
+ * define MEMSIM_IOC_SET_STRATEGY - switch the placement strategy
+ *
+ * Takes a &struct memsim_strategy_arg.  The four fit strategies can be
+ * switched among at any time; entering or leaving the buddy system, or
+ * changing its minimum block, needs an instance with nothing allocated.
+ * Errors: -EFAULT; -EINVAL for an unknown strategy, a minimum block that is
+ * not a power of two or is given for a fit strategy, or a non-zero flag or
+ * reserved field; -EBUSY if blocks are allocated (deferred frees count);
+ * -ENOMEM.
+ */
+#define MEMSIM_IOC_SET_STRATEGY		_IOW(MEMSIM_IOC_MAGIC, 0x01, struct memsim_strategy_arg)
+
+/**
+ * define MEMSIM_IOC_CREATE_SEGMENT - add a segment of free space
+ *
+ * Takes a &struct memsim_segment_arg; returns its id in @segment_id.
+ * Errors: -EFAULT; -EINVAL for a zero size, a range that wraps, stream
+ * %MEMSIM_STREAM_ANY_ID, or a non-zero flag, pad or reserved field;
+ * -EEXIST if the range overlaps a segment; -E2BIG if the instance holds
+ * &memsim_info.max_segments segments already; -ENOMEM.
+ */
+#define MEMSIM_IOC_CREATE_SEGMENT	_IOWR(MEMSIM_IOC_MAGIC, 0x02, struct memsim_segment_arg)
+
+/**
+ * define MEMSIM_IOC_RELEASE_SEGMENT - remove a segment that is entirely free
+ *
+ * Takes a &struct memsim_segment_arg; only @segment_id is used, the other
+ * fields must be zero.  Errors: -EFAULT; -EINVAL for a non-zero unused
+ * field; -ENOENT if there is no such segment; -EBUSY if one of its blocks
+ * is allocated or has a deferred free pending.
+ */
+#define MEMSIM_IOC_RELEASE_SEGMENT	_IOW(MEMSIM_IOC_MAGIC, 0x03, struct memsim_segment_arg)
+
+/**
+ * define MEMSIM_IOC_CHECK_OVERLAP - how a range relates to the segments
+ *
+ * Takes a &struct memsim_overlap_arg.  Errors: -EFAULT, also for an
+ * unwritable @ids_ptr; -EINVAL for a zero size, a wrapping range, @ids_cap
+ * over 4096, or a non-zero flag or reserved field.
+ */
+#define MEMSIM_IOC_CHECK_OVERLAP	_IOWR(MEMSIM_IOC_MAGIC, 0x04, struct memsim_overlap_arg)
+
+/**
+ * define MEMSIM_IOC_FIND_SAFE_RANGE - lowest range outside every segment
+ *
+ * Takes a &struct memsim_safe_range_arg.  Errors: -EFAULT; -EINVAL for a
+ * zero size, an alignment that is not a power of two, @min >= @max, or a
+ * non-zero flag, pad or reserved field; -ENOSPC if no gap fits.
+ */
+#define MEMSIM_IOC_FIND_SAFE_RANGE	_IOWR(MEMSIM_IOC_MAGIC, 0x05, struct memsim_safe_range_arg)
+
+/**
+ * define MEMSIM_IOC_ALLOC - allocate a block
+ *
+ * Takes a &struct memsim_alloc_arg.  Errors: -EFAULT; -EINVAL for a zero
+ * size, an alignment that is not a power of two, an unknown flag, an empty
+ * range, range fields without %MEMSIM_ALLOC_RANGE, a fixed address without
+ * %MEMSIM_ALLOC_FIXED or misaligned or wrapping, or a non-zero pad or
+ * reserved field; -ENOSPC if nothing fits (counted in the statistics);
+ * -E2BIG if the instance holds &memsim_info.max_blocks live blocks
+ * already; -ENOMEM.
+ */
+#define MEMSIM_IOC_ALLOC		_IOWR(MEMSIM_IOC_MAGIC, 0x06, struct memsim_alloc_arg)
+
+/**
+ * define MEMSIM_IOC_CAN_ALLOC - where an allocation would go, as a dry run
+ *
+ * Takes a &struct memsim_alloc_arg and fills it as %MEMSIM_IOC_ALLOC would,
+ * plus @largest, changing nothing; -ENOSPC is not counted.  Errors: as for
+ * %MEMSIM_IOC_ALLOC, without -E2BIG and -ENOMEM; on -ENOSPC @largest is
+ * still written.
+ */
+#define MEMSIM_IOC_CAN_ALLOC		_IOWR(MEMSIM_IOC_MAGIC, 0x07, struct memsim_alloc_arg)
+
+/**
+ * define MEMSIM_IOC_FREE - free a block, now or in two phases
+ *
+ * Takes a &struct memsim_free_arg.  Errors: -EFAULT; -EINVAL for an unknown
+ * flag, a size mismatch, or a non-zero pad or reserved field; -ENOENT if no
+ * allocated block starts at @addr (never allocated, or already freed);
+ * -EBUSY if its free was already requested.
+ */
+#define MEMSIM_IOC_FREE			_IOWR(MEMSIM_IOC_MAGIC, 0x08, struct memsim_free_arg)
+
+/**
+ * define MEMSIM_IOC_COMPLETE_FREE - complete a deferred free
+ *
+ * Takes a &struct memsim_free_arg.  Errors: -EFAULT; -EINVAL if the block's
+ * free was not requested, or for a non-zero flag, size, pad or reserved
+ * field; -ENOENT if no allocated block starts at @addr.
+ */
+#define MEMSIM_IOC_COMPLETE_FREE	_IOWR(MEMSIM_IOC_MAGIC, 0x09, struct memsim_free_arg)
+
+/**
+ * define MEMSIM_IOC_SYNC_STREAM - complete every deferred free of a stream
+ *
+ * Takes a &struct memsim_sync_arg.  Errors: -EFAULT; -EINVAL for a non-zero
+ * flag or reserved field; -ENOENT for a stream that never had a segment.
+ */
+#define MEMSIM_IOC_SYNC_STREAM		_IOWR(MEMSIM_IOC_MAGIC, 0x0a, struct memsim_sync_arg)
+
+/**
+ * define MEMSIM_IOC_GET_SUMMARY - the whole instance's counters
+ *
+ * Takes a &struct memsim_summary.  Errors: -EFAULT; -EINVAL for a non-zero
+ * flag or reserved field.
+ */
+#define MEMSIM_IOC_GET_SUMMARY		_IOWR(MEMSIM_IOC_MAGIC, 0x0b, struct memsim_summary)
+
+/**
+ * define MEMSIM_IOC_GET_STATS - counters by strategy and by stream
+ *
+ * Takes a &struct memsim_stats_arg.  Errors: -EFAULT, also for an
+ * unwritable @streams_ptr; -EINVAL for @streams_cap over 4096 or a non-zero
+ * flag or reserved field.
+ */
+#define MEMSIM_IOC_GET_STATS		_IOWR(MEMSIM_IOC_MAGIC, 0x0c, struct memsim_stats_arg)
+
+/**
+ * define MEMSIM_IOC_GET_SEGMENTS - page through the segments
+ *
+ * Takes a &struct memsim_list_arg over &struct memsim_segment_info.
+ * Errors: -EFAULT, also for an unwritable @buf_ptr; -EINVAL for @buf_cap 0
+ * or over 4096, or a non-zero flag or reserved field.
+ */
+#define MEMSIM_IOC_GET_SEGMENTS		_IOWR(MEMSIM_IOC_MAGIC, 0x0d, struct memsim_list_arg)
+
+/**
+ * define MEMSIM_IOC_GET_BLOCKS - page through the blocks
+ *
+ * Takes a &struct memsim_list_arg over &struct memsim_block_info.  Errors:
+ * as for %MEMSIM_IOC_GET_SEGMENTS.
+ */
+#define MEMSIM_IOC_GET_BLOCKS		_IOWR(MEMSIM_IOC_MAGIC, 0x0e, struct memsim_list_arg)
+
+/**
+ * define MEMSIM_IOC_BATCH - run many allocations and frees in one call
+ *
+ * Takes a &struct memsim_batch_arg.  Errors of the call itself: -EFAULT;
+ * -EINVAL for a malformed operation, an unknown flag or a non-zero reserved
+ * field; -E2BIG if @count is 0 or over &memsim_info.max_batch; -EINTR if a
+ * fatal signal arrived (@done tells how far it got).  Each operation's own
+ * errno is in its @error field.
+ */
+#define MEMSIM_IOC_BATCH		_IOWR(MEMSIM_IOC_MAGIC, 0x0f, struct memsim_batch_arg)
+
+/**
+ * define MEMSIM_IOC_SIMULATE - run the design's random workload in the kernel
+ *
+ * Takes a &struct memsim_simulate_arg.  Errors: -EFAULT; -EINVAL for a zero
+ * or over-large @nr_ops, a zero @min_size, @max_size < @min_size,
+ * @free_ppm over 10^6, or a non-zero flag, pad or reserved field; -EINTR if
+ * a fatal signal arrived; -ENOMEM.
+ */
+#define MEMSIM_IOC_SIMULATE		_IOWR(MEMSIM_IOC_MAGIC, 0x10, struct memsim_simulate_arg)
+
+/**
+ * define MEMSIM_IOC_RESET - back to the initial state
+ *
+ * Takes a &struct memsim_reset_arg.  Errors: -EFAULT; -EINVAL for an
+ * unknown flag or a non-zero pad or reserved field.  It cannot fail
+ * otherwise.
+ */
+#define MEMSIM_IOC_RESET		_IOW(MEMSIM_IOC_MAGIC, 0x11, struct memsim_reset_arg)
 
 #endif /* _UAPI_LINUX_MEMSIM_H */

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsim: ioctl handlers of /dev/memsim - batches and simulated workloads
+ *
+ * Copyright (C) 2026 The memsim authors
+ */
+
+/**
+ * DOC: Long-running ioctls
+ *
+ * BATCH replays an array of allocations and frees in one call, the fast
+ * path for replaying traces; SIMULATE runs the design's random workload in
+ * the kernel.  Both hold the instance lock for their whole run, so their
+ * operations are not interleaved with other callers', and both give the CPU
+ * away every %MEMSIM_RESCHED_EVERY operations and stop with -EINTR when the
+ * caller is being killed.
+ *
+ * A batch is validated in full before its first operation runs, so a
+ * malformed one changes nothing.
+ */
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/prandom.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "memsim_internal.h"
+
+#define MEMSIM_RESCHED_EVERY	64
+#define MEMSIM_BATCH_HARD_MAX	65536
+#define MEMSIM_SIMULATE_MAX_OPS	BIT(20)
+
+/* The ALLOC argument a batch operation stands for. */
+static void memsim_batch_alloc_arg(const struct memsim_batch_op *op,
+				   struct memsim_alloc_arg *arg)
+{
+	memset(arg, 0, sizeof(*arg));
+	arg->size = op->size;
+	arg->align = op->align;
+	arg->range_lo = op->range_lo;
+	arg->range_hi = op->range_hi;
+	arg->fixed_addr = op->flags & MEMSIM_ALLOC_FIXED ? op->addr : 0;
+	arg->tag = op->tag;
+	arg->stream = op->stream;
+	arg->flags = op->flags;
+}
+
+static int memsim_batch_op_check(const struct memsim_batch_op *op)
+{
+	struct memsim_alloc_arg arg;
+	struct memsim_request req;
+
+	switch (op->op) {
+	case MEMSIM_BATCH_ALLOC:
+		if (!(op->flags & MEMSIM_ALLOC_FIXED) && op->addr)
+			return -EINVAL;
+		memsim_batch_alloc_arg(op, &arg);
+		return memsim_alloc_request(&arg, &req);
+	case MEMSIM_BATCH_FREE:
+		if (op->flags & ~MEMSIM_FREE_DEFER)
+			return -EINVAL;
+		break;
+	case MEMSIM_BATCH_COMPLETE_FREE:
+		if (op->flags || op->size)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Fields a free does not use must be zero. */
+	if (op->align || op->range_lo || op->range_hi || op->tag || op->stream)
+		return -EINVAL;
+	return 0;
+}
+
+static int memsim_batch_run_op(struct memsim_instance *inst, struct memsim_batch_op *op)
+{
+	struct memsim_free_result fres;
+	struct memsim_alloc_arg arg;
+	struct memsim_request req;
+	struct memsim_result res;
+	int ret;
+
+	switch (op->op) {
+	case MEMSIM_BATCH_ALLOC:
+		memsim_batch_alloc_arg(op, &arg);
+		memsim_alloc_request(&arg, &req);
+		ret = memsim_do_alloc(inst, &req, &res);
+		if (!ret) {
+			op->addr = res.addr;
+			op->result_size = res.size;
+		}
+		return ret;
+	case MEMSIM_BATCH_FREE:
+		ret = memsim_free(&inst->pool, op->addr, op->size,
+				  op->flags & MEMSIM_FREE_DEFER ? MEMSIM_FREE_DEFERRED : 0,
+				  &fres);
+		break;
+	default:
+		ret = memsim_complete_free(&inst->pool, op->addr, &fres);
+		break;
+	}
+	if (!ret)
+		op->result_size = fres.freed_size;
+	return ret;
+}
+
+long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg)
+{
+	u32 max = min_t(u32, READ_ONCE(memsim_limits.max_batch), MEMSIM_BATCH_HARD_MAX);
+	struct memsim_batch_op *ops;
+	struct memsim_batch_arg arg;
+	long ret = 0;
+	u32 i;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if ((arg.flags & ~MEMSIM_BATCH_STOP_ON_ERROR) ||
+	    memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	if (!arg.count || arg.count > max)
+		return -E2BIG;
+
+	ops = kvmalloc_array(arg.count, sizeof(*ops), GFP_KERNEL_ACCOUNT);
+	if (!ops)
+		return -ENOMEM;
+	if (copy_from_user(ops, u64_to_user_ptr(arg.ops_ptr), arg.count * sizeof(*ops))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < arg.count; i++) {
+		ret = memsim_batch_op_check(&ops[i]);
+		if (ret)
+			goto out;
+		ops[i].error = 0;
+		ops[i].result_size = 0;
+	}
+
+	arg.done = 0;
+	arg.failed = 0;
+	mutex_lock(&inst->lock);
+	for (i = 0; i < arg.count; i++) {
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		ops[i].error = memsim_batch_run_op(inst, &ops[i]);
+		arg.done++;
+		if (ops[i].error) {
+			arg.failed++;
+			if (arg.flags & MEMSIM_BATCH_STOP_ON_ERROR)
+				break;
+		}
+		if (i % MEMSIM_RESCHED_EVERY == MEMSIM_RESCHED_EVERY - 1)
+			cond_resched();
+	}
+	mutex_unlock(&inst->lock);
+
+	if (arg.done && copy_to_user(u64_to_user_ptr(arg.ops_ptr), ops,
+				     arg.done * sizeof(*ops)))
+		ret = -EFAULT;
+	else if (copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
+out:
+	kvfree(ops);
+	return ret;
+}
+
+static int memsim_simulate_check(const struct memsim_simulate_arg *arg)
+{
+	if (arg->flags || arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+	if (!arg->nr_ops || arg->nr_ops > MEMSIM_SIMULATE_MAX_OPS)
+		return -EINVAL;
+	if (!arg->min_size || arg->max_size < arg->min_size || arg->free_ppm > 1000000)
+		return -EINVAL;
+	return 0;
+}
+
+/* A draw in [0, span) from two 32-bit draws; span 0 stands for 2^64. */
+static u64 memsim_draw(struct rnd_state *rnd, u64 span)
+{
+	u64 v = (u64)prandom_u32_state(rnd) << 32, rem;
+
+	v |= prandom_u32_state(rnd);
+	if (!span)
+		return v;
+	div64_u64_rem(v, span, &rem);
+	return rem;
+}
+
+static int memsim_simulate_run(struct memsim_instance *inst,
+			       struct memsim_simulate_arg *arg, u64 *live)
+{
+	struct memsim_request req = {
+		.stream = arg->stream == MEMSIM_STREAM_ANY_ID ? MEMSIM_STREAM_ANY : arg->stream,
+	};
+	u64 span = arg->max_size - arg->min_size + 1;
+	struct memsim_free_result fres;
+	struct memsim_result res;
+	struct rnd_state rnd;
+	u64 i, nlive = 0;
+	int ret;
+
+	lockdep_assert_held(&inst->lock);
+	prandom_seed_state(&rnd, arg->seed);
+	for (i = 0; i < arg->nr_ops; i++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (i % MEMSIM_RESCHED_EVERY == MEMSIM_RESCHED_EVERY - 1)
+			cond_resched();
+
+		if (prandom_u32_state(&rnd) % 1000000 < arg->free_ppm && nlive) {
+			u64 k = memsim_draw(&rnd, nlive);
+
+			ret = memsim_free(&inst->pool, live[k], 0, 0, &fres);
+			if (ret)
+				return ret;
+			live[k] = live[--nlive];
+			arg->frees++;
+			continue;
+		}
+
+		req.size = arg->min_size + memsim_draw(&rnd, span);
+		ret = memsim_do_alloc(inst, &req, &res);
+		if (ret == -ENOSPC || ret == -E2BIG) {
+			arg->failures++;
+			continue;
+		}
+		if (ret)
+			return ret;
+		live[nlive++] = res.addr;
+		arg->successes++;
+	}
+	return 0;
+}
+
+long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg)
+{
+	struct memsim_simulate_arg arg;
+	struct memsim_pool *pool = &inst->pool;
+	u64 *live, t0;
+	long ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	ret = memsim_simulate_check(&arg);
+	if (ret)
+		return ret;
+
+	/* At most one live block per operation. */
+	live = kvmalloc_array(arg.nr_ops, sizeof(*live), GFP_KERNEL_ACCOUNT);
+	if (!live)
+		return -ENOMEM;
+
+	arg.successes = 0;
+	arg.failures = 0;
+	arg.frees = 0;
+	arg.pad2 = 0;
+	t0 = ktime_get_ns();
+	mutex_lock(&inst->lock);
+	ret = memsim_simulate_run(inst, &arg, live);
+	arg.peak_allocated = pool->usage.peak_allocated;
+	arg.final_allocated = pool->usage.allocated;
+	arg.frag_ppm = memsim_frag_ppm(pool->usage.free,
+				       memsim_largest_free(pool, MEMSIM_STREAM_ANY));
+	mutex_unlock(&inst->lock);
+	arg.elapsed_ns = ktime_get_ns() - t0;
+	kvfree(live);
+
+	if (!ret && copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
+	return ret;
+}
