@@ -284,6 +284,7 @@ struct memsim_block *memsim_buddy_take(struct memsim_pool *pool,
 			list_add(&half->link, &b->link);
 		}
 		memsim_free_insert(pool, half);
+		memsim_emit_block(pool, MEMSIM_EV_SPLIT, half);
 	}
 	return b;
 }
@@ -331,6 +332,8 @@ void memsim_buddy_give_back(struct memsim_pool *pool, struct memsim_block *b,
 	b->requested = 0;
 	b->tag = 0;
 	memsim_free_insert(pool, b);
+	if (res->coalesced)
+		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
 	res->coalesced_addr = b->addr;
 	res->coalesced_size = b->size;
 }

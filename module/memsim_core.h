@@ -178,6 +178,67 @@ struct memsim_strategy_stats {
 
 struct memsim_stream;
 struct memsim_segment;
+struct memsim_pool;
+
+/**
+ * enum memsim_event_type - what happened to a pool
+ * @MEMSIM_EV_SEGMENT_CREATE: a segment was created.
+ * @MEMSIM_EV_SEGMENT_RELEASE: a segment was released.
+ * @MEMSIM_EV_ALLOC: a block was allocated.
+ * @MEMSIM_EV_ALLOC_FAIL: an allocation found no space.
+ * @MEMSIM_EV_FREE_REQUEST: a deferred free was requested.
+ * @MEMSIM_EV_FREE_COMPLETE: a block was freed (immediately, or its
+ *	deferred free completed).
+ * @MEMSIM_EV_SPLIT: a free block was split off another.
+ * @MEMSIM_EV_COALESCE: free blocks merged (buddy: with the buddy).
+ * @MEMSIM_EV_STRATEGY: the strategy changed.
+ * @MEMSIM_EV_RESET: the pool was reset.
+ * @MEMSIM_NR_EVENTS: number of event types.
+ */
+enum memsim_event_type {
+	MEMSIM_EV_SEGMENT_CREATE,
+	MEMSIM_EV_SEGMENT_RELEASE,
+	MEMSIM_EV_ALLOC,
+	MEMSIM_EV_ALLOC_FAIL,
+	MEMSIM_EV_FREE_REQUEST,
+	MEMSIM_EV_FREE_COMPLETE,
+	MEMSIM_EV_SPLIT,
+	MEMSIM_EV_COALESCE,
+	MEMSIM_EV_STRATEGY,
+	MEMSIM_EV_RESET,
+	MEMSIM_NR_EVENTS
+};
+
+/**
+ * struct memsim_event - one event, as passed to &memsim_pool.event
+ * @type: an &enum memsim_event_type.
+ * @strategy: the strategy active when it happened (for
+ *	%MEMSIM_EV_STRATEGY: the new one).
+ * @stream: stream concerned (ALLOC_FAIL: the requested one, possibly
+ *	%MEMSIM_STREAM_ANY).
+ * @addr: address of the block, segment or merged block; 0 for ALLOC_FAIL.
+ * @size: its size (ALLOC: actual size).
+ * @requested: ALLOC and ALLOC_FAIL: the size asked for.
+ * @segment_id: segment concerned, 0 when none.
+ * @tag: ALLOC, FREE_*: the block's tag.
+ */
+struct memsim_event {
+	enum memsim_event_type type;
+	u32 strategy;
+	u32 stream;
+	u64 addr;
+	u64 size;
+	u64 requested;
+	u64 segment_id;
+	u64 tag;
+};
+
+/*
+ * Observer of a pool's events, called synchronously under the caller's
+ * serialisation; it must not call back into the pool.
+ */
+typedef void (*memsim_event_fn)(struct memsim_pool *pool,
+				const struct memsim_event *ev);
 
 /**
  * struct memsim_block - a contiguous piece of a segment
@@ -286,6 +347,9 @@ struct memsim_stream {
  * @cursor: next fit's roving cursor.
  * @usage: counters of the whole pool.
  * @strategy_stats: per-strategy counters.
+ * @event: optional observer of everything that happens to the pool (the
+ *	module turns events into tracepoints and trace records); NULL for none.
+ * @event_priv: for @event's owner.
  * @fail_alloc_in: fault injection for tests: when non-zero, counts metadata
  *	allocations down and fails the one that brings it to zero.
  */
@@ -302,6 +366,8 @@ struct memsim_pool {
 	u64 cursor;
 	struct memsim_usage usage;
 	struct memsim_strategy_stats strategy_stats[MEMSIM_NR_STRATEGIES];
+	memsim_event_fn event;
+	void *event_priv;
 	u32 fail_alloc_in;
 };
 

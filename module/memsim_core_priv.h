@@ -61,6 +61,11 @@ static inline unsigned int memsim_size_class(u64 size)
 bool memsim_place_in(const struct memsim_query *q, u64 start, u64 end,
 		     bool topdown, u64 *place);
 
+/* Tell the pool's observer, if any, what happened (memsim_pool.c). */
+void memsim_emit(struct memsim_pool *pool, struct memsim_event *ev);
+void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,
+		       const struct memsim_block *b);
+
 /* Block metadata: from the kmem_cache in the kernel, honouring injection. */
 struct memsim_block *memsim_block_new(struct memsim_pool *pool);
 void memsim_block_put(struct memsim_block *b);

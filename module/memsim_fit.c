@@ -464,11 +464,13 @@ struct memsim_block *memsim_fit_take(struct memsim_pool *pool,
 		n = split_off(b, b->addr, c->place - b->addr, r);
 		list_add_tail(&n->link, &b->link);
 		memsim_free_insert(pool, n);
+		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
 	}
 	if (alloc_end < end) {
 		n = split_off(b, alloc_end, end - alloc_end, r);
 		list_add(&n->link, &b->link);
 		memsim_free_insert(pool, n);
+		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
 	}
 	b->addr = c->place;
 	b->size = c->size;
@@ -528,6 +530,8 @@ void memsim_fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
 	b->requested = 0;
 	b->tag = 0;
 	memsim_free_insert(pool, b);
+	if (res->coalesced)
+		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
 	res->coalesced_addr = b->addr;
 	res->coalesced_size = b->size;
 }

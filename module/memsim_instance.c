@@ -50,6 +50,8 @@ struct memsim_instance *memsim_instance_create(void)
 	get_task_comm(inst->comm, current);
 	mutex_init(&inst->lock);
 	memsim_pool_init(&inst->pool);
+	inst->pool.event = memsim_trace_event;
+	inst->pool.event_priv = inst;
 
 	mutex_lock(&memsim_instances_lock);
 	list_add_tail(&inst->link, &memsim_instances);

@@ -73,6 +73,8 @@ long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg);
 
+void memsim_trace_event(struct memsim_pool *pool, const struct memsim_event *ev);
+
 int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_request *req);
 int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *req,
 		    struct memsim_result *res);

@@ -247,6 +247,49 @@ void memsim_account_blocks(struct memsim_segment *seg, int delta)
 	seg->nr_blocks += delta;
 }
 
+void memsim_emit(struct memsim_pool *pool, struct memsim_event *ev)
+{
+	if (!pool->event)
+		return;
+	if (ev->type != MEMSIM_EV_STRATEGY)
+		ev->strategy = pool->strategy;
+	pool->event(pool, ev);
+}
+
+void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,
+		       const struct memsim_block *b)
+{
+	struct memsim_event ev = {
+		.type = type,
+		.stream = b->segment->stream->id,
+		.addr = b->addr,
+		.size = b->size,
+		.segment_id = b->segment->id,
+	};
+
+	if (!pool->event)
+		return;
+	if (b->state != MEMSIM_BLOCK_FREE) {
+		ev.requested = b->requested;
+		ev.tag = b->tag;
+	}
+	memsim_emit(pool, &ev);
+}
+
+static void memsim_emit_segment(struct memsim_pool *pool, enum memsim_event_type type,
+				const struct memsim_segment *seg)
+{
+	struct memsim_event ev = {
+		.type = type,
+		.stream = seg->stream->id,
+		.addr = seg->start,
+		.size = seg->size,
+		.segment_id = seg->id,
+	};
+
+	memsim_emit(pool, &ev);
+}
+
 void memsim_free_insert(struct memsim_pool *pool, struct memsim_block *b)
 {
 	b->state = MEMSIM_BLOCK_FREE;
@@ -666,6 +709,7 @@ int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
 	s->usage.total += size;
 	seg->usage.total = size;
 	memsim_segment_lay_blocks(pool, seg, &r);
+	memsim_emit_segment(pool, MEMSIM_EV_SEGMENT_CREATE, seg);
 
 	if (out)
 		*out = seg;
@@ -722,6 +766,7 @@ int memsim_segment_release(struct memsim_pool *pool, u64 id)
 	if (seg->usage.live_blocks)
 		return -EBUSY;
 
+	memsim_emit_segment(pool, MEMSIM_EV_SEGMENT_RELEASE, seg);
 	memsim_segment_clear(pool, seg);
 	memsim_segment_unlink(pool, seg);
 	memsim_env_free(seg);
@@ -797,6 +842,17 @@ bool memsim_place_in(const struct memsim_query *q, u64 start, u64 end,
 	return true;
 }
 
+static void memsim_emit_strategy(struct memsim_pool *pool)
+{
+	struct memsim_event ev = {
+		.type = MEMSIM_EV_STRATEGY,
+		.strategy = pool->strategy,
+		.size = 1ULL << pool->buddy_min_order,
+	};
+
+	memsim_emit(pool, &ev);
+}
+
 /**
  * memsim_set_strategy() - switch the placement strategy
  * @pool: the pool.
@@ -837,6 +893,7 @@ int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 
 	if (memsim_strategy_is_fit(old) && memsim_strategy_is_fit(strategy)) {
 		pool->strategy = strategy;
+		memsim_emit_strategy(pool);
 		return 0;
 	}
 	/*
@@ -850,6 +907,7 @@ int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 		return -EBUSY;
 	if (old == MEMSIM_BUDDY && strategy == MEMSIM_BUDDY) {
 		pool->buddy_min_order = min_order;
+		memsim_emit_strategy(pool);
 		return 0;
 	}
 
@@ -868,6 +926,7 @@ int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 	pool->buddy_min_order = min_order;
 	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
 		memsim_segment_lay_blocks(pool, seg, &r);
+	memsim_emit_strategy(pool);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_set_strategy);
@@ -1041,9 +1100,16 @@ int memsim_can_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_can_alloc);
 
-static void memsim_alloc_failed(struct memsim_pool *pool, u32 stream)
+static void memsim_alloc_failed(struct memsim_pool *pool, u32 stream, u64 size)
 {
+	struct memsim_event ev = {
+		.type = MEMSIM_EV_ALLOC_FAIL,
+		.stream = stream,
+		.requested = size,
+	};
 	struct memsim_stream *s = NULL;
+
+	memsim_emit(pool, &ev);
 
 	pool->usage.failures++;
 	pool->strategy_stats[pool->strategy].failures++;
@@ -1087,7 +1153,7 @@ int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 
 	found = memsim_find(pool, req->stream, &q, &c);
 	if (!found) {
-		memsim_alloc_failed(pool, req->stream);
+		memsim_alloc_failed(pool, req->stream, req->size);
 		st->steps += q.steps;
 		st->alloc_ns += memsim_env_now_ns() - t0;
 		return -ENOSPC;
@@ -1111,6 +1177,7 @@ int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 	b->free_ns = 0;
 	memsim_allocated_insert(pool, b);
 	memsim_account_alloc(pool, b);
+	memsim_emit_block(pool, MEMSIM_EV_ALLOC, b);
 
 	pool->cursor = q.topdown ? b->addr : memsim_block_end(b);
 
@@ -1136,6 +1203,7 @@ static void memsim_release_block(struct memsim_pool *pool, struct memsim_block *
 	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
 	u64 t0 = memsim_env_now_ns();
 
+	memsim_emit_block(pool, MEMSIM_EV_FREE_COMPLETE, b);
 	rb_erase(&b->rb_addr, &pool->allocated);
 	memsim_account_release(pool, b);
 	res->freed_size = b->size;
@@ -1181,6 +1249,7 @@ int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
 		b->free_ns = memsim_env_now_ns();
 		list_add_tail(&b->deferred, &b->segment->stream->deferred);
 		memsim_account_deferred(pool, b, true);
+		memsim_emit_block(pool, MEMSIM_EV_FREE_REQUEST, b);
 		res->freed_size = b->size;
 		res->deferred = true;
 		return 0;
@@ -1378,8 +1447,16 @@ void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments)
 	struct memsim_stream *s;
 	struct rb_node *node;
 
+	struct memsim_event ev = { .type = MEMSIM_EV_RESET };
+	memsim_event_fn event = pool->event;
+	void *event_priv = pool->event_priv;
+
 	if (!keep_segments) {
+		/* The observer belongs to the pool's owner: it stays. */
 		memsim_pool_fini(pool);
+		pool->event = event;
+		pool->event_priv = event_priv;
+		memsim_emit(pool, &ev);
 		return;
 	}
 
@@ -1403,6 +1480,7 @@ void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments)
 		memsim_usage_clear_history(&seg->usage);
 	memset(pool->strategy_stats, 0, sizeof(pool->strategy_stats));
 	pool->cursor = 0;
+	memsim_emit(pool, &ev);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_pool_reset);
 
