@@ -19,10 +19,29 @@
  *	one line per live instance, tab separated, after a header line naming
  *	the columns: id, tgid, comm, strategy, segments, live_blocks,
  *	allocated (bytes).
+ *
+ * <id>/ (one directory per instance, created on open, removed on release)
+ *	summary: "name<TAB>value" lines, the pool's counters;
+ *	segments: one line per segment;
+ *	blocks: one line per block, streamed in address order;
+ *	histogram: free blocks by log2 size class, one line per stream;
+ *	map: one line per segment, one character per 1/64 of it: '.' free,
+ *	'#' allocated, 'D' deferred free, '+' a mix.
+ *
+ * Every file but summary and map starts with a header line naming its
+ * tab-separated columns.  Each file takes the instance lock while it fills
+ * seq_file's buffer and drops it before the buffer is copied to userspace;
+ * blocks resumes each buffer-full from the address where the previous one
+ * stopped, so a million blocks stream out in O(n log n) without a large
+ * allocation.  Removing an instance's directory waits for readers inside
+ * its files (debugfs' file removal does), so a file read while its
+ * instance is released sees either the instance or -EIO, never freed
+ * memory.
  */
 
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/kernel.h>
 #include <linux/seq_file.h>
 
 #include "memsim_internal.h"
@@ -35,6 +54,296 @@ static int instances_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(instances);
+
+static void summary_usage(struct seq_file *m, const struct memsim_usage *u, u64 largest)
+{
+	seq_printf(m, "total\t%llu\n", u->total);
+	seq_printf(m, "allocated\t%llu\n", u->allocated);
+	seq_printf(m, "peak_allocated\t%llu\n", u->peak_allocated);
+	seq_printf(m, "requested\t%llu\n", u->requested);
+	seq_printf(m, "internal_waste\t%llu\n", u->allocated - u->requested);
+	seq_printf(m, "free\t%llu\n", u->free);
+	seq_printf(m, "largest_free\t%llu\n", largest);
+	seq_printf(m, "external_frag_ppm\t%u\n", memsim_frag_ppm(u->free, largest));
+	seq_printf(m, "utilization_ppm\t%llu\n",
+		   u->total ? div64_u64(u->allocated * 1000000ULL, u->total) : 0);
+	seq_printf(m, "live_blocks\t%llu\n", u->live_blocks);
+	seq_printf(m, "free_blocks\t%llu\n", u->free_blocks);
+	seq_printf(m, "deferred_blocks\t%llu\n", u->deferred_blocks);
+	seq_printf(m, "deferred_bytes\t%llu\n", u->deferred_bytes);
+	seq_printf(m, "allocs\t%llu\n", u->allocs);
+	seq_printf(m, "frees\t%llu\n", u->frees);
+	seq_printf(m, "failures\t%llu\n", u->failures);
+}
+
+static int summary_show(struct seq_file *m, void *unused)
+{
+	struct memsim_instance *inst = m->private;
+	struct memsim_pool *pool = &inst->pool;
+
+	mutex_lock(&inst->lock);
+	seq_printf(m, "strategy\t%s\n", memsim_strategy_name(pool->strategy));
+	seq_printf(m, "segments\t%llu\n", pool->nr_segments);
+	seq_printf(m, "streams\t%u\n", pool->nr_streams);
+	summary_usage(m, &pool->usage, memsim_largest_free(pool, MEMSIM_STREAM_ANY));
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(summary);
+
+static int segments_show(struct seq_file *m, void *unused)
+{
+	struct memsim_instance *inst = m->private;
+	struct memsim_segment *seg;
+
+	seq_puts(m, "id\tstart\tsize\tdevice\tstream\tblocks\tallocated\tfree\tlargest_free\tfrag_ppm\n");
+	mutex_lock(&inst->lock);
+	for (seg = memsim_segment_first_from(&inst->pool, 0); seg;
+	     seg = memsim_segment_after(&inst->pool, seg)) {
+		u64 largest = memsim_segment_largest_free(seg);
+
+		seq_printf(m, "%llu\t0x%llx\t%llu\t%u\t%u\t%llu\t%llu\t%llu\t%llu\t%u\n",
+			   seg->id, seg->start, seg->size, seg->device, seg->stream->id,
+			   seg->nr_blocks, seg->usage.allocated, seg->usage.free, largest,
+			   memsim_frag_ppm(seg->usage.free, largest));
+	}
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(segments);
+
+static const char *block_state_name(u8 state)
+{
+	switch (state) {
+	case MEMSIM_BLOCK_ALLOCATED:
+		return "alloc";
+	case MEMSIM_BLOCK_FREE_REQUESTED:
+		return "free_requested";
+	default:
+		return "free";
+	}
+}
+
+/*
+ * Where the blocks file stopped: the position and address of the next block
+ * to show, so that each buffer-full resumes in O(log n).
+ */
+struct blocks_iter {
+	struct memsim_instance *inst;
+	loff_t next_pos;
+	u64 next_addr;
+};
+
+static void *blocks_start(struct seq_file *m, loff_t *pos)
+{
+	struct blocks_iter *it = m->private;
+	struct memsim_pool *pool = &it->inst->pool;
+	struct memsim_block *b;
+	loff_t i;
+
+	mutex_lock(&it->inst->lock);
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos == it->next_pos)
+		return memsim_block_first_from(pool, it->next_addr);
+	/* A seek: walk from the start. */
+	b = memsim_block_first_from(pool, 0);
+	for (i = 1; b && i < *pos; i++)
+		b = memsim_block_after(pool, b);
+	return b;
+}
+
+static void *blocks_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct blocks_iter *it = m->private;
+	struct memsim_pool *pool = &it->inst->pool;
+	struct memsim_block *b;
+
+	b = v == SEQ_START_TOKEN ? memsim_block_first_from(pool, 0) :
+		memsim_block_after(pool, v);
+	++*pos;
+	if (b) {
+		it->next_pos = *pos;
+		it->next_addr = b->addr;
+	}
+	return b;
+}
+
+static void blocks_stop(struct seq_file *m, void *v)
+{
+	struct blocks_iter *it = m->private;
+
+	mutex_unlock(&it->inst->lock);
+}
+
+static int blocks_show(struct seq_file *m, void *v)
+{
+	struct memsim_block *b = v;
+	bool live;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "addr\tsize\tstate\tstream\tsegment\trequested\ttag\talloc_ns\tfree_ns\n");
+		return 0;
+	}
+	live = b->state != MEMSIM_BLOCK_FREE;
+	seq_printf(m, "0x%llx\t%llu\t%s\t%u\t%llu\t%llu\t0x%llx\t%llu\t%llu\n",
+		   b->addr, b->size, block_state_name(b->state), b->segment->stream->id,
+		   b->segment->id, live ? b->requested : 0, live ? b->tag : 0,
+		   live ? b->alloc_ns : 0, live ? b->free_ns : 0);
+	return 0;
+}
+
+static const struct seq_operations blocks_sops = {
+	.start = blocks_start,
+	.next = blocks_next,
+	.stop = blocks_stop,
+	.show = blocks_show,
+};
+
+static int blocks_open(struct inode *inode, struct file *file)
+{
+	struct blocks_iter *it;
+
+	it = __seq_open_private(file, &blocks_sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->inst = inode->i_private;
+	return 0;
+}
+
+static const struct file_operations blocks_fops = {
+	.owner = THIS_MODULE,
+	.open = blocks_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
+static int histogram_show(struct seq_file *m, void *unused)
+{
+	struct memsim_instance *inst = m->private;
+	struct memsim_pool *pool = &inst->pool;
+	unsigned int i, top = 0;
+	struct rb_node *node;
+
+	mutex_lock(&inst->lock);
+	for (i = 0; i < MEMSIM_HIST_BUCKETS; i++)
+		if (pool->usage.free_hist[i])
+			top = i + 1;
+	/* Columns: size classes 2^0 .. 2^(top-1), as far as any is used. */
+	seq_puts(m, "stream");
+	for (i = 0; i < top; i++)
+		seq_printf(m, "\t2^%u", i);
+	seq_putc(m, '\n');
+	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
+		struct memsim_stream *s = rb_entry(node, struct memsim_stream, rb);
+
+		seq_printf(m, "%u", s->id);
+		for (i = 0; i < top; i++)
+			seq_printf(m, "\t%llu", s->usage.free_hist[i]);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(histogram);
+
+#define MAP_SLICES	64
+
+/* The character for a slice given the bytes of each kind it covers. */
+static char map_char(u64 free, u64 alloc, u64 deferred)
+{
+	if (!alloc && !deferred)
+		return '.';
+	if (!free && !deferred)
+		return '#';
+	if (!free && !alloc)
+		return 'D';
+	return '+';
+}
+
+/* The end of the slice that starts at @start, clamped to the segment. */
+static u64 map_slice_end(u64 start, u64 slice, u64 seg_end)
+{
+	return seg_end - start < slice ? seg_end : start + slice;
+}
+
+static void map_segment(struct seq_file *m, const struct memsim_segment *seg)
+{
+	u64 slice = DIV_ROUND_UP_ULL(seg->size, MAP_SLICES);
+	u64 seg_end = seg->start + seg->size, pos = seg->start, end, stop;
+	const struct memsim_block *b;
+	char line[MAP_SLICES + 1];
+	u64 bytes[3] = { 0 };
+	unsigned int n = 0;
+
+	end = map_slice_end(pos, slice, seg_end);
+	b = list_first_entry(&seg->blocks, struct memsim_block, link);
+	while (n < MAP_SLICES && pos < seg_end) {
+		/* Account the part of @b inside this slice. */
+		stop = min(b->addr + b->size, end);
+		bytes[b->state] += stop - pos;
+		pos = stop;
+		if (pos == b->addr + b->size && !list_is_last(&b->link, &seg->blocks))
+			b = list_next_entry(b, link);
+		if (pos == end) {
+			line[n++] = map_char(bytes[MEMSIM_BLOCK_FREE],
+					     bytes[MEMSIM_BLOCK_ALLOCATED],
+					     bytes[MEMSIM_BLOCK_FREE_REQUESTED]);
+			memset(bytes, 0, sizeof(bytes));
+			end = map_slice_end(pos, slice, seg_end);
+		}
+	}
+	line[n] = '\0';
+	seq_printf(m, "%llu\t0x%llx\t%llu\t%s\n", seg->id, seg->start, slice, line);
+}
+
+static int map_show(struct seq_file *m, void *unused)
+{
+	struct memsim_instance *inst = m->private;
+	struct memsim_segment *seg;
+
+	seq_puts(m, "segment\tstart\tslice\tmap\n");
+	mutex_lock(&inst->lock);
+	for (seg = memsim_segment_first_from(&inst->pool, 0); seg;
+	     seg = memsim_segment_after(&inst->pool, seg))
+		map_segment(m, seg);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(map);
+
+/**
+ * memsim_debugfs_instance_add() - create an instance's directory
+ * @inst: the new instance.
+ */
+void memsim_debugfs_instance_add(struct memsim_instance *inst)
+{
+	char name[24];
+
+	if (!memsim_debugfs_available())
+		return;
+	snprintf(name, sizeof(name), "%llu", inst->id);
+	inst->debugfs = debugfs_create_dir(name, memsim_debugfs_root);
+	debugfs_create_file("summary", 0400, inst->debugfs, inst, &summary_fops);
+	debugfs_create_file("segments", 0400, inst->debugfs, inst, &segments_fops);
+	debugfs_create_file("blocks", 0400, inst->debugfs, inst, &blocks_fops);
+	debugfs_create_file("histogram", 0400, inst->debugfs, inst, &histogram_fops);
+	debugfs_create_file("map", 0400, inst->debugfs, inst, &map_fops);
+}
+
+/**
+ * memsim_debugfs_instance_remove() - remove an instance's directory
+ * @inst: the instance being released.
+ *
+ * Returns once no reader is inside one of its files any more, so the
+ * instance can be freed right after.
+ */
+void memsim_debugfs_instance_remove(struct memsim_instance *inst)
+{
+	debugfs_remove_recursive(inst->debugfs);
+	inst->debugfs = NULL;
+}
 
 /**
  * memsim_debugfs_init() - create /sys/kernel/debug/memsim/ and its files

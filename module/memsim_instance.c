@@ -56,6 +56,7 @@ struct memsim_instance *memsim_instance_create(void)
 	mutex_lock(&memsim_instances_lock);
 	list_add_tail(&inst->link, &memsim_instances);
 	mutex_unlock(&memsim_instances_lock);
+	memsim_debugfs_instance_add(inst);
 
 	return inst;
 }
@@ -73,6 +74,8 @@ void memsim_instance_destroy(struct memsim_instance *inst)
 	if (!inst)
 		return;
 
+	/* First, so that no debugfs reader can reach the instance any more. */
+	memsim_debugfs_instance_remove(inst);
 	mutex_lock(&memsim_instances_lock);
 	list_del(&inst->link);
 	mutex_unlock(&memsim_instances_lock);

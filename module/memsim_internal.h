@@ -27,6 +27,7 @@
  * @lock: serialises every operation on this instance; the allocator core
  *	does no locking of its own and relies on the caller holding it.
  * @pool: the simulated device's address space, under @lock.
+ * @debugfs: the instance's directory below /sys/kernel/debug/memsim/.
  */
 struct memsim_instance {
 	u64 id;
@@ -35,6 +36,7 @@ struct memsim_instance {
 	struct list_head link;
 	struct mutex lock; /* protects everything the instance holds */
 	struct memsim_pool pool;
+	struct dentry *debugfs;
 };
 
 /**
@@ -52,6 +54,7 @@ struct memsim_limits {
 extern struct memsim_limits memsim_limits;
 extern umode_t memsim_dev_mode;
 
+struct dentry;
 struct seq_file;
 
 struct memsim_instance *memsim_instance_create(void);
@@ -83,6 +86,8 @@ int memsim_dev_register(void);
 void memsim_dev_unregister(void);
 
 void memsim_debugfs_init(void);
+void memsim_debugfs_instance_add(struct memsim_instance *inst);
+void memsim_debugfs_instance_remove(struct memsim_instance *inst);
 void memsim_debugfs_exit(void);
 bool memsim_debugfs_available(void);
 
