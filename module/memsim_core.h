@@ -483,6 +483,7 @@ struct memsim_stream *memsim_stream_find(struct memsim_pool *pool, u32 id);
 u64 memsim_largest_free(struct memsim_pool *pool, u32 stream);
 u64 memsim_largest_alloc(struct memsim_pool *pool, u32 stream);
 u64 memsim_segment_largest_free(const struct memsim_segment *seg);
+u32 memsim_ratio_ppm(u64 part, u64 whole);
 u32 memsim_frag_ppm(u64 free, u64 largest);
 u32 memsim_split_ratio_ppm(u64 nr_blocks);
 

@@ -1810,6 +1810,10 @@ static void lifecycle_counters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(1000, 250), 750000U);
 	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(4, 1), 750000U);
 	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(5 * UNIT, 2 * UNIT), 600000U);
+	/* Utilisation of 32 TiB in 1 EiB: 2^-15, not an overflowed product. */
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(32ULL << 40, 1ULL << 60), 30U);
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(U64_MAX, U64_MAX), 1000000U);
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(1, 0), 0U);
 	/* Large enough that largest * 10^6 would overflow 64 bits. */
 	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(1ULL << 62, 1ULL << 60), 750000U);
 	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(5ULL << 58, 1ULL << 60), 200000U);

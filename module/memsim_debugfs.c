@@ -65,8 +65,7 @@ static void summary_usage(struct seq_file *m, const struct memsim_usage *u, u64 
 	seq_printf(m, "free\t%llu\n", u->free);
 	seq_printf(m, "largest_free\t%llu\n", largest);
 	seq_printf(m, "external_frag_ppm\t%u\n", memsim_frag_ppm(u->free, largest));
-	seq_printf(m, "utilization_ppm\t%llu\n",
-		   u->total ? div64_u64(u->allocated * 1000000ULL, u->total) : 0);
+	seq_printf(m, "utilization_ppm\t%u\n", memsim_ratio_ppm(u->allocated, u->total));
 	seq_printf(m, "live_blocks\t%llu\n", u->live_blocks);
 	seq_printf(m, "free_blocks\t%llu\n", u->free_blocks);
 	seq_printf(m, "deferred_blocks\t%llu\n", u->deferred_blocks);

@@ -180,7 +180,7 @@ static long memsim_ioctl_check_overlap(struct memsim_instance *inst, void __user
 	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 	if (!arg.size || check_add_overflow(arg.start, arg.size, &end) ||
-	    arg.ids_cap > MEMSIM_MAX_IDS || (arg.ids_cap && !arg.ids_ptr))
+	    arg.ids_cap > MEMSIM_MAX_IDS)
 		return -EINVAL;
 
 	if (arg.ids_cap) {

@@ -56,8 +56,7 @@ static int memsim_batch_op_check(const struct memsim_batch_op *op)
 
 	switch (op->op) {
 	case MEMSIM_BATCH_ALLOC:
-		if (!(op->flags & MEMSIM_ALLOC_FIXED) && op->addr)
-			return -EINVAL;
+		/* @addr is out-only without FIXED: a replayed array is fine. */
 		memsim_batch_alloc_arg(op, &arg);
 		return memsim_alloc_request(&arg, &req);
 	case MEMSIM_BATCH_FREE:

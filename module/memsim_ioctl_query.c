@@ -52,8 +52,7 @@ void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
 	out->failures = u->failures;
 	out->largest_free = largest;
 	out->frag_ppm = memsim_frag_ppm(u->free, largest);
-	out->utilization_ppm = u->total ?
-		(u32)div64_u64(u->allocated * 1000000ULL, u->total) : 0;
+	out->utilization_ppm = memsim_ratio_ppm(u->allocated, u->total);
 	/* Both arrays have 64 entries: one per bit of a 64-bit size. */
 	BUILD_BUG_ON(ARRAY_SIZE(out->free_hist) != ARRAY_SIZE(u->free_hist));
 	memcpy(out->free_hist, u->free_hist, sizeof(out->free_hist));
@@ -119,8 +118,7 @@ long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg)
 		return -EFAULT;
 	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
-	if (arg.streams_cap > MEMSIM_LIST_MAX || (arg.streams_cap && !arg.streams_ptr) ||
-	    arg.stream_cursor > U32_MAX)
+	if (arg.streams_cap > MEMSIM_LIST_MAX || arg.stream_cursor > U32_MAX)
 		return -EINVAL;
 
 	if (arg.streams_cap) {
@@ -166,7 +164,7 @@ static int memsim_list_check(const struct memsim_list_arg *arg)
 {
 	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
 		return -EINVAL;
-	if (!arg->buf_cap || arg->buf_cap > MEMSIM_LIST_MAX || !arg->buf_ptr)
+	if (!arg->buf_cap || arg->buf_cap > MEMSIM_LIST_MAX)
 		return -EINVAL;
 	return 0;
 }

@@ -1380,28 +1380,45 @@ u64 memsim_segment_largest_free(const struct memsim_segment *seg)
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_largest_free);
 
 /**
+ * memsim_ratio_ppm() - a ratio in parts per million
+ * @part: the numerator, at most @whole.
+ * @whole: the denominator.
+ *
+ * Integer arithmetic only, for any 64-bit operands: both are scaled down
+ * until part * 10^6 fits in 64 bits, which keeps 44 significant bits.
+ *
+ * Return: part / whole * 10^6 rounded down, 0 when @whole is 0.
+ */
+u32 memsim_ratio_ppm(u64 part, u64 whole)
+{
+	unsigned int shift;
+
+	if (!whole)
+		return 0;
+	if (part >= whole)
+		return 1000000;
+	shift = fls64(whole) > 44 ? fls64(whole) - 44 : 0;
+	part >>= shift;
+	whole >>= shift;
+	return (u32)memsim_env_div64(part * 1000000, whole);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_ratio_ppm);
+
+/**
  * memsim_frag_ppm() - external fragmentation in parts per million
  * @free: free bytes.
  * @largest: the largest free block.
  *
  * 1 - largest / free: 0 when all free space is one block, towards 10^6 as
- * it scatters.  Integer arithmetic only, exact to the ppm.
+ * it scatters.
  *
  * Return: the fragmentation, 0 when nothing is free.
  */
 u32 memsim_frag_ppm(u64 free, u64 largest)
 {
-	unsigned int shift;
-
-	if (!free || largest >= free)
-		return 0;
-	/* Scale both down so that largest * 10^6 cannot overflow. */
-	shift = fls64(free) > 44 ? fls64(free) - 44 : 0;
-	free >>= shift;
-	largest >>= shift;
 	if (!free)
 		return 0;
-	return 1000000 - (u32)memsim_env_div64(largest * 1000000, free);
+	return 1000000 - memsim_ratio_ppm(largest, free);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_frag_ppm);
 

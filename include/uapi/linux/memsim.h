@@ -107,8 +107,9 @@ enum memsim_strategy_id {
  * struct memsim_strategy_arg - argument of %MEMSIM_IOC_SET_STRATEGY
  * @strategy: in: an &enum memsim_strategy_id.
  * @flags: in: must be zero.
- * @buddy_min_block: in: for the buddy system, its minimum block, a power of
- *	two; 0 selects 64.  Must be 0 for the other strategies.
+ * @buddy_min_block: in: for the buddy system, its minimum block, any power
+ *	of two (a huge one leaves nothing allocatable); 0 selects 64.  Must be
+ *	0 for the other strategies.
  * @reserved: in: must be zero.
  */
 struct memsim_strategy_arg {
@@ -122,7 +123,8 @@ struct memsim_strategy_arg {
  * struct memsim_segment_arg - argument of %MEMSIM_IOC_CREATE_SEGMENT and
  *	%MEMSIM_IOC_RELEASE_SEGMENT
  * @start: in (create): first address.
- * @size: in (create): size in bytes; start + size must not wrap.
+ * @size: in (create): size in bytes; start + size must not exceed
+ *	2^64 - 1, so the last byte of the address space is never used.
  * @device: in (create): device number, kept for display.
  * @stream: in (create): stream of the segment's blocks; not
  *	%MEMSIM_STREAM_ANY_ID.
@@ -159,7 +161,7 @@ enum memsim_overlap_kind {
  * @start: in: first address of the range.
  * @size: in: size of the range; not zero, start + size must not wrap.
  * @ids_ptr: in: user pointer to an array of __u64 that receives the ids of
- *	the overlapping segments in address order; 0 when @ids_cap is 0.
+ *	the overlapping segments in address order; ignored when @ids_cap is 0.
  * @ids_cap: in: entries available at @ids_ptr.
  * @flags: in: must be zero.
  * @kind: out: an &enum memsim_overlap_kind.
@@ -220,8 +222,8 @@ struct memsim_safe_range_arg {
  * @tag: in: caller's cookie, stored with the block.
  * @stream: in: stream to allocate from, or %MEMSIM_STREAM_ANY_ID.
  * @flags: in: MEMSIM_ALLOC_* flags.
- * @priority: in: recorded, not used for placement (as in the design this
- *	simulator follows).
+ * @priority: in: accepted as in the design this simulator follows, which
+ *	records it without using it; ignored.
  * @pad: in: must be zero.
  * @addr: out: address of the block.
  * @actual_size: out: its size (buddy: rounded up).
@@ -350,7 +352,8 @@ struct memsim_usage_info {
  * struct memsim_summary - answer of %MEMSIM_IOC_GET_SUMMARY
  * @flags: in: must be zero.
  * @strategy: out: the active &enum memsim_strategy_id.
- * @buddy_min_block: out: the buddy system's minimum block.
+ * @buddy_min_block: out: the buddy system's minimum block (the one it will
+ *	use, when another strategy is active).
  * @nr_segments: out: segments.
  * @nr_streams: out: streams that ever had a segment.
  * @pad: out: zero.
@@ -408,8 +411,8 @@ struct memsim_stream_info {
  *	or 0.
  * @streams_cap: in: entries available at @streams_ptr.
  * @flags: in: must be zero.
- * @stream_cursor: in: return streams numbered at or above it; out: the
- *	number to pass to continue, valid when @more is 1.
+ * @stream_cursor: in: return streams numbered at or above it, at most
+ *	2^32 - 1; out: the number to pass to continue, valid when @more is 1.
  * @nr_streams: out: entries written.
  * @more: out: 1 if streams remain after those written.
  * @reserved: in: must be zero; out: zero.
@@ -527,7 +530,8 @@ struct memsim_list_arg {
  * @size: in: ALLOC: bytes wanted; FREE: expected size or 0.
  * @align: in: ALLOC: alignment, 0 or a power of two.
  * @addr: in: FREE, COMPLETE_FREE: the block; ALLOC with
- *	%MEMSIM_ALLOC_FIXED: the address.  out: ALLOC: the address given.
+ *	%MEMSIM_ALLOC_FIXED: the address (ignored without the flag).  out:
+ *	ALLOC: the address given.
  * @range_lo: in: ALLOC with %MEMSIM_ALLOC_RANGE: range start.
  * @range_hi: in: ALLOC with %MEMSIM_ALLOC_RANGE: range end.
  * @tag: in: ALLOC: the caller's cookie.
@@ -603,7 +607,9 @@ struct memsim_batch_arg {
  * otherwise it allocates a size drawn uniformly from [@min_size,
  * @max_size] on @stream.  The run works on the instance's pool and leaves
  * its blocks allocated.  The same seed on the same pool state and strategy
- * gives the same result.
+ * gives the same result.  An allocation refused by the live-block limit
+ * counts as a failure, as one finding no space does.  A run stopped by a
+ * fatal signal (-EINTR) or -ENOMEM keeps the blocks it allocated so far.
  */
 struct memsim_simulate_arg {
 	__u64 nr_ops;
@@ -727,7 +733,7 @@ struct memsim_reset_arg {
  * Takes a &struct memsim_alloc_arg and fills it as %MEMSIM_IOC_ALLOC would,
  * plus @largest, changing nothing; -ENOSPC is not counted.  Errors: as for
  * %MEMSIM_IOC_ALLOC, without -E2BIG and -ENOMEM; on -ENOSPC @largest is
- * still written.
+ * still written and the other out fields are zero.
  */
 #define MEMSIM_IOC_CAN_ALLOC		_IOWR(MEMSIM_IOC_MAGIC, 0x07, struct memsim_alloc_arg)
 
