@@ -32,6 +32,10 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(CURDIR)/include/uapi
 USER_LDFLAGS := -static
 
 MEMSIMCTL := $(BUILD)/userspace/memsimctl
+# libmemsim: the ioctl wrappers memsimctl is built on, also as an archive
+# for other programs (include userspace/libmemsim.h, link libmemsim.a).
+LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
+LIBMEMSIM_HDR := userspace/libmemsim.h
 SELFTEST_SRCS := $(wildcard selftests/memsim/*_test.c)
 SELFTESTS := $(patsubst selftests/memsim/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 UAPI := include/uapi/linux/memsim.h
@@ -89,11 +93,17 @@ deps:
 modules:
 	$(MAKE) -C $(kdir) M=$(CURDIR) modules
 
-userspace: $(MEMSIMCTL)
+userspace: $(MEMSIMCTL) $(LIBMEMSIM)
 
-$(MEMSIMCTL): userspace/memsimctl.c $(UAPI)
+$(BUILD)/userspace/%.o: userspace/%.c $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(LIBMEMSIM): $(BUILD)/userspace/libmemsim.o
+	$(AR) rcs $@ $^
+
+$(MEMSIMCTL): $(BUILD)/userspace/memsimctl.o $(LIBMEMSIM)
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS)
 
 selftests: $(SELFTESTS)
 
