@@ -91,18 +91,24 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_get_info);
 /*
  * Copy-in, handle, copy-out for the commands whose handler needs nothing
  * but the kernel copy: memsim_ioctl_NAME() wraps NAME().  Commands that
- * only take input (_IOW) copy nothing back.
+ * only take input (_IOW) copy nothing back.  The others first write the
+ * argument back unchanged: a caller whose buffer cannot take the answer
+ * gets -EFAULT before anything changes, rather than a segment or block it
+ * cannot know about.
  */
 #define MEMSIM_IOCTL(name, type, copy_back)					\
 static long memsim_ioctl_##name(struct memsim_instance *inst, void __user *uarg)	\
 {										\
+	const bool back = copy_back;						\
 	type arg;								\
 	int ret;								\
 										\
 	if (copy_from_user(&arg, uarg, sizeof(arg)))				\
 		return -EFAULT;							\
+	if (back && copy_to_user(uarg, &arg, sizeof(arg)))			\
+		return -EFAULT;							\
 	ret = name(inst, &arg);							\
-	if (ret || !(copy_back))						\
+	if (ret || !back)							\
 		return ret;							\
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;		\
 }

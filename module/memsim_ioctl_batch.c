@@ -135,6 +135,14 @@ long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg)
 		ret = memsim_batch_op_check(&ops[i]);
 		if (ret)
 			goto out;
+	}
+	/* Results must be able to go back before anything runs. */
+	if (copy_to_user(u64_to_user_ptr(arg.ops_ptr), ops, arg.count * sizeof(*ops)) ||
+	    copy_to_user(uarg, &arg, sizeof(arg))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < arg.count; i++) {
 		ops[i].error = 0;
 		ops[i].result_size = 0;
 	}
@@ -250,6 +258,8 @@ long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg)
 	ret = memsim_simulate_check(&arg);
 	if (ret)
 		return ret;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
 
 	/* At most one live block per operation. */
 	live = kvmalloc_array(arg.nr_ops, sizeof(*live), GFP_KERNEL_ACCOUNT);
