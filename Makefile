@@ -107,7 +107,7 @@ $(MEMSIMCTL): $(BUILD)/userspace/memsimctl.o $(LIBMEMSIM)
 
 selftests: $(SELFTESTS)
 
-$(BUILD)/selftests/%: selftests/memsim/%.c $(UAPI)
+$(BUILD)/selftests/%: selftests/memsim/%.c $(wildcard selftests/memsim/*.h) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) -D_GNU_SOURCE -Wno-unused-parameter \
 		-I$(ksrc)/tools/testing/selftests -o $@ $< $(USER_LDFLAGS) -pthread

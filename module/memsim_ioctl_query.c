@@ -118,7 +118,7 @@ long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg)
 		return -EFAULT;
 	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
-	if (arg.streams_cap > MEMSIM_LIST_MAX || arg.stream_cursor > U32_MAX)
+	if (arg.streams_cap > MEMSIM_LIST_MAX)
 		return -EINVAL;
 
 	if (arg.streams_cap) {

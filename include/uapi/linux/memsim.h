@@ -411,8 +411,9 @@ struct memsim_stream_info {
  *	or 0.
  * @streams_cap: in: entries available at @streams_ptr.
  * @flags: in: must be zero.
- * @stream_cursor: in: return streams numbered at or above it, at most
- *	2^32 - 1; out: the number to pass to continue, valid when @more is 1.
+ * @stream_cursor: in: return streams numbered at or above it (a value
+ *	above every stream number returns none); out: the number to pass to
+ *	continue, valid when @more is 1.
  * @nr_streams: out: entries written.
  * @more: out: 1 if streams remain after those written.
  * @reserved: in: must be zero; out: zero.
