@@ -118,6 +118,12 @@ enum memsim_block_state {
 #define MEMSIM_FREE_DEFERRED		BIT(0)
 #define MEMSIM_FREE_ALL			MEMSIM_FREE_DEFERRED
 
+/* &memsim_event.flags of a reset that kept the segments. */
+#define MEMSIM_RESET_KEEP		BIT(0)
+
+/* Bytes of a block's label, NUL included (the uapi's MEMSIM_LABEL_MAX). */
+#define MEMSIM_LABEL_LEN		32
+
 #define MEMSIM_BUDDY_DEFAULT_MIN	64
 #define MEMSIM_MAX_ORDER		63
 #define MEMSIM_HIST_BUCKETS		64
@@ -130,6 +136,10 @@ enum memsim_block_state {
  *	waste from buddy rounding).
  * @free: bytes in free blocks.
  * @peak_allocated: highest @allocated seen since creation or reset.
+ * @peak_requested: highest @requested seen since creation or reset.
+ * @peak_live_blocks: highest @live_blocks seen since creation or reset.
+ * @alloc_bytes: bytes handed out by all successful allocations (history).
+ * @requested_bytes: bytes those allocations asked for (history).
  * @live_blocks: allocated blocks, deferred frees included.
  * @free_blocks: free blocks.
  * @deferred_blocks: blocks whose free is requested but not completed.
@@ -147,6 +157,10 @@ struct memsim_usage {
 	u64 requested;
 	u64 free;
 	u64 peak_allocated;
+	u64 peak_requested;
+	u64 peak_live_blocks;
+	u64 alloc_bytes;
+	u64 requested_bytes;
 	u64 live_blocks;
 	u64 free_blocks;
 	u64 deferred_blocks;
@@ -219,16 +233,22 @@ enum memsim_event_type {
  * @addr: address of the block, segment or merged block; 0 for ALLOC_FAIL.
  * @size: its size (ALLOC: actual size).
  * @requested: ALLOC and ALLOC_FAIL: the size asked for.
+ * @align: ALLOC and ALLOC_FAIL: the alignment asked for.
  * @segment_id: segment concerned, 0 when none.
  * @tag: ALLOC, FREE_*: the block's tag.
+ * @flags: ALLOC and ALLOC_FAIL: the request's MEMSIM_REQ_* flags;
+ *	FREE_REQUEST and FREE_COMPLETE: %MEMSIM_FREE_DEFERRED when the free
+ *	is (was) deferred; RESET: %MEMSIM_RESET_KEEP when segments were kept.
  */
 struct memsim_event {
 	enum memsim_event_type type;
 	u32 strategy;
 	u32 stream;
+	u32 flags;
 	u64 addr;
 	u64 size;
 	u64 requested;
+	u64 align;
 	u64 segment_id;
 	u64 tag;
 };
@@ -254,8 +274,13 @@ typedef void (*memsim_event_fn)(struct memsim_pool *pool,
  * @subtree_max: fit mode: the largest free size in @rb_addr's subtree.
  * @requested: allocated block: the size asked for.
  * @tag: allocated block: the caller's tag.
+ * @create_ns: time the block's structure was made (by a segment's creation
+ *	or a split); a block that absorbs its neighbours keeps its own.
  * @alloc_ns: time of the allocation.
  * @free_ns: time of the free request, 0 while none.
+ * @owner: allocated block: the request's @owner (the module: a tgid).
+ * @label: allocated block: the request's label, NUL-terminated; empty when
+ *	none.
  * @deferred: deferred free: entry in the stream's list of deferred frees.
  * @state: an &enum memsim_block_state.
  * @order: buddy mode: log2 of @size.
@@ -272,9 +297,12 @@ struct memsim_block {
 	u64 subtree_max;
 	u64 requested;
 	u64 tag;
+	u64 create_ns;
 	u64 alloc_ns;
 	u64 free_ns;
 	struct list_head deferred;
+	u32 owner;
+	char label[MEMSIM_LABEL_LEN];
 	u8 state;
 	u8 order;
 	u8 root_order;
@@ -381,6 +409,9 @@ struct memsim_pool {
  * @stream: stream to allocate from, or %MEMSIM_STREAM_ANY.
  * @flags: MEMSIM_REQ_* flags.
  * @tag: caller's cookie, stored in the block.
+ * @owner: who asks, stored in the block (opaque to the core).
+ * @label: the caller's name for the call site, copied into the block
+ *	(truncated to %MEMSIM_LABEL_LEN - 1 bytes); NULL for none.
  */
 struct memsim_request {
 	u64 size;
@@ -391,6 +422,8 @@ struct memsim_request {
 	u32 stream;
 	u32 flags;
 	u64 tag;
+	u32 owner;
+	const char *label;
 };
 
 /**

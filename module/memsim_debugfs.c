@@ -21,22 +21,26 @@
  *	allocated (bytes).
  *
  * <id>/ (one directory per instance, created on open, removed on release)
- *	summary: "name<TAB>value" lines, the pool's counters;
+ *	summary: a table in the spirit of PyTorch's memory_summary(): one row
+ *	per scope (the pool, then each stream) and metric, with its current,
+ *	peak and total (cumulative) values, "-" where one does not apply;
  *	segments: one line per segment;
- *	blocks: one line per block, streamed in address order;
+ *	blocks: one line per block, streamed in address order, with the
+ *	trace of its life (made, allocated, free requested; owner, label);
  *	histogram: free blocks by log2 size class, one line per stream;
  *	map: one line per segment, one character per 1/64 of it: '.' free,
- *	'#' allocated, 'D' deferred free, '+' a mix.
+ *	'#' allocated, 'D' deferred free, '+' a mix;
+ *	stats: one line per strategy, what it did;
+ *	trace: the operation trace (see memsim_debugfs_trace.c).
  *
- * Every file but summary and map starts with a header line naming its
- * tab-separated columns.  Each file takes the instance lock while it fills
- * seq_file's buffer and drops it before the buffer is copied to userspace;
- * blocks resumes each buffer-full from the address where the previous one
- * stopped, so a million blocks stream out in O(n log n) without a large
- * allocation.  Removing an instance's directory waits for readers inside
- * its files (debugfs' file removal does), so a file read while its
- * instance is released sees either the instance or -EIO, never freed
- * memory.
+ * Every file starts with a header line naming its tab-separated columns.
+ * Each file takes the instance lock while it fills seq_file's buffer and
+ * drops it before the buffer is copied to userspace; blocks resumes each
+ * buffer-full from the address where the previous one stopped, so a
+ * million blocks stream out in O(n log n) without a large allocation.
+ * Removing an instance's directory waits for readers inside its files
+ * (debugfs' file removal does), so a file read while its instance is
+ * released sees either the instance or -EIO, never freed memory.
  */
 
 #include <linux/debugfs.h>
@@ -55,36 +59,73 @@ static int instances_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(instances);
 
-static void summary_usage(struct seq_file *m, const struct memsim_usage *u, u64 largest)
+/* A cell of the summary table that does not apply. */
+#define NA	U64_MAX
+
+static void summary_cell(struct seq_file *m, u64 v, char sep)
 {
-	seq_printf(m, "total\t%llu\n", u->total);
-	seq_printf(m, "allocated\t%llu\n", u->allocated);
-	seq_printf(m, "peak_allocated\t%llu\n", u->peak_allocated);
-	seq_printf(m, "requested\t%llu\n", u->requested);
-	seq_printf(m, "internal_waste\t%llu\n", u->allocated - u->requested);
-	seq_printf(m, "free\t%llu\n", u->free);
-	seq_printf(m, "largest_free\t%llu\n", largest);
-	seq_printf(m, "external_frag_ppm\t%u\n", memsim_frag_ppm(u->free, largest));
-	seq_printf(m, "utilization_ppm\t%u\n", memsim_ratio_ppm(u->allocated, u->total));
-	seq_printf(m, "live_blocks\t%llu\n", u->live_blocks);
-	seq_printf(m, "free_blocks\t%llu\n", u->free_blocks);
-	seq_printf(m, "deferred_blocks\t%llu\n", u->deferred_blocks);
-	seq_printf(m, "deferred_bytes\t%llu\n", u->deferred_bytes);
-	seq_printf(m, "allocs\t%llu\n", u->allocs);
-	seq_printf(m, "frees\t%llu\n", u->frees);
-	seq_printf(m, "failures\t%llu\n", u->failures);
+	if (v == NA)
+		seq_putc(m, '-');
+	else
+		seq_printf(m, "%llu", v);
+	seq_putc(m, sep);
+}
+
+static void summary_row(struct seq_file *m, const char *scope, const char *metric,
+			u64 current_val, u64 peak, u64 total)
+{
+	seq_printf(m, "%s\t%s\t", scope, metric);
+	summary_cell(m, current_val, '\t');
+	summary_cell(m, peak, '\t');
+	summary_cell(m, total, '\n');
+}
+
+/* The rows of one scope's counters: the pool's, or a stream's. */
+static void summary_usage(struct seq_file *m, const char *scope,
+			  const struct memsim_usage *u, u64 largest)
+{
+	summary_row(m, scope, "managed_bytes", u->total, NA, NA);
+	summary_row(m, scope, "allocated_bytes", u->allocated, u->peak_allocated,
+		    u->alloc_bytes);
+	summary_row(m, scope, "requested_bytes", u->requested, u->peak_requested,
+		    u->requested_bytes);
+	summary_row(m, scope, "internal_waste_bytes", u->allocated - u->requested, NA, NA);
+	summary_row(m, scope, "free_bytes", u->free, NA, NA);
+	summary_row(m, scope, "largest_free_bytes", largest, NA, NA);
+	summary_row(m, scope, "deferred_bytes", u->deferred_bytes, NA, NA);
+	summary_row(m, scope, "live_blocks", u->live_blocks, u->peak_live_blocks, u->allocs);
+	summary_row(m, scope, "free_blocks", u->free_blocks, NA, NA);
+	summary_row(m, scope, "deferred_blocks", u->deferred_blocks, NA, NA);
+	summary_row(m, scope, "frees", NA, NA, u->frees);
+	summary_row(m, scope, "failures", NA, NA, u->failures);
+	summary_row(m, scope, "utilization_ppm", memsim_ratio_ppm(u->allocated, u->total),
+		    memsim_ratio_ppm(u->peak_allocated, u->total), NA);
+	summary_row(m, scope, "external_frag_ppm", memsim_frag_ppm(u->free, largest), NA, NA);
 }
 
 static int summary_show(struct seq_file *m, void *unused)
 {
 	struct memsim_instance *inst = m->private;
 	struct memsim_pool *pool = &inst->pool;
+	const struct memsim_tlog *t = &inst->tlog;
+	struct rb_node *node;
+	char scope[24];
 
+	seq_puts(m, "scope\tmetric\tcurrent\tpeak\ttotal\n");
 	mutex_lock(&inst->lock);
-	seq_printf(m, "strategy\t%s\n", memsim_strategy_name(pool->strategy));
-	seq_printf(m, "segments\t%llu\n", pool->nr_segments);
-	seq_printf(m, "streams\t%u\n", pool->nr_streams);
-	summary_usage(m, &pool->usage, memsim_largest_free(pool, MEMSIM_STREAM_ANY));
+	seq_printf(m, "pool\tstrategy\t%s\t-\t-\n", memsim_strategy_name(pool->strategy));
+	summary_row(m, "pool", "segments", pool->nr_segments, NA, NA);
+	summary_row(m, "pool", "streams", pool->nr_streams, NA, NA);
+	summary_usage(m, "pool", &pool->usage, memsim_largest_free(pool, MEMSIM_STREAM_ANY));
+	summary_row(m, "pool", "trace_records", t->head - memsim_tlog_oldest(t), t->capacity,
+		    t->head);
+	summary_row(m, "pool", "trace_dropped", NA, NA, t->dropped);
+	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
+		struct memsim_stream *s = rb_entry(node, struct memsim_stream, rb);
+
+		snprintf(scope, sizeof(scope), "stream:%u", s->id);
+		summary_usage(m, scope, &s->usage, memsim_largest_free(pool, s->id));
+	}
 	mutex_unlock(&inst->lock);
 	return 0;
 }
@@ -181,14 +222,16 @@ static int blocks_show(struct seq_file *m, void *v)
 	bool live;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "addr\tsize\tstate\tstream\tsegment\trequested\ttag\talloc_ns\tfree_ns\n");
+		seq_puts(m, "addr\tsize\tstate\tstream\tsegment\trequested\ttag\t"
+			 "create_ns\talloc_ns\tfree_ns\ttgid\tlabel\n");
 		return 0;
 	}
 	live = b->state != MEMSIM_BLOCK_FREE;
-	seq_printf(m, "0x%llx\t%llu\t%s\t%u\t%llu\t%llu\t0x%llx\t%llu\t%llu\n",
+	seq_printf(m, "0x%llx\t%llu\t%s\t%u\t%llu\t%llu\t0x%llx\t%llu\t%llu\t%llu\t%u\t%s\n",
 		   b->addr, b->size, block_state_name(b->state), b->segment->stream->id,
 		   b->segment->id, live ? b->requested : 0, live ? b->tag : 0,
-		   live ? b->alloc_ns : 0, live ? b->free_ns : 0);
+		   b->create_ns, live ? b->alloc_ns : 0, live ? b->free_ns : 0,
+		   live ? b->owner : 0, live && b->label[0] ? b->label : "-");
 	return 0;
 }
 
@@ -246,6 +289,26 @@ static int histogram_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(histogram);
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct memsim_instance *inst = m->private;
+	struct memsim_pool *pool = &inst->pool;
+	enum memsim_strategy s;
+
+	seq_puts(m, "strategy\tactive\tallocs\tfailures\tfrees\tsteps\talloc_ns\tfree_ns\n");
+	mutex_lock(&inst->lock);
+	for (s = 0; s < MEMSIM_NR_STRATEGIES; s++) {
+		const struct memsim_strategy_stats *st = &pool->strategy_stats[s];
+
+		seq_printf(m, "%s\t%d\t%llu\t%llu\t%llu\t%llu\t%llu\t%llu\n",
+			   memsim_strategy_name(s), s == pool->strategy, st->allocs,
+			   st->failures, st->frees, st->steps, st->alloc_ns, st->free_ns);
+	}
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
 
 #define MAP_SLICES	64
 
@@ -329,6 +392,8 @@ void memsim_debugfs_instance_add(struct memsim_instance *inst)
 	debugfs_create_file("blocks", 0400, inst->debugfs, inst, &blocks_fops);
 	debugfs_create_file("histogram", 0400, inst->debugfs, inst, &histogram_fops);
 	debugfs_create_file("map", 0400, inst->debugfs, inst, &map_fops);
+	debugfs_create_file("stats", 0400, inst->debugfs, inst, &stats_fops);
+	debugfs_create_file("trace", 0400, inst->debugfs, inst, &memsim_trace_fops);
 }
 
 /**

@@ -32,6 +32,7 @@
 #include <linux/overflow.h>
 #include <linux/rbtree_augmented.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <linux/types.h>
 
@@ -55,6 +56,12 @@ static inline u64 memsim_env_now_ns(void)
 static inline u64 memsim_env_div64(u64 a, u64 b)
 {
 	return div64_u64(a, b);
+}
+
+/* Copy a NUL-terminated string into @dst, truncating to fit. */
+static inline void memsim_env_strcpy(char *dst, const char *src, size_t size)
+{
+	strscpy(dst, src, size);
 }
 
 #else /* userspace host harness */
@@ -103,6 +110,11 @@ static inline u64 memsim_env_now_ns(void)
 static inline u64 memsim_env_div64(u64 a, u64 b)
 {
 	return a / b;
+}
+
+static inline void memsim_env_strcpy(char *dst, const char *src, size_t size)
+{
+	snprintf(dst, size, "%s", src);
 }
 
 #endif /* __KERNEL__ */

@@ -529,6 +529,8 @@ void memsim_fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
 	}
 	b->requested = 0;
 	b->tag = 0;
+	b->owner = 0;
+	b->label[0] = '\0';
 	memsim_free_insert(pool, b);
 	if (res->coalesced)
 		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);

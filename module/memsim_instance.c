@@ -20,6 +20,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -81,6 +82,7 @@ void memsim_instance_destroy(struct memsim_instance *inst)
 	mutex_unlock(&memsim_instances_lock);
 
 	memsim_pool_fini(&inst->pool);
+	kvfree(inst->tlog.recs);
 	mutex_destroy(&inst->lock);
 	kfree(inst);
 }

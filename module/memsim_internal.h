@@ -10,12 +10,37 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 #include <kunit/visibility.h>
 #include <uapi/linux/memsim.h>
 
 #include "memsim_core.h"
+
+/**
+ * struct memsim_tlog - an instance's operation trace, a ring of records
+ * @recs: the ring, @capacity records; NULL while tracing is off.
+ * @capacity: records the ring holds; 0 while tracing is off.
+ * @flags: the MEMSIM_TRACE_* flags in force.
+ * @slot: index in @recs of the record @head will get.
+ * @first: sequence number of the first record this ring was given.
+ * @head: sequence number of the next record.
+ * @dropped: records overwritten, or discarded with a previous ring.
+ *
+ * The ring keeps the records [max(@first, @head - @capacity), @head).
+ * Sequence numbers only grow, across rings, so a reader's cursor stays
+ * meaningful whatever happens to the ring.
+ */
+struct memsim_tlog {
+	struct memsim_trace_record *recs;
+	u32 capacity;
+	u32 flags;
+	u32 slot;
+	u64 first;
+	u64 head;
+	u64 dropped;
+};
 
 /**
  * struct memsim_instance - one simulated device, created by open()
@@ -27,6 +52,9 @@
  * @lock: serialises every operation on this instance; the allocator core
  *	does no locking of its own and relies on the caller holding it.
  * @pool: the simulated device's address space, under @lock.
+ * @tlog: the operation trace, under @lock.
+ * @call_label: while a call that passed a label runs (under @lock), that
+ *	label, for the trace records the call makes; else NULL.
  * @debugfs: the instance's directory below /sys/kernel/debug/memsim/.
  */
 struct memsim_instance {
@@ -36,6 +64,8 @@ struct memsim_instance {
 	struct list_head link;
 	struct mutex lock; /* protects everything the instance holds */
 	struct memsim_pool pool;
+	struct memsim_tlog tlog;
+	const char *call_label;
 	struct dentry *debugfs;
 };
 
@@ -44,12 +74,17 @@ struct memsim_instance {
  * @max_segments: segments one instance may hold.
  * @max_blocks: live (allocated) blocks one instance may hold.
  * @max_batch: operations one BATCH call may carry.
+ * @max_trace_records: records one instance's trace may hold.
  */
 struct memsim_limits {
 	u32 max_segments;
 	u32 max_batch;
 	u64 max_blocks;
+	u32 max_trace_records;
 };
+
+/* The most max_trace_records may raise the capacity to: 144 MiB of ring. */
+#define MEMSIM_TRACE_HARD_MAX	SZ_1M
 
 extern struct memsim_limits memsim_limits;
 extern umode_t memsim_dev_mode;
@@ -66,6 +101,7 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 bool memsim_reserved_set(const void *area, size_t len);
 u32 memsim_strategy_to_uapi(enum memsim_strategy s);
+const char *memsim_strategy_uapi_name(u32 id);
 void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
 			  struct memsim_usage_info *out);
 
@@ -77,6 +113,24 @@ long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg);
 
 void memsim_trace_event(struct memsim_pool *pool, const struct memsim_event *ev);
+
+u32 memsim_tlog_max_capacity(void);
+bool memsim_tlog_stacks_available(void);
+int memsim_tlog_stacks_init(void);
+u64 memsim_tlog_oldest(const struct memsim_tlog *t);
+struct memsim_trace_record *memsim_tlog_append(struct memsim_tlog *t);
+const struct memsim_trace_record *memsim_tlog_get(const struct memsim_tlog *t, u64 seq);
+struct memsim_trace_record *memsim_tlog_swap(struct memsim_tlog *t,
+					     struct memsim_trace_record *recs,
+					     u32 capacity, u32 flags);
+u32 memsim_tlog_copy(const struct memsim_tlog *t, u64 *cursor,
+		     struct memsim_trace_record *dst, u32 max, u64 *lost);
+void memsim_tlog_record(struct memsim_instance *inst, const struct memsim_event *ev);
+const char *memsim_trace_op_name(u32 op);
+void memsim_tlog_show_stack(struct seq_file *m, u32 handle);
+extern const struct file_operations memsim_trace_fops;
+long memsim_ioctl_trace_ctl(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_trace_read(struct memsim_instance *inst, void __user *uarg);
 
 int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_request *req);
 int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *req,

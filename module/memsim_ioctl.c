@@ -48,6 +48,19 @@ static const enum memsim_strategy memsim_strategy_from_uapi[] = {
 };
 
 /**
+ * memsim_strategy_uapi_name() - short name of an ABI strategy number
+ * @id: a MEMSIM_STRATEGY_* value.
+ *
+ * Return: the name memsim_strategy_name() gives it, or "?".
+ */
+const char *memsim_strategy_uapi_name(u32 id)
+{
+	if (id >= ARRAY_SIZE(memsim_strategy_from_uapi))
+		return "?";
+	return memsim_strategy_name(memsim_strategy_from_uapi[id]);
+}
+
+/**
  * memsim_strategy_to_uapi() - the ABI number of a core strategy
  * @s: the core's strategy.
  *
@@ -78,8 +91,11 @@ int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->abi_version = MEMSIM_ABI_VERSION;
+	info->features = MEMSIM_FEATURE_TRACE;
 	if (memsim_debugfs_available())
 		info->features |= MEMSIM_FEATURE_DEBUGFS;
+	if (memsim_tlog_stacks_available())
+		info->features |= MEMSIM_FEATURE_TRACE_STACK;
 	info->instance_id = inst->id;
 	info->max_segments = READ_ONCE(memsim_limits.max_segments);
 	info->max_batch = READ_ONCE(memsim_limits.max_batch);
@@ -226,9 +242,61 @@ static int memsim_find_safe_range_arg(struct memsim_instance *inst,
 }
 
 /**
+ * memsim_label_from_user() - copy in the label a caller passed
+ * @uptr: the user pointer from the argument, or 0 for none.
+ * @label: %MEMSIM_LABEL_MAX bytes, set to the label (empty for none).
+ *
+ * The label ends up in text files, one record per line, so it must be
+ * printable ASCII: no tab, newline or escape sequence can forge a column
+ * or a line.
+ *
+ * Return: 0; -EFAULT if it cannot be read; -ENAMETOOLONG if it has no NUL
+ * within %MEMSIM_LABEL_MAX bytes; -EINVAL for a byte that is not printable.
+ */
+static int memsim_label_from_user(u64 uptr, char *label)
+{
+	long len, i;
+
+	BUILD_BUG_ON(MEMSIM_LABEL_MAX != MEMSIM_LABEL_LEN);
+	label[0] = '\0';
+	if (!uptr)
+		return 0;
+	len = strncpy_from_user(label, u64_to_user_ptr(uptr), MEMSIM_LABEL_MAX);
+	if (len < 0)
+		return len;
+	if (len == MEMSIM_LABEL_MAX) {
+		label[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	for (i = 0; i < len; i++) {
+		if (label[i] < 0x20 || label[i] > 0x7e) {
+			label[0] = '\0';
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Start and end a call whose trace records carry @label (if not empty). */
+static void memsim_call_begin(struct memsim_instance *inst, const char *label)
+{
+	mutex_lock(&inst->lock);
+	inst->call_label = label[0] ? label : NULL;
+}
+
+static void memsim_call_end(struct memsim_instance *inst)
+{
+	inst->call_label = NULL;
+	mutex_unlock(&inst->lock);
+}
+
+/**
  * memsim_alloc_request() - translate an ALLOC argument into a core request
  * @arg: the argument, as copied from userspace.
  * @req: the request to fill.
+ *
+ * The label is not looked at: the caller copies it in.  The request's owner
+ * is the calling thread group.
  *
  * Return: 0, or -EINVAL for an unknown flag, a non-zero pad or reserved
  * field, or a range or fixed address given without its flag.
@@ -237,7 +305,7 @@ int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_reque
 {
 	if (arg->flags & ~MEMSIM_ALLOC_FLAGS)
 		return -EINVAL;
-	if (arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+	if (arg->pad || arg->reserved)
 		return -EINVAL;
 	/* Fields of an option not asked for must be zero, not ignored. */
 	if (!(arg->flags & MEMSIM_ALLOC_RANGE) && (arg->range_lo || arg->range_hi))
@@ -253,6 +321,7 @@ int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_reque
 	req->addr = arg->fixed_addr;
 	req->stream = arg->stream == MEMSIM_STREAM_ANY_ID ? MEMSIM_STREAM_ANY : arg->stream;
 	req->tag = arg->tag;
+	req->owner = task_tgid_nr(current);
 	if (arg->flags & MEMSIM_ALLOC_TOPDOWN)
 		req->flags |= MEMSIM_REQ_TOPDOWN;
 	if (arg->flags & MEMSIM_ALLOC_RANGE)
@@ -297,6 +366,7 @@ int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *r
 
 static int memsim_alloc_arg(struct memsim_instance *inst, struct memsim_alloc_arg *arg)
 {
+	char label[MEMSIM_LABEL_MAX];
 	struct memsim_request req;
 	struct memsim_result res;
 	int ret;
@@ -304,10 +374,14 @@ static int memsim_alloc_arg(struct memsim_instance *inst, struct memsim_alloc_ar
 	ret = memsim_alloc_request(arg, &req);
 	if (ret)
 		return ret;
+	ret = memsim_label_from_user(arg->label_ptr, label);
+	if (ret)
+		return ret;
+	req.label = label;
 
-	mutex_lock(&inst->lock);
+	memsim_call_begin(inst, label);
 	ret = memsim_do_alloc(inst, &req, &res);
-	mutex_unlock(&inst->lock);
+	memsim_call_end(inst);
 	if (!ret)
 		memsim_alloc_result(&res, arg);
 	return ret;
@@ -315,6 +389,7 @@ static int memsim_alloc_arg(struct memsim_instance *inst, struct memsim_alloc_ar
 
 static long memsim_ioctl_can_alloc(struct memsim_instance *inst, void __user *uarg)
 {
+	char label[MEMSIM_LABEL_MAX];
 	struct memsim_alloc_arg arg;
 	struct memsim_request req;
 	struct memsim_result res;
@@ -324,6 +399,10 @@ static long memsim_ioctl_can_alloc(struct memsim_instance *inst, void __user *ua
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 	ret = memsim_alloc_request(&arg, &req);
+	if (ret)
+		return ret;
+	/* Checked as ALLOC would, so a dry run rejects what ALLOC rejects. */
+	ret = memsim_label_from_user(arg.label_ptr, label);
 	if (ret)
 		return ret;
 
@@ -346,7 +425,7 @@ static long memsim_ioctl_can_alloc(struct memsim_instance *inst, void __user *ua
 
 static int memsim_free_check(const struct memsim_free_arg *arg)
 {
-	if (arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+	if (arg->pad || arg->reserved)
 		return -EINVAL;
 	return 0;
 }
@@ -363,6 +442,7 @@ static void memsim_free_result(const struct memsim_free_result *res,
 
 static int memsim_free_arg(struct memsim_instance *inst, struct memsim_free_arg *arg)
 {
+	char label[MEMSIM_LABEL_MAX];
 	struct memsim_free_result res;
 	int ret;
 
@@ -371,11 +451,14 @@ static int memsim_free_arg(struct memsim_instance *inst, struct memsim_free_arg 
 		return ret;
 	if (arg->flags & ~MEMSIM_FREE_DEFER)
 		return -EINVAL;
+	ret = memsim_label_from_user(arg->label_ptr, label);
+	if (ret)
+		return ret;
 
-	mutex_lock(&inst->lock);
+	memsim_call_begin(inst, label);
 	ret = memsim_free(&inst->pool, arg->addr, arg->expected_size,
 			  arg->flags & MEMSIM_FREE_DEFER ? MEMSIM_FREE_DEFERRED : 0, &res);
-	mutex_unlock(&inst->lock);
+	memsim_call_end(inst);
 	if (!ret)
 		memsim_free_result(&res, arg);
 	return ret;
@@ -384,6 +467,7 @@ static int memsim_free_arg(struct memsim_instance *inst, struct memsim_free_arg 
 static int memsim_complete_free_arg(struct memsim_instance *inst,
 				    struct memsim_free_arg *arg)
 {
+	char label[MEMSIM_LABEL_MAX];
 	struct memsim_free_result res;
 	int ret;
 
@@ -392,10 +476,13 @@ static int memsim_complete_free_arg(struct memsim_instance *inst,
 		return ret;
 	if (arg->flags || arg->expected_size)
 		return -EINVAL;
+	ret = memsim_label_from_user(arg->label_ptr, label);
+	if (ret)
+		return ret;
 
-	mutex_lock(&inst->lock);
+	memsim_call_begin(inst, label);
 	ret = memsim_complete_free(&inst->pool, arg->addr, &res);
-	mutex_unlock(&inst->lock);
+	memsim_call_end(inst);
 	if (!ret)
 		memsim_free_result(&res, arg);
 	return ret;
@@ -488,6 +575,10 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return memsim_ioctl_simulate(inst, uarg);
 	case MEMSIM_IOC_RESET:
 		return memsim_ioctl_memsim_reset_arg(inst, uarg);
+	case MEMSIM_IOC_TRACE_CTL:
+		return memsim_ioctl_trace_ctl(inst, uarg);
+	case MEMSIM_IOC_TRACE_READ:
+		return memsim_ioctl_trace_read(inst, uarg);
 	default:
 		return -ENOTTY;
 	}

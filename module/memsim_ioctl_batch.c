@@ -205,6 +205,7 @@ static int memsim_simulate_run(struct memsim_instance *inst,
 {
 	struct memsim_request req = {
 		.stream = arg->stream == MEMSIM_STREAM_ANY_ID ? MEMSIM_STREAM_ANY : arg->stream,
+		.owner = task_tgid_nr(current),
 	};
 	u64 span = arg->max_size - arg->min_size + 1;
 	struct memsim_free_result fres;

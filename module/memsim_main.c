@@ -37,6 +37,7 @@ struct memsim_limits memsim_limits = {
 	.max_segments = 1024,
 	.max_blocks = 4 << 20,
 	.max_batch = 4096,
+	.max_trace_records = 65536,
 };
 
 umode_t memsim_dev_mode = 0600;
@@ -47,6 +48,9 @@ module_param_named(max_blocks, memsim_limits.max_blocks, ullong, 0644);
 MODULE_PARM_DESC(max_blocks, "Live blocks one instance may hold (default 4M)");
 module_param_named(max_batch, memsim_limits.max_batch, uint, 0644);
 MODULE_PARM_DESC(max_batch, "Operations one BATCH ioctl may carry (default 4096, at most 65536)");
+module_param_named(max_trace_records, memsim_limits.max_trace_records, uint, 0644);
+MODULE_PARM_DESC(max_trace_records,
+		 "Records one instance's trace may hold (default 65536, at most 1M)");
 module_param_named(dev_mode, memsim_dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "Mode of /dev/memsim (default 0600)");
 
@@ -57,6 +61,7 @@ static int __init memsim_init(void)
 	ret = memsim_core_init();
 	if (ret)
 		return ret;
+	memsim_tlog_stacks_init();
 	memsim_debugfs_init();
 
 	ret = memsim_dev_register();

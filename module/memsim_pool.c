@@ -139,6 +139,7 @@ struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r)
 	b = list_first_entry(&r->list, struct memsim_block, link);
 	list_del(&b->link);
 	r->count--;
+	b->create_ns = memsim_env_now_ns();
 	return b;
 }
 
@@ -201,8 +202,11 @@ static void memsim_account_alloc(struct memsim_pool *pool,
 		u->requested += b->requested;
 		u->live_blocks++;
 		u->allocs++;
-		if (u->allocated > u->peak_allocated)
-			u->peak_allocated = u->allocated;
+		u->alloc_bytes += b->size;
+		u->requested_bytes += b->requested;
+		u->peak_allocated = max(u->peak_allocated, u->allocated);
+		u->peak_requested = max(u->peak_requested, u->requested);
+		u->peak_live_blocks = max(u->peak_live_blocks, u->live_blocks);
 	}
 }
 
@@ -273,6 +277,26 @@ void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,
 		ev.requested = b->requested;
 		ev.tag = b->tag;
 	}
+	if (b->state == MEMSIM_BLOCK_FREE_REQUESTED)
+		ev.flags = MEMSIM_FREE_DEFERRED;
+	memsim_emit(pool, &ev);
+}
+
+static void memsim_emit_alloc(struct memsim_pool *pool, const struct memsim_block *b,
+			      const struct memsim_request *req)
+{
+	struct memsim_event ev = {
+		.type = MEMSIM_EV_ALLOC,
+		.stream = b->segment->stream->id,
+		.flags = req->flags,
+		.addr = b->addr,
+		.size = b->size,
+		.requested = b->requested,
+		.align = req->align,
+		.segment_id = b->segment->id,
+		.tag = b->tag,
+	};
+
 	memsim_emit(pool, &ev);
 }
 
@@ -1100,12 +1124,15 @@ int memsim_can_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_can_alloc);
 
-static void memsim_alloc_failed(struct memsim_pool *pool, u32 stream, u64 size)
+static void memsim_alloc_failed(struct memsim_pool *pool,
+				const struct memsim_request *req)
 {
 	struct memsim_event ev = {
 		.type = MEMSIM_EV_ALLOC_FAIL,
-		.stream = stream,
-		.requested = size,
+		.stream = req->stream,
+		.requested = req->size,
+		.align = req->align,
+		.flags = req->flags,
 	};
 	struct memsim_stream *s = NULL;
 
@@ -1113,8 +1140,8 @@ static void memsim_alloc_failed(struct memsim_pool *pool, u32 stream, u64 size)
 
 	pool->usage.failures++;
 	pool->strategy_stats[pool->strategy].failures++;
-	if (stream != MEMSIM_STREAM_ANY)
-		s = memsim_stream_find(pool, stream);
+	if (req->stream != MEMSIM_STREAM_ANY)
+		s = memsim_stream_find(pool, req->stream);
 	if (s)
 		s->usage.failures++;
 }
@@ -1153,7 +1180,7 @@ int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 
 	found = memsim_find(pool, req->stream, &q, &c);
 	if (!found) {
-		memsim_alloc_failed(pool, req->stream, req->size);
+		memsim_alloc_failed(pool, req);
 		st->steps += q.steps;
 		st->alloc_ns += memsim_env_now_ns() - t0;
 		return -ENOSPC;
@@ -1173,11 +1200,13 @@ int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 	b->state = MEMSIM_BLOCK_ALLOCATED;
 	b->requested = req->size;
 	b->tag = req->tag;
+	b->owner = req->owner;
+	memsim_env_strcpy(b->label, req->label ? req->label : "", sizeof(b->label));
 	b->alloc_ns = t0;
 	b->free_ns = 0;
 	memsim_allocated_insert(pool, b);
 	memsim_account_alloc(pool, b);
-	memsim_emit_block(pool, MEMSIM_EV_ALLOC, b);
+	memsim_emit_alloc(pool, b, req);
 
 	pool->cursor = q.topdown ? b->addr : memsim_block_end(b);
 
@@ -1446,7 +1475,11 @@ static void memsim_usage_clear_history(struct memsim_usage *u)
 	u->allocs = 0;
 	u->frees = 0;
 	u->failures = 0;
+	u->alloc_bytes = 0;
+	u->requested_bytes = 0;
 	u->peak_allocated = u->allocated;
+	u->peak_requested = u->requested;
+	u->peak_live_blocks = u->live_blocks;
 }
 
 /**
@@ -1463,8 +1496,10 @@ void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments)
 	struct memsim_segment *seg;
 	struct memsim_stream *s;
 	struct rb_node *node;
-
-	struct memsim_event ev = { .type = MEMSIM_EV_RESET };
+	struct memsim_event ev = {
+		.type = MEMSIM_EV_RESET,
+		.flags = keep_segments ? MEMSIM_RESET_KEEP : 0,
+	};
 	memsim_event_fn event = pool->event;
 	void *event_priv = pool->event_priv;
 

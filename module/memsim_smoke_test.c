@@ -52,7 +52,9 @@ static void get_info_answers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memsim_get_info(inst, &info), 0);
 	KUNIT_EXPECT_EQ(test, info.abi_version, MEMSIM_ABI_VERSION);
 	KUNIT_EXPECT_EQ(test, info.instance_id, inst->id);
-	KUNIT_EXPECT_EQ(test, info.features & ~MEMSIM_FEATURE_DEBUGFS, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.features & ~(MEMSIM_FEATURE_DEBUGFS | MEMSIM_FEATURE_TRACE |
+						MEMSIM_FEATURE_TRACE_STACK), 0ULL);
+	KUNIT_EXPECT_TRUE(test, info.features & MEMSIM_FEATURE_TRACE);
 	KUNIT_EXPECT_EQ(test, info.flags, 0U);
 	KUNIT_EXPECT_PTR_EQ(test, memchr_inv(info.reserved, 0, sizeof(info.reserved)),
 			    NULL);

@@ -29,11 +29,14 @@
  * @ev: what happened.
  *
  * Called with the instance lock held, from inside the allocator core.
+ * Each event becomes a record of the instance's own trace, if it is on,
+ * and a tracepoint hit.
  */
 void memsim_trace_event(struct memsim_pool *pool, const struct memsim_event *ev)
 {
 	struct memsim_instance *inst = pool->event_priv;
 
+	memsim_tlog_record(inst, ev);
 	switch (ev->type) {
 	case MEMSIM_EV_ALLOC:
 		trace_memsim_alloc(inst->id, ev);

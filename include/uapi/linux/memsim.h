@@ -58,6 +58,22 @@
 #define MEMSIM_FEATURE_DEBUGFS		(1ULL << 0)
 
 /**
+ * define MEMSIM_FEATURE_TRACE - the operation trace is available
+ *
+ * Set in &memsim_info.features: %MEMSIM_IOC_TRACE_CTL and
+ * %MEMSIM_IOC_TRACE_READ work, and ALLOC and FREE take labels.
+ */
+#define MEMSIM_FEATURE_TRACE		(1ULL << 1)
+
+/**
+ * define MEMSIM_FEATURE_TRACE_STACK - trace records can carry kernel stacks
+ *
+ * Set in &memsim_info.features when the kernel has stackdepot, so
+ * %MEMSIM_TRACE_STACK is accepted.
+ */
+#define MEMSIM_FEATURE_TRACE_STACK	(1ULL << 2)
+
+/**
  * struct memsim_info - answer of %MEMSIM_IOC_GET_INFO
  * @abi_version: out: %MEMSIM_ABI_VERSION of the running module.
  * @flags: in: must be zero.
@@ -202,6 +218,14 @@ struct memsim_safe_range_arg {
 	__u64 reserved[2];
 };
 
+/**
+ * define MEMSIM_LABEL_MAX - size of a caller's label, its NUL included
+ *
+ * Labels name a call site (&memsim_alloc_arg.label_ptr,
+ * &memsim_free_arg.label_ptr); the kernel copies at most this many bytes.
+ */
+#define MEMSIM_LABEL_MAX		32
+
 /* Flags of &struct memsim_alloc_arg. */
 #define MEMSIM_ALLOC_TOPDOWN		(1U << 0)
 #define MEMSIM_ALLOC_RANGE		(1U << 1)
@@ -235,6 +259,11 @@ struct memsim_safe_range_arg {
  * @steps: out: index nodes the search visited.
  * @splits: out: blocks split off (fit: padding and tail; buddy: halvings).
  * @pad2: out: zero.
+ * @label_ptr: in: user pointer to the caller's label for this call (a call
+ *	site such as "file.c:123 func"): a NUL-terminated string of printable
+ *	ASCII, at most %MEMSIM_LABEL_MAX bytes with its NUL; or 0 for none.
+ *	It is kept with the block and in the trace records of the call.
+ *	%MEMSIM_IOC_CAN_ALLOC checks it and ignores it.
  * @reserved: in: must be zero; out: zero.
  */
 struct memsim_alloc_arg {
@@ -257,7 +286,8 @@ struct memsim_alloc_arg {
 	__u32 steps;
 	__u32 splits;
 	__u32 pad2;
-	__u64 reserved[2];
+	__u64 label_ptr;
+	__u64 reserved;
 };
 
 /* Flags of &struct memsim_free_arg. */
@@ -277,6 +307,9 @@ struct memsim_alloc_arg {
  * @coalesced_size: out: size of that free block.
  * @coalesced: out: 1 if the block merged with free neighbours.
  * @deferred: out: 1 if only the free was requested.
+ * @label_ptr: in: user pointer to the caller's label, as for
+ *	&memsim_alloc_arg.label_ptr, or 0; it goes into the trace records of
+ *	the call.
  * @reserved: in: must be zero; out: zero.
  */
 struct memsim_free_arg {
@@ -289,7 +322,8 @@ struct memsim_free_arg {
 	__u64 coalesced_size;
 	__u32 coalesced;
 	__u32 deferred;
-	__u64 reserved[2];
+	__u64 label_ptr;
+	__u64 reserved;
 };
 
 /**
@@ -653,6 +687,163 @@ struct memsim_reset_arg {
 	__u64 reserved[2];
 };
 
+/**
+ * enum memsim_trace_op - what a trace record describes
+ * @MEMSIM_TRACE_SEGMENT_CREATE: a segment was created: addr, size.
+ * @MEMSIM_TRACE_SEGMENT_RELEASE: a segment was released.
+ * @MEMSIM_TRACE_ALLOC: a block was allocated: addr, size (actual),
+ *	requested, tag; align and flags of the request.
+ * @MEMSIM_TRACE_ALLOC_FAIL: an allocation found no space: requested,
+ *	stream (possibly %MEMSIM_STREAM_ANY_ID), align and flags of the
+ *	request; error is -ENOSPC.
+ * @MEMSIM_TRACE_FREE_REQUEST: a deferred free was requested.
+ * @MEMSIM_TRACE_FREE_COMPLETE: a block was freed (at once, or its deferred
+ *	free completed).
+ * @MEMSIM_TRACE_SPLIT: a fit strategy split a free block off (addr,
+ *	size: the new free block).
+ * @MEMSIM_TRACE_COALESCE: a fit strategy merged free neighbours (addr,
+ *	size: the merged block).
+ * @MEMSIM_TRACE_BUDDY_SPLIT: the buddy system halved a block (addr,
+ *	size: the free half).
+ * @MEMSIM_TRACE_BUDDY_MERGE: the buddy system merged buddies (addr,
+ *	size: the merged block).
+ * @MEMSIM_TRACE_STRATEGY: the strategy was set to strategy (size: the
+ *	buddy system's minimum block in force).
+ * @MEMSIM_TRACE_RESET: the instance was reset (flags: MEMSIM_RESET_*).
+ * @MEMSIM_TRACE_OP_COUNT: number of operations.
+ */
+enum memsim_trace_op {
+	MEMSIM_TRACE_SEGMENT_CREATE = 0,
+	MEMSIM_TRACE_SEGMENT_RELEASE = 1,
+	MEMSIM_TRACE_ALLOC = 2,
+	MEMSIM_TRACE_ALLOC_FAIL = 3,
+	MEMSIM_TRACE_FREE_REQUEST = 4,
+	MEMSIM_TRACE_FREE_COMPLETE = 5,
+	MEMSIM_TRACE_SPLIT = 6,
+	MEMSIM_TRACE_COALESCE = 7,
+	MEMSIM_TRACE_BUDDY_SPLIT = 8,
+	MEMSIM_TRACE_BUDDY_MERGE = 9,
+	MEMSIM_TRACE_STRATEGY = 10,
+	MEMSIM_TRACE_RESET = 11,
+	MEMSIM_TRACE_OP_COUNT = 12,
+};
+
+/**
+ * struct memsim_trace_record - one operation, as kept in an instance's trace
+ * @seq: sequence number: 0 for the instance's first record, then one more
+ *	for each; never reused while the instance lives (switching the trace
+ *	off and on does not restart it).
+ * @ts_ns: when it happened (ktime_get_ns()).
+ * @addr: address of the block or segment; 0 for ALLOC_FAIL, STRATEGY and
+ *	RESET.
+ * @size: its size.
+ * @requested: ALLOC, ALLOC_FAIL, FREE_*: the size asked for.
+ * @align: ALLOC, ALLOC_FAIL: the request's alignment.
+ * @segment_id: segment concerned, 0 when none.
+ * @tag: ALLOC, FREE_*: the block's tag.
+ * @op: an &enum memsim_trace_op.
+ * @strategy: the &enum memsim_strategy_id in force (STRATEGY: the new one).
+ * @stream: stream concerned.
+ * @flags: ALLOC, ALLOC_FAIL: MEMSIM_ALLOC_* of the request; FREE_REQUEST,
+ *	FREE_COMPLETE: %MEMSIM_FREE_DEFER when the free was deferred; RESET:
+ *	MEMSIM_RESET_*; otherwise 0.
+ * @error: 0, or the negative errno of a failure (ALLOC_FAIL: -ENOSPC).
+ * @pid: thread that made the call.
+ * @tgid: its thread group (the process id).
+ * @stack_id: with %MEMSIM_TRACE_STACK, the stackdepot handle of the kernel
+ *	stack that made the record (shown by the debugfs trace file); else 0.
+ * @comm: command name of that thread, NUL-terminated.
+ * @label: the label the call passed (&memsim_alloc_arg.label_ptr), NUL
+ *	padded; empty when none.
+ *
+ * Every record produced by one call carries that call's caller and label:
+ * the splits and merges of an allocation or a free name who caused them.
+ */
+struct memsim_trace_record {
+	__u64 seq;
+	__u64 ts_ns;
+	__u64 addr;
+	__u64 size;
+	__u64 requested;
+	__u64 align;
+	__u64 segment_id;
+	__u64 tag;
+	__u32 op;
+	__u32 strategy;
+	__u32 stream;
+	__u32 flags;
+	__s32 error;
+	__u32 pid;
+	__u32 tgid;
+	__u32 stack_id;
+	char comm[16];
+	char label[MEMSIM_LABEL_MAX];
+};
+
+/* Flags of &struct memsim_trace_ctl_arg. */
+#define MEMSIM_TRACE_ON			(1U << 0)
+#define MEMSIM_TRACE_STACK		(1U << 1)
+#define MEMSIM_TRACE_FLAGS		(MEMSIM_TRACE_ON | MEMSIM_TRACE_STACK)
+
+/**
+ * struct memsim_trace_ctl_arg - argument of %MEMSIM_IOC_TRACE_CTL
+ * @capacity: in: with %MEMSIM_TRACE_ON, the records the ring holds: from 1
+ *	to &memsim_trace_read_arg.max_capacity; must be 0 without it.
+ * @flags: in: %MEMSIM_TRACE_ON starts tracing into a new, empty ring (the
+ *	records of a previous ring are discarded and counted as dropped);
+ *	%MEMSIM_TRACE_STACK, only with %MEMSIM_TRACE_ON, also records each
+ *	operation's kernel stack in stackdepot.  0 stops tracing and frees
+ *	the ring.
+ * @reserved: in: must be zero.
+ */
+struct memsim_trace_ctl_arg {
+	__u32 capacity;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+/**
+ * struct memsim_trace_read_arg - argument of %MEMSIM_IOC_TRACE_READ
+ * @buf_ptr: in: user pointer to an array of &struct memsim_trace_record.
+ * @buf_cap: in: records available at @buf_ptr, at most 4096; 0 only reads
+ *	the state below.
+ * @flags: in: must be zero.
+ * @cursor: in: sequence number of the first record wanted, at most @head;
+ *	0 for the oldest kept.  out: the number to pass next time (one past
+ *	the last record written), so consecutive reads lose nothing that the
+ *	ring still held.
+ * @lost: out: records between the @cursor passed in and the first record
+ *	written that are no longer in the ring (overwritten or discarded).
+ * @head: out: sequence number the next record will get.
+ * @dropped: out: records overwritten or discarded since the instance was
+ *	created.
+ * @nr: out: records written.
+ * @capacity: out: capacity of the ring, 0 when tracing is off.
+ * @trace_flags: out: the MEMSIM_TRACE_* flags in force.
+ * @max_capacity: out: the largest capacity %MEMSIM_IOC_TRACE_CTL accepts
+ *	(the module parameter max_trace_records).
+ * @reserved: in: must be zero; out: zero.
+ *
+ * Records come in sequence order.  Reading does not consume them: any
+ * number of readers may follow the trace with cursors of their own.  A
+ * read stops early, rather than skip, if records it was about to copy were
+ * overwritten meanwhile; the next read reports them in @lost.
+ */
+struct memsim_trace_read_arg {
+	__u64 buf_ptr;
+	__u32 buf_cap;
+	__u32 flags;
+	__u64 cursor;
+	__u64 lost;
+	__u64 head;
+	__u64 dropped;
+	__u32 nr;
+	__u32 capacity;
+	__u32 trace_flags;
+	__u32 max_capacity;
+	__u64 reserved[2];
+};
+
 #define MEMSIM_IOC_MAGIC		'J'
 
 /**
@@ -828,5 +1019,27 @@ struct memsim_reset_arg {
  * otherwise.
  */
 #define MEMSIM_IOC_RESET		_IOW(MEMSIM_IOC_MAGIC, 0x11, struct memsim_reset_arg)
+
+/**
+ * define MEMSIM_IOC_TRACE_CTL - start or stop the instance's trace
+ *
+ * Takes a &struct memsim_trace_ctl_arg.  Tracing is off when an instance
+ * is created.  Errors: -EFAULT; -EINVAL for an unknown flag,
+ * %MEMSIM_TRACE_STACK without %MEMSIM_TRACE_ON, a capacity of 0 or over
+ * the maximum with %MEMSIM_TRACE_ON or non-zero without it, or a non-zero
+ * reserved field; -EOPNOTSUPP for %MEMSIM_TRACE_STACK on a kernel without
+ * stackdepot (%MEMSIM_FEATURE_TRACE_STACK unset); -ENOMEM.  On error the
+ * trace is as it was.
+ */
+#define MEMSIM_IOC_TRACE_CTL		_IOW(MEMSIM_IOC_MAGIC, 0x12, struct memsim_trace_ctl_arg)
+
+/**
+ * define MEMSIM_IOC_TRACE_READ - copy trace records from a cursor on
+ *
+ * Takes a &struct memsim_trace_read_arg.  Errors: -EFAULT, also for an
+ * unwritable @buf_ptr; -EINVAL for @buf_cap over 4096, a @cursor beyond
+ * @head, or a non-zero flag or reserved field.
+ */
+#define MEMSIM_IOC_TRACE_READ		_IOWR(MEMSIM_IOC_MAGIC, 0x13, struct memsim_trace_read_arg)
 
 #endif /* _UAPI_LINUX_MEMSIM_H */
