@@ -31,7 +31,7 @@
 
 #include <kunit/visibility.h>
 
-#include "memsim_core.h"
+#include "memsim_core_priv.h"
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
@@ -159,38 +159,18 @@ static struct memsim_block *size_tree_find(struct rb_root *root, u64 size, u64 a
 	return NULL;
 }
 
-static struct memsim_segment *segment_id_find(struct memsim_pool *pool, u64 id)
+/*
+ * The pool's own lookups would do, but searching the trees here states what
+ * is checked: the node is reachable from the root by its key.
+ */
+static struct rb_node *segment_id_node(struct memsim_pool *pool, u64 id)
 {
-	struct rb_node *node = pool->segments_by_id.rb_node;
-
-	while (node) {
-		struct memsim_segment *seg = rb_entry(node, struct memsim_segment, rb_id);
-
-		if (id < seg->id)
-			node = node->rb_left;
-		else if (id > seg->id)
-			node = node->rb_right;
-		else
-			return seg;
-	}
-	return NULL;
+	return rb_find(&id, &pool->segments_by_id, memsim_segment_id_cmp);
 }
 
-static struct memsim_stream *stream_tree_find(struct memsim_pool *pool, u32 id)
+static struct rb_node *stream_node(struct memsim_pool *pool, u32 id)
 {
-	struct rb_node *node = pool->streams.rb_node;
-
-	while (node) {
-		struct memsim_stream *st = rb_entry(node, struct memsim_stream, rb);
-
-		if (id < st->id)
-			node = node->rb_left;
-		else if (id > st->id)
-			node = node->rb_right;
-		else
-			return st;
-	}
-	return NULL;
+	return rb_find(&id, &pool->streams, memsim_stream_id_cmp);
 }
 
 /* ---- counters ---- */
@@ -451,9 +431,9 @@ static int check_segments(struct check_ctx *c)
 		if (!seg->id || seg->id > pool->last_segment_id)
 			return check_fail(c, "segment %llu: id outside [1, %llu]", ull(seg->id),
 					  ull(pool->last_segment_id));
-		if (segment_id_find(pool, seg->id) != seg)
+		if (segment_id_node(pool, seg->id) != &seg->rb_id)
 			return check_fail(c, "segment %llu: not in segments_by_id", ull(seg->id));
-		if (!seg->stream || stream_tree_find(pool, seg->stream->id) != seg->stream)
+		if (!seg->stream || stream_node(pool, seg->stream->id) != &seg->stream->rb)
 			return check_fail(c, "segment %llu: stream not in the pool's stream tree",
 					  ull(seg->id));
 

@@ -61,6 +61,11 @@ static inline unsigned int memsim_size_class(u64 size)
 bool memsim_place_in(const struct memsim_query *q, u64 start, u64 end,
 		     bool topdown, u64 *place);
 
+/* rb_find() comparisons of the plain trees: key first, as rb_find() wants. */
+int memsim_block_addr_cmp(const void *key, const struct rb_node *node);
+int memsim_stream_id_cmp(const void *key, const struct rb_node *node);
+int memsim_segment_id_cmp(const void *key, const struct rb_node *node);
+
 /* Tell the pool's observer, if any, what happened (memsim_pool.c). */
 void memsim_emit(struct memsim_pool *pool, struct memsim_event *ev);
 void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,

@@ -333,21 +333,61 @@ void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b)
 	memsim_account_free(pool, b, false);
 }
 
+/*
+ * Key comparisons of the pool's plain rbtrees, for rb_find() and rb_add():
+ * allocated blocks by address, streams by number, segments by start and by
+ * id.  The invariant checker looks nodes up with the same ones.
+ */
+int memsim_block_addr_cmp(const void *key, const struct rb_node *node)
+{
+	u64 addr = *(const u64 *)key, cur = rb_entry(node, struct memsim_block, rb_addr)->addr;
+
+	return addr < cur ? -1 : addr > cur;
+}
+
+int memsim_stream_id_cmp(const void *key, const struct rb_node *node)
+{
+	u32 id = *(const u32 *)key, cur = rb_entry(node, struct memsim_stream, rb)->id;
+
+	return id < cur ? -1 : id > cur;
+}
+
+int memsim_segment_id_cmp(const void *key, const struct rb_node *node)
+{
+	u64 id = *(const u64 *)key, cur = rb_entry(node, struct memsim_segment, rb_id)->id;
+
+	return id < cur ? -1 : id > cur;
+}
+
+static bool memsim_block_addr_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct memsim_block, rb_addr)->addr <
+	       rb_entry(b, struct memsim_block, rb_addr)->addr;
+}
+
+static bool memsim_stream_id_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct memsim_stream, rb)->id <
+	       rb_entry(b, struct memsim_stream, rb)->id;
+}
+
+static bool memsim_segment_start_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct memsim_segment, rb_start)->start <
+	       rb_entry(b, struct memsim_segment, rb_start)->start;
+}
+
+static bool memsim_segment_id_less(struct rb_node *a, const struct rb_node *b)
+{
+	return rb_entry(a, struct memsim_segment, rb_id)->id <
+	       rb_entry(b, struct memsim_segment, rb_id)->id;
+}
+
 /* The tree of allocated blocks, by address: free() looks blocks up here. */
 static void memsim_allocated_insert(struct memsim_pool *pool,
 				    struct memsim_block *b)
 {
-	struct rb_node **link = &pool->allocated.rb_node, *parent = NULL;
-
-	while (*link) {
-		struct memsim_block *cur;
-
-		parent = *link;
-		cur = rb_entry(parent, struct memsim_block, rb_addr);
-		link = b->addr < cur->addr ? &parent->rb_left : &parent->rb_right;
-	}
-	rb_link_node(&b->rb_addr, parent, link);
-	rb_insert_color(&b->rb_addr, &pool->allocated);
+	rb_add(&b->rb_addr, &pool->allocated, memsim_block_addr_less);
 }
 
 /**
@@ -359,19 +399,9 @@ static void memsim_allocated_insert(struct memsim_pool *pool,
  */
 struct memsim_block *memsim_block_lookup(struct memsim_pool *pool, u64 addr)
 {
-	struct rb_node *node = pool->allocated.rb_node;
+	struct rb_node *node = rb_find(&addr, &pool->allocated, memsim_block_addr_cmp);
 
-	while (node) {
-		struct memsim_block *b = rb_entry(node, struct memsim_block, rb_addr);
-
-		if (addr < b->addr)
-			node = node->rb_left;
-		else if (addr > b->addr)
-			node = node->rb_right;
-		else
-			return b;
-	}
-	return NULL;
+	return node ? rb_entry(node, struct memsim_block, rb_addr) : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_block_lookup);
 
@@ -386,35 +416,15 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_block_lookup);
  */
 struct memsim_stream *memsim_stream_find(struct memsim_pool *pool, u32 id)
 {
-	struct rb_node *node = pool->streams.rb_node;
+	struct rb_node *node = rb_find(&id, &pool->streams, memsim_stream_id_cmp);
 
-	while (node) {
-		struct memsim_stream *s = rb_entry(node, struct memsim_stream, rb);
-
-		if (id < s->id)
-			node = node->rb_left;
-		else if (id > s->id)
-			node = node->rb_right;
-		else
-			return s;
-	}
-	return NULL;
+	return node ? rb_entry(node, struct memsim_stream, rb) : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_stream_find);
 
 static void memsim_stream_link(struct memsim_pool *pool, struct memsim_stream *s)
 {
-	struct rb_node **link = &pool->streams.rb_node, *parent = NULL;
-
-	while (*link) {
-		parent = *link;
-		if (s->id < rb_entry(parent, struct memsim_stream, rb)->id)
-			link = &parent->rb_left;
-		else
-			link = &parent->rb_right;
-	}
-	rb_link_node(&s->rb, parent, link);
-	rb_insert_color(&s->rb, &pool->streams);
+	rb_add(&s->rb, &pool->streams, memsim_stream_id_less);
 	pool->nr_streams++;
 }
 
@@ -565,27 +575,8 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_find_safe_range);
 
 static void memsim_segment_link(struct memsim_pool *pool, struct memsim_segment *seg)
 {
-	struct rb_node **link = &pool->segments.rb_node, *parent = NULL;
-
-	while (*link) {
-		parent = *link;
-		if (seg->start < rb_entry(parent, struct memsim_segment, rb_start)->start)
-			link = &parent->rb_left;
-		else
-			link = &parent->rb_right;
-	}
-	rb_link_node(&seg->rb_start, parent, link);
-	rb_insert_color(&seg->rb_start, &pool->segments);
-
-	/* Ids only grow, so the new segment is the rightmost by id. */
-	link = &pool->segments_by_id.rb_node;
-	parent = NULL;
-	while (*link) {
-		parent = *link;
-		link = &parent->rb_right;
-	}
-	rb_link_node(&seg->rb_id, parent, link);
-	rb_insert_color(&seg->rb_id, &pool->segments_by_id);
+	rb_add(&seg->rb_start, &pool->segments, memsim_segment_start_less);
+	rb_add(&seg->rb_id, &pool->segments_by_id, memsim_segment_id_less);
 	pool->nr_segments++;
 }
 
@@ -598,19 +589,9 @@ static void memsim_segment_link(struct memsim_pool *pool, struct memsim_segment 
  */
 struct memsim_segment *memsim_segment_find(struct memsim_pool *pool, u64 id)
 {
-	struct rb_node *node = pool->segments_by_id.rb_node;
+	struct rb_node *node = rb_find(&id, &pool->segments_by_id, memsim_segment_id_cmp);
 
-	while (node) {
-		struct memsim_segment *seg = rb_entry(node, struct memsim_segment, rb_id);
-
-		if (id < seg->id)
-			node = node->rb_left;
-		else if (id > seg->id)
-			node = node->rb_right;
-		else
-			return seg;
-	}
-	return NULL;
+	return node ? rb_entry(node, struct memsim_segment, rb_id) : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_find);
 
