@@ -215,6 +215,7 @@ static void alloc_in(struct memsim_alloc_arg *a,
 	a->stream = in->stream;
 	a->flags = in->flags;
 	a->priority = in->priority;
+	a->label_ptr = in->label_ptr;
 }
 
 /*
@@ -249,9 +250,14 @@ int memsim_can_alloc(struct memsim_handle *h,
 	return ret;
 }
 
-int memsim_free(struct memsim_handle *h, __u64 addr,
-		__u64 expected_size, __u32 flags,
-		struct memsim_free_arg *out)
+/*
+ * @label: the call site to record with the block and in the trace (a
+ * NUL-terminated string of at most MEMSIM_LABEL_MAX - 1 printable ASCII
+ * characters), or NULL for none.  The kernel checks it, not the library.
+ */
+int memsim_free_label(struct memsim_handle *h, __u64 addr,
+		      __u64 expected_size, __u32 flags, const char *label,
+		      struct memsim_free_arg *out)
 {
 	struct memsim_free_arg a;
 	int ret;
@@ -260,7 +266,31 @@ int memsim_free(struct memsim_handle *h, __u64 addr,
 	a.addr = addr;
 	a.expected_size = expected_size;
 	a.flags = flags;
+	a.label_ptr = (uintptr_t)label;
 	ret = do_ioctl(h, "FREE", MEMSIM_IOC_FREE, &a);
+	if (!ret && out)
+		*out = a;
+	return ret;
+}
+
+int memsim_free(struct memsim_handle *h, __u64 addr,
+		__u64 expected_size, __u32 flags,
+		struct memsim_free_arg *out)
+{
+	return memsim_free_label(h, addr, expected_size, flags, NULL, out);
+}
+
+/* @label: as for memsim_free_label(). */
+int memsim_complete_free_label(struct memsim_handle *h, __u64 addr,
+			       const char *label, struct memsim_free_arg *out)
+{
+	struct memsim_free_arg a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.addr = addr;
+	a.label_ptr = (uintptr_t)label;
+	ret = do_ioctl(h, "COMPLETE_FREE", MEMSIM_IOC_COMPLETE_FREE, &a);
 	if (!ret && out)
 		*out = a;
 	return ret;
@@ -269,15 +299,7 @@ int memsim_free(struct memsim_handle *h, __u64 addr,
 int memsim_complete_free(struct memsim_handle *h, __u64 addr,
 			 struct memsim_free_arg *out)
 {
-	struct memsim_free_arg a;
-	int ret;
-
-	memset(&a, 0, sizeof(a));
-	a.addr = addr;
-	ret = do_ioctl(h, "COMPLETE_FREE", MEMSIM_IOC_COMPLETE_FREE, &a);
-	if (!ret && out)
-		*out = a;
-	return ret;
+	return memsim_complete_free_label(h, addr, NULL, out);
 }
 
 int memsim_sync_stream(struct memsim_handle *h, __u32 stream,
@@ -420,6 +442,37 @@ int memsim_reset(struct memsim_handle *h, __u32 flags)
 	return do_ioctl(h, "RESET", MEMSIM_IOC_RESET, &a);
 }
 
+int memsim_trace_ctl(struct memsim_handle *h, __u32 capacity, __u32 flags)
+{
+	struct memsim_trace_ctl_arg a;
+
+	memset(&a, 0, sizeof(a));
+	a.capacity = capacity;
+	a.flags = flags;
+	return do_ioctl(h, "TRACE_CTL", MEMSIM_IOC_TRACE_CTL, &a);
+}
+
+/*
+ * @buf may be NULL with @cap 0: only the state (head, dropped, capacity,
+ * flags, max_capacity; lost as seen from @cursor) is read.
+ */
+int memsim_trace_read(struct memsim_handle *h, __u64 cursor,
+		      struct memsim_trace_record *buf, __u32 cap,
+		      struct memsim_trace_read_arg *out)
+{
+	struct memsim_trace_read_arg a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.buf_ptr = cap ? (uintptr_t)buf : 0;
+	a.buf_cap = buf ? cap : 0;
+	a.cursor = cursor;
+	ret = do_ioctl(h, "TRACE_READ", MEMSIM_IOC_TRACE_READ, &a);
+	if (!ret && out)
+		*out = a;
+	return ret;
+}
+
 /*
  * The kernel promises progress: a page that says "more" has entries and a
  * cursor past the one passed.  Anything else would loop forever.
@@ -513,6 +566,205 @@ int memsim_walk_streams(struct memsim_handle *h, memsim_stream_fn fn,
 	return ret;
 }
 
+/**
+ * memsim_walk_trace() - call @fn for every trace record from a cursor on
+ * @h: the handle.
+ * @cursor: in: sequence number of the first record wanted (0: the oldest
+ *	kept); out: the one to pass next time, so that successive walks see
+ *	each record once.
+ * @fn: called for each record in sequence order; a non-zero return stops
+ *	the walk (the cursor is then past that record).
+ * @ctx: passed to @fn.
+ * @lost: if not NULL, receives the records the walk could not see any
+ *	more (overwritten by a full ring, or discarded by a new one).
+ * @state: if not NULL, receives the last TRACE_READ answer (head,
+ *	dropped, capacity...).
+ *
+ * Reads until the cursor reaches the head seen by the read.
+ *
+ * Return: 0, the non-zero return of @fn, or a negative errno.
+ */
+int memsim_walk_trace(struct memsim_handle *h, __u64 *cursor,
+		      memsim_trace_fn fn, void *ctx, __u64 *lost,
+		      struct memsim_trace_read_arg *state)
+{
+	struct memsim_trace_record *buf;
+	struct memsim_trace_read_arg a;
+	__u64 pos = *cursor, gone = 0;
+	__u32 i;
+	int ret;
+
+	buf = calloc(PAGE_ENTRIES, sizeof(*buf));
+	if (!buf)
+		return memsim_fail(h, "TRACE_READ", -ENOMEM);
+	for (;;) {
+		ret = memsim_trace_read(h, pos, buf, PAGE_ENTRIES, &a);
+		if (ret)
+			break;
+		if (a.nr > PAGE_ENTRIES || a.cursor < pos || a.cursor > a.head) {
+			ret = memsim_fail(h, "TRACE_READ", -EPROTO);
+			break;
+		}
+		gone += a.lost;
+		for (i = 0; !ret && i < a.nr; i++) {
+			ret = fn(&buf[i], ctx);
+			if (ret)
+				pos = buf[i].seq + 1;
+		}
+		if (ret)
+			break;
+		/* No progress means nothing more to read. */
+		if (a.cursor == pos || a.cursor >= a.head) {
+			pos = a.cursor;
+			break;
+		}
+		pos = a.cursor;
+	}
+	free(buf);
+	*cursor = pos;
+	if (lost)
+		*lost = gone;
+	if (state && !ret)
+		*state = a;
+	return ret;
+}
+
+/* One segment's map in the making, as map_segment() in memsim_debugfs.c. */
+struct map_state {
+	struct memsim_map map;
+	__u64 seg_end;
+	__u64 pos;
+	__u64 end;
+	__u64 bytes[3];
+	unsigned int n;
+};
+
+struct map_walk {
+	struct memsim_handle *h;
+	struct map_state *st;
+	size_t nr;
+	size_t cap;
+	size_t cur;
+};
+
+/* The end of the slice that starts at @start, clamped to the segment. */
+static __u64 map_slice_end(__u64 start, __u64 slice, __u64 seg_end)
+{
+	return seg_end - start < slice ? seg_end : start + slice;
+}
+
+static char map_char(const __u64 *bytes)
+{
+	__u64 free = bytes[MEMSIM_STATE_FREE];
+	__u64 alloc = bytes[MEMSIM_STATE_ALLOCATED];
+	__u64 deferred = bytes[MEMSIM_STATE_FREE_REQUESTED];
+
+	if (!alloc && !deferred)
+		return '.';
+	if (!free && !deferred)
+		return '#';
+	if (!free && !alloc)
+		return 'D';
+	return '+';
+}
+
+/* Account the bytes from st->pos up to @upto as being in @state. */
+static void map_account(struct map_state *st, __u64 upto, __u32 state)
+{
+	__u64 stop;
+
+	if (state > MEMSIM_STATE_FREE_REQUESTED)
+		state = MEMSIM_STATE_ALLOCATED;
+	while (st->pos < upto && st->n < MEMSIM_MAP_SLICES) {
+		stop = upto < st->end ? upto : st->end;
+		st->bytes[state] += stop - st->pos;
+		st->pos = stop;
+		if (st->pos == st->end) {
+			st->map.line[st->n++] = map_char(st->bytes);
+			memset(st->bytes, 0, sizeof(st->bytes));
+			st->end = map_slice_end(st->pos, st->map.slice, st->seg_end);
+		}
+	}
+	st->map.line[st->n] = '\0';
+}
+
+static int map_add_segment(const struct memsim_segment_info *seg, void *ctx)
+{
+	struct map_walk *w = ctx;
+	struct map_state *st;
+
+	if (w->nr == w->cap) {
+		size_t n = w->cap ? w->cap * 2 : 16;
+
+		st = realloc(w->st, n * sizeof(*st));
+		if (!st)
+			return memsim_fail(w->h, "GET_SEGMENTS", -ENOMEM);
+		w->st = st;
+		w->cap = n;
+	}
+	st = &w->st[w->nr++];
+	memset(st, 0, sizeof(*st));
+	st->map.segment_id = seg->id;
+	st->map.start = seg->start;
+	/* As the kernel's DIV_ROUND_UP_ULL(), wrapping included. */
+	st->map.slice = (seg->size + MEMSIM_MAP_SLICES - 1) / MEMSIM_MAP_SLICES;
+	st->seg_end = seg->start + seg->size;
+	st->pos = seg->start;
+	st->end = map_slice_end(st->pos, st->map.slice, st->seg_end);
+	return 0;
+}
+
+static int map_add_block(const struct memsim_block_info *b, void *ctx)
+{
+	struct map_walk *w = ctx;
+	struct map_state *st;
+	__u64 end;
+
+	while (w->cur < w->nr && b->addr >= w->st[w->cur].seg_end)
+		w->cur++;
+	if (w->cur == w->nr || b->addr < w->st[w->cur].map.start)
+		return 0;
+	st = &w->st[w->cur];
+	if (b->addr > st->pos)
+		map_account(st, b->addr, MEMSIM_STATE_FREE);
+	end = st->seg_end - b->addr < b->size ? st->seg_end : b->addr + b->size;
+	map_account(st, end, b->state);
+	return 0;
+}
+
+/**
+ * memsim_walk_maps() - the debugfs map of every segment, from the ioctls
+ * @h: the handle.
+ * @fn: called for each segment in address order.
+ * @ctx: passed to @fn.
+ *
+ * Computes from GET_SEGMENTS and GET_BLOCKS what the debugfs file "map"
+ * shows: each segment cut in slices of DIV_ROUND_UP(size, 64) bytes (the
+ * last one possibly shorter), one character per slice: '.' only free
+ * bytes, '#' only allocated, 'D' only deferred, '+' a mix.
+ *
+ * Return: 0, the non-zero return of @fn, or a negative errno.
+ */
+int memsim_walk_maps(struct memsim_handle *h, memsim_map_fn fn, void *ctx)
+{
+	struct map_walk w;
+	size_t i;
+	int ret;
+
+	memset(&w, 0, sizeof(w));
+	w.h = h;
+	ret = memsim_walk_segments(h, map_add_segment, &w);
+	if (!ret)
+		ret = memsim_walk_blocks(h, map_add_block, &w);
+	for (i = 0; !ret && i < w.nr; i++) {
+		/* Blocks tile their segment; a gap would count as free. */
+		map_account(&w.st[i], w.st[i].seg_end, MEMSIM_STATE_FREE);
+		ret = fn(&w.st[i].map, ctx);
+	}
+	free(w.st);
+	return ret;
+}
+
 static const char * const strategy_names[MEMSIM_STRATEGY_COUNT] = {
 	[MEMSIM_STRATEGY_FIRST_FIT] = "first",
 	[MEMSIM_STRATEGY_BEST_FIT] = "best",
@@ -579,6 +831,29 @@ const char *memsim_overlap_name(__u32 kind)
 	}
 }
 
+static const char * const trace_op_names[MEMSIM_TRACE_OP_COUNT] = {
+	[MEMSIM_TRACE_SEGMENT_CREATE] = "segment_create",
+	[MEMSIM_TRACE_SEGMENT_RELEASE] = "segment_release",
+	[MEMSIM_TRACE_ALLOC] = "alloc",
+	[MEMSIM_TRACE_ALLOC_FAIL] = "alloc_fail",
+	[MEMSIM_TRACE_FREE_REQUEST] = "free_request",
+	[MEMSIM_TRACE_FREE_COMPLETE] = "free_complete",
+	[MEMSIM_TRACE_SPLIT] = "split",
+	[MEMSIM_TRACE_COALESCE] = "coalesce",
+	[MEMSIM_TRACE_BUDDY_SPLIT] = "buddy_split",
+	[MEMSIM_TRACE_BUDDY_MERGE] = "buddy_merge",
+	[MEMSIM_TRACE_STRATEGY] = "strategy",
+	[MEMSIM_TRACE_RESET] = "reset",
+};
+
+/* Return: the name the debugfs trace file uses ("alloc"...), or "unknown". */
+const char *memsim_trace_op_name(__u32 op)
+{
+	if (op < MEMSIM_TRACE_OP_COUNT)
+		return trace_op_names[op];
+	return "unknown";
+}
+
 static const struct {
 	int err;
 	const char *name;
@@ -596,6 +871,7 @@ static const struct {
 	{ EFAULT, "EFAULT" },
 	{ EBUSY, "EBUSY" },
 	{ EEXIST, "EEXIST" },
+	{ ENAMETOOLONG, "ENAMETOOLONG" },
 	{ ENODEV, "ENODEV" },
 	{ EINVAL, "EINVAL" },
 	{ ENOTTY, "ENOTTY" },
@@ -661,9 +937,18 @@ char *memsim_format_size(char *buf, size_t len, __u64 bytes)
 void memsim_print_info(FILE *f, const struct memsim_info *info)
 {
 	fprintf(f, "abi_version:  %u\n", info->abi_version);
-	fprintf(f, "features:     0x%llx%s\n",
-		(unsigned long long)info->features,
-		info->features & MEMSIM_FEATURE_DEBUGFS ? " (debugfs)" : "");
+	static const char * const names[] = { "debugfs", "trace", "trace-stack" };
+	const char *sep = " (";
+	unsigned int i;
+
+	fprintf(f, "features:     0x%llx", (unsigned long long)info->features);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!(info->features & (1ULL << i)))
+			continue;
+		fprintf(f, "%s%s", sep, names[i]);
+		sep = ", ";
+	}
+	fprintf(f, "%s\n", sep[0] == ',' ? ")" : "");
 	fprintf(f, "instance_id:  %llu\n", (unsigned long long)info->instance_id);
 	fprintf(f, "max_segments: %u\n", info->max_segments);
 	fprintf(f, "max_batch:    %u\n", info->max_batch);
@@ -743,4 +1028,176 @@ void memsim_print_summary(FILE *f, const struct memsim_summary *s)
 		(unsigned long long)s->nr_segments, s->nr_streams,
 		s->nr_streams == 1 ? "" : "s");
 	memsim_print_usage(f, &s->usage, "");
+}
+
+/* @str as a JSON string, quotes included. */
+void memsim_print_json_string(FILE *f, const char *str)
+{
+	const unsigned char *p;
+
+	fputc('"', f);
+	for (p = (const unsigned char *)str; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* @str as a CSV field: quoted (RFC 4180) only if it holds , " CR or LF. */
+void memsim_print_csv_string(FILE *f, const char *str)
+{
+	const char *p;
+
+	if (!strpbrk(str, ",\"\r\n")) {
+		fputs(str, f);
+		return;
+	}
+	fputc('"', f);
+	for (p = str; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/* How a trace column is written (see trace_fields()). */
+enum trace_kind {
+	TK_DEC,		/* decimal */
+	TK_HEX,		/* CSV: 0x hex; JSON: a number */
+	TK_INT,		/* signed decimal */
+	TK_STREAM,	/* decimal, or "any" */
+	TK_STR,		/* a string */
+	TK_DASH,	/* a string; CSV: "-" when empty */
+	TK_STACK,	/* CSV: "-" or the stackdepot handle in hex; JSON: a number */
+};
+
+struct trace_field {
+	const char *name;
+	enum trace_kind kind;
+	__u64 v;
+	const char *str;
+};
+
+#define TRACE_NR_FIELDS	18
+
+/* The columns of the debugfs trace file, in its order. */
+static void trace_fields(const struct memsim_trace_record *r, char *comm,
+			 char *label, struct trace_field *f)
+{
+	const struct trace_field fields[TRACE_NR_FIELDS] = {
+		{ "seq", TK_DEC, r->seq, NULL },
+		{ "ts_ns", TK_DEC, r->ts_ns, NULL },
+		{ "op", TK_STR, 0, memsim_trace_op_name(r->op) },
+		{ "addr", TK_HEX, r->addr, NULL },
+		{ "size", TK_DEC, r->size, NULL },
+		{ "requested", TK_DEC, r->requested, NULL },
+		{ "align", TK_DEC, r->align, NULL },
+		{ "stream", TK_STREAM, r->stream, NULL },
+		{ "segment", TK_DEC, r->segment_id, NULL },
+		{ "strategy", TK_STR, 0, memsim_strategy_name(r->strategy) },
+		{ "tag", TK_HEX, r->tag, NULL },
+		{ "flags", TK_HEX, r->flags, NULL },
+		{ "error", TK_INT, (__u64)(__s64)r->error, NULL },
+		{ "pid", TK_DEC, r->pid, NULL },
+		{ "tgid", TK_DEC, r->tgid, NULL },
+		{ "comm", TK_STR, 0, comm },
+		{ "stack", TK_STACK, r->stack_id, NULL },
+		{ "label", TK_DASH, 0, label },
+	};
+
+	/* The kernel NUL-terminates them; do not rely on it. */
+	memcpy(comm, r->comm, sizeof(r->comm));
+	comm[sizeof(r->comm)] = '\0';
+	memcpy(label, r->label, sizeof(r->label));
+	label[sizeof(r->label)] = '\0';
+	memcpy(f, fields, sizeof(fields));
+}
+
+/* The header line of memsim_print_trace_csv(): the debugfs column names. */
+void memsim_print_trace_csv_header(FILE *f)
+{
+	struct memsim_trace_record r;
+	struct trace_field fl[TRACE_NR_FIELDS];
+	char comm[sizeof(r.comm) + 1], label[sizeof(r.label) + 1];
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	trace_fields(&r, comm, label, fl);
+	for (i = 0; i < TRACE_NR_FIELDS; i++)
+		fprintf(f, "%s%s", i ? "," : "", fl[i].name);
+	fputc('\n', f);
+}
+
+/**
+ * memsim_print_trace_record() - one trace record on one line
+ * @f: where to write.
+ * @r: the record.
+ * @ndjson: 0 for a CSV row (the columns of memsim_print_trace_csv_header(),
+ *	written as the debugfs trace file writes them), 1 for a JSON object
+ *	with the same names (numbers as numbers, "stream" "any" or a number,
+ *	"stack" the stackdepot handle or 0, "label" "" when none).
+ */
+void memsim_print_trace_record(FILE *f, const struct memsim_trace_record *r,
+			       int ndjson)
+{
+	struct trace_field fl[TRACE_NR_FIELDS];
+	char comm[sizeof(r->comm) + 1], label[sizeof(r->label) + 1];
+	const struct trace_field *x;
+	int i;
+
+	trace_fields(r, comm, label, fl);
+	if (ndjson)
+		fputc('{', f);
+	for (i = 0; i < TRACE_NR_FIELDS; i++) {
+		x = &fl[i];
+		if (i)
+			fputc(',', f);
+		if (ndjson) {
+			memsim_print_json_string(f, x->name);
+			fputc(':', f);
+		}
+		switch (x->kind) {
+		case TK_INT:
+			fprintf(f, "%lld", (long long)x->v);
+			break;
+		case TK_HEX:
+		case TK_STACK:
+			if (ndjson)
+				fprintf(f, "%llu", (unsigned long long)x->v);
+			else if (x->kind == TK_STACK && !x->v)
+				fputc('-', f);
+			else
+				fprintf(f, "0x%llx", (unsigned long long)x->v);
+			break;
+		case TK_STREAM:
+			if (x->v == MEMSIM_STREAM_ANY_ID) {
+				fputs(ndjson ? "\"any\"" : "any", f);
+				break;
+			}
+			fprintf(f, "%llu", (unsigned long long)x->v);
+			break;
+		case TK_STR:
+		case TK_DASH:
+			if (ndjson)
+				memsim_print_json_string(f, x->str);
+			else if (x->kind == TK_DASH && !x->str[0])
+				fputc('-', f);
+			else
+				memsim_print_csv_string(f, x->str);
+			break;
+		default:
+			fprintf(f, "%llu", (unsigned long long)x->v);
+			break;
+		}
+	}
+	fputs(ndjson ? "}\n" : "\n", f);
 }

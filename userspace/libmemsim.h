@@ -5,8 +5,16 @@
  * Copyright (C) 2026 The memsim authors
  *
  * One function per ioctl of include/uapi/linux/memsim.h, taking plain C
- * arguments (of the ABI's own __u32 and __u64 types) or the uapi structures, plus a few helpers: strategy and errno
- * names, pagers over the listing ioctls and human-readable printers.
+ * arguments (of the ABI's own __u32 and __u64 types) or the uapi
+ * structures, plus a few helpers: strategy and errno names, pagers over the
+ * listing ioctls and the trace, the debugfs map computed from the ioctls,
+ * and printers.
+ *
+ * Labels: a call site for the trace and the block ("demo.c:42"), at most
+ * MEMSIM_LABEL_MAX - 1 printable ASCII characters.  memsim_alloc() and
+ * memsim_can_alloc() take it in the label_ptr field of their structure
+ * ((uintptr_t)"demo.c:42", or 0 for none); memsim_free_label() and
+ * memsim_complete_free_label() as an argument.  The kernel checks them.
  *
  * Every function that talks to the device returns 0 or a negative errno and
  * remembers, in the handle, which operation failed and why, so that
@@ -70,8 +78,13 @@ int memsim_can_alloc(struct memsim_handle *h,
 int memsim_free(struct memsim_handle *h, __u64 addr,
 		__u64 expected_size, __u32 flags,
 		struct memsim_free_arg *out);
+int memsim_free_label(struct memsim_handle *h, __u64 addr,
+		      __u64 expected_size, __u32 flags, const char *label,
+		      struct memsim_free_arg *out);
 int memsim_complete_free(struct memsim_handle *h, __u64 addr,
 			 struct memsim_free_arg *out);
+int memsim_complete_free_label(struct memsim_handle *h, __u64 addr,
+			       const char *label, struct memsim_free_arg *out);
 int memsim_sync_stream(struct memsim_handle *h, __u32 stream,
 		       __u64 *completed);
 int memsim_get_summary(struct memsim_handle *h, struct memsim_summary *out);
@@ -91,6 +104,10 @@ int memsim_simulate(struct memsim_handle *h,
 		    const struct memsim_simulate_arg *in,
 		    struct memsim_simulate_arg *out);
 int memsim_reset(struct memsim_handle *h, __u32 flags);
+int memsim_trace_ctl(struct memsim_handle *h, __u32 capacity, __u32 flags);
+int memsim_trace_read(struct memsim_handle *h, __u64 cursor,
+		      struct memsim_trace_record *buf, __u32 cap,
+		      struct memsim_trace_read_arg *out);
 
 /*
  * Pagers: call @fn for every entry, in address (stream) order, looping on
@@ -111,11 +128,43 @@ int memsim_walk_streams(struct memsim_handle *h, memsim_stream_fn fn,
 			   void *ctx,
 			   struct memsim_strategy_stats_info *strategies);
 
+/*
+ * The trace from *@cursor on, page by page; *@cursor is left after the last
+ * record seen and *@lost (if not NULL) counts the records that were gone
+ * from the ring.  See libmemsim.c.
+ */
+typedef int (*memsim_trace_fn)(const struct memsim_trace_record *rec,
+			       void *ctx);
+int memsim_walk_trace(struct memsim_handle *h, __u64 *cursor,
+		      memsim_trace_fn fn, void *ctx, __u64 *lost,
+		      struct memsim_trace_read_arg *state);
+
+/* The debugfs "map" of each segment, computed from GET_SEGMENTS/GET_BLOCKS. */
+#define MEMSIM_MAP_SLICES	64
+
+/**
+ * struct memsim_map - one segment's line of the map
+ * @segment_id: the segment.
+ * @start: its first address.
+ * @slice: bytes per character (the last slice may be shorter).
+ * @line: one character per slice, '.', '#', 'D' or '+', NUL-terminated.
+ */
+struct memsim_map {
+	__u64 segment_id;
+	__u64 start;
+	__u64 slice;
+	char line[MEMSIM_MAP_SLICES + 1];
+};
+
+typedef int (*memsim_map_fn)(const struct memsim_map *map, void *ctx);
+int memsim_walk_maps(struct memsim_handle *h, memsim_map_fn fn, void *ctx);
+
 /* Names */
 const char *memsim_strategy_name(__u32 strategy);
 int memsim_strategy_from_name(const char *name);
 const char *memsim_state_name(__u32 state);
 const char *memsim_overlap_name(__u32 kind);
+const char *memsim_trace_op_name(__u32 op);
 const char *memsim_errno_name(int err);
 int memsim_errno_from_name(const char *name);
 
@@ -125,5 +174,12 @@ void memsim_print_info(FILE *f, const struct memsim_info *info);
 void memsim_print_usage(FILE *f, const struct memsim_usage_info *u,
 			const char *indent);
 void memsim_print_summary(FILE *f, const struct memsim_summary *s);
+
+/* Printers, for programs */
+void memsim_print_json_string(FILE *f, const char *str);
+void memsim_print_csv_string(FILE *f, const char *str);
+void memsim_print_trace_csv_header(FILE *f);
+void memsim_print_trace_record(FILE *f, const struct memsim_trace_record *r,
+			       int ndjson);
 
 #endif /* _LIBMEMSIM_H */

@@ -11,6 +11,10 @@
  *   simulate [OPTS]   the kernel's random workload, on a fresh segment, for
  *                     one or more strategies
  *   run SCRIPT|-      a script of commands against one instance
+ *   summary, blocks, map, trace SCRIPT|-
+ *                     a script, then the instance's counters, blocks, map
+ *                     or operation trace; or, with --instance ID, the
+ *                     debugfs file of a live instance
  *
  * Every open() of /dev/memsim is a new, empty instance that dies with the
  * file, so multi-step scenarios go through "run": the script language is
@@ -22,12 +26,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "libmemsim.h"
 
@@ -38,6 +44,8 @@
 
 static const char *dev_path = MEMSIM_DEFAULT_PATH;
 static int json;
+/* 1 while a script's output is discarded: no notices on stderr either. */
+static int quiet;
 
 static void print_usage(FILE *f)
 {
@@ -58,6 +66,17 @@ static void print_usage(FILE *f)
 		"      --segment-start A   its start address (default 0)\n"
 		"  run [--check] SCRIPT run a script against one instance (- = stdin);\n"
 		"                       --check only checks its syntax\n"
+		"  summary SCRIPT       run the script quietly, then print the counters\n"
+		"  blocks SCRIPT        ... then list the blocks\n"
+		"  map SCRIPT           ... then print each segment's map (as debugfs)\n"
+		"  trace [OPTIONS] SCRIPT  trace the script's calls and print the records\n"
+		"      --capacity N        records the ring keeps (default 64K)\n"
+		"      --stack             record kernel stacks too\n"
+		"      --format csv|ndjson CSV with a header line (default), or NDJSON\n"
+		"      summary, blocks, map, trace also take:\n"
+		"      --verbose           the script's own output to stderr\n"
+		"      --debugfs           print the instance's debugfs file instead\n"
+		"      --instance ID       no script: print the debugfs file of instance ID\n"
 		"\n"
 		"Numbers: decimal, 0x hex, with an optional K, M, G or T suffix.\n"
 		"--json (before or after COMMAND) prints one JSON object per result.\n"
@@ -138,22 +157,7 @@ static int jcomma;
 
 static void jstring(const char *str)
 {
-	const unsigned char *p;
-
-	putchar('"');
-	for (p = (const unsigned char *)str; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p == '\n')
-			printf("\\n");
-		else if (*p == '\t')
-			printf("\\t");
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
+	memsim_print_json_string(stdout, str);
 }
 
 /* Start a member (or, with @key NULL, an array element). */
@@ -178,6 +182,12 @@ static void jstr(const char *key, const char *v)
 {
 	jkey(key);
 	jstring(v);
+}
+
+static void jnull(const char *key)
+{
+	jkey(key);
+	printf("null");
 }
 
 static void jbool(const char *key, int v)
@@ -522,6 +532,10 @@ struct var {
  * @nr_vars: entries in @vars.
  * @in_batch: 1 while the lines of a batch are parsed.
  * @text: the current command as written (its words), for messages.
+ * @name: the script's file name without its directory ("stdin" for -),
+ *	the first part of the automatic labels.
+ * @label: the automatic label of the current line, "NAME:LINE".
+ * @trace_cursor: where the next "trace dump" starts.
  */
 struct script {
 	struct memsim_handle h;
@@ -532,6 +546,9 @@ struct script {
 	struct var *vars;
 	size_t nr_vars;
 	char text[256];
+	char name[MEMSIM_LABEL_MAX];
+	char label[MEMSIM_LABEL_MAX];
+	__u64 trace_cursor;
 };
 
 /* The message of serr(); glibc's snprintf() checks the format. */
@@ -541,7 +558,10 @@ static char serr_buf[512];
 static int serr_print(struct script *s)
 {
 	fflush(stdout);
-	fprintf(stderr, "memsimctl: LINE %u: %s\n", s->line, serr_buf);
+	if (s->line)
+		fprintf(stderr, "memsimctl: LINE %u: %s\n", s->line, serr_buf);
+	else
+		fprintf(stderr, "memsimctl: %s\n", serr_buf);
 	return -1;
 }
 
@@ -684,11 +704,58 @@ static int unknown_opt(struct script *s, char **tok, int i)
 	return serr(s, "%s: unknown argument '%s'", tok[0], tok[i]);
 }
 
-/* Start a JSON result object for the current line. */
+/*
+ * The label of a call: "label=TEXT" (TEXT empty: none), or else the line's
+ * automatic label "NAME:LINE", NAME cut so that it fits in
+ * MEMSIM_LABEL_MAX - 1 characters.  A batch carries no labels.
+ */
+static int opt_label(struct script *s, const char *tok, const char **label)
+{
+	const char *v;
+
+	if (!is_opt(tok, "label", &v))
+		return 0;
+	if (s->in_batch)
+		return serr(s, "label= cannot be used in a batch (its operations carry none)");
+	*label = v;
+	return 1;
+}
+
+static const char *call_label(struct script *s, const char *label)
+{
+	char num[16];
+	int n;
+
+	if (label)
+		return *label ? label : NULL;
+	if (s->in_batch)
+		return NULL;
+	n = snprintf(num, sizeof(num), ":%u", s->line);
+	snprintf(s->label, sizeof(s->label), "%.*s%s",
+		 (int)(sizeof(s->label) - 1 - n), s->name, num);
+	return s->label;
+}
+
+/* The script's name for the automatic labels: printable, "stdin" for -. */
+static void script_name(struct script *s, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *p;
+
+	base = base ? base + 1 : path;
+	snprintf(s->name, sizeof(s->name), "%s",
+		 strcmp(path, "-") && *base ? base : "stdin");
+	for (p = s->name; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+}
+
+/* Start a JSON result object for the current line (none: line 0). */
 static void jbegin(struct script *s, const char *cmd)
 {
 	jopen(NULL, '{');
-	ju64("line", s->line);
+	if (s->line)
+		ju64("line", s->line);
 	jstr("cmd", cmd);
 }
 
@@ -916,7 +983,7 @@ static int sc_release(struct script *s, char **tok, int ntok)
 static int parse_alloc(struct script *s, char **tok, int ntok,
 		       struct memsim_alloc_arg *a, const char **name, int batch)
 {
-	const char *v;
+	const char *v, *label = NULL;
 	char *colon;
 	int i, ret;
 
@@ -924,12 +991,14 @@ static int parse_alloc(struct script *s, char **tok, int ntok,
 	a->stream = MEMSIM_STREAM_ANY_ID;
 	*name = NULL;
 	if (want_args(s, tok, ntok, 1,
-		      "SIZE [align=A] [stream=N|any] [topdown] [range=LO:HI] [fixed=ADDR] [tag=T] [priority=P] [flags=F] [as NAME]"))
+		      "SIZE [align=A] [stream=N|any] [topdown] [range=LO:HI] [fixed=ADDR] [tag=T] [priority=P] [flags=F] [label=TEXT] [as NAME]"))
 		return -1;
 	if (value(s, tok[1], &a->size))
 		return -1;
 	for (i = 2; i < ntok; i++) {
 		ret = opt_as(s, tok, ntok, &i, name);
+		if (!ret)
+			ret = opt_label(s, tok[i], &label);
 		if (ret < 0)
 			return -1;
 		if (ret)
@@ -975,6 +1044,7 @@ static int parse_alloc(struct script *s, char **tok, int ntok,
 			return unknown_opt(s, tok, i);
 		}
 	}
+	a->label_ptr = (uintptr_t)call_label(s, label);
 	return 0;
 }
 
@@ -1117,13 +1187,19 @@ static int sc_free(struct script *s, char **tok, int ntok)
 	struct memsim_free_arg f;
 	__u64 addr, size = 0;
 	__u32 flags = 0, raw = 0;
-	const char *v;
+	const char *v, *label = NULL;
 	int i, ret;
 
-	if (want_args(s, tok, ntok, 1, "ADDR|$NAME [size=S] [defer] [flags=F]") ||
+	if (want_args(s, tok, ntok, 1,
+		      "ADDR|$NAME [size=S] [defer] [flags=F] [label=TEXT]") ||
 	    value(s, tok[1], &addr))
 		return -1;
 	for (i = 2; i < ntok; i++) {
+		ret = opt_label(s, tok[i], &label);
+		if (ret < 0)
+			return -1;
+		if (ret)
+			continue;
 		if (!strcmp(tok[i], "defer")) {
 			flags |= MEMSIM_FREE_DEFER;
 		} else if (is_opt(tok[i], "size", &v)) {
@@ -1139,7 +1215,8 @@ static int sc_free(struct script *s, char **tok, int ntok)
 	}
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_free(&s->h, addr, size, flags, &f));
+	ret = outcome(s, tok[0], memsim_free_label(&s->h, addr, size, flags,
+						   call_label(s, label), &f));
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	print_free(s, tok[0], addr, &f);
@@ -1148,17 +1225,24 @@ static int sc_free(struct script *s, char **tok, int ntok)
 
 static int sc_complete(struct script *s, char **tok, int ntok)
 {
+	const char *label = NULL;
 	struct memsim_free_arg f;
 	__u64 addr;
-	int ret;
+	int ret = 0;
 
-	if (want_args(s, tok, ntok, 1, "ADDR|$NAME") || value(s, tok[1], &addr))
+	if (want_args(s, tok, ntok, 1, "ADDR|$NAME [label=TEXT]") ||
+	    value(s, tok[1], &addr))
 		return -1;
 	if (ntok > 2)
-		return unknown_opt(s, tok, 2);
+		ret = opt_label(s, tok[2], &label);
+	if (ret < 0)
+		return -1;
+	if (ntok > 2 + ret)
+		return unknown_opt(s, tok, 2 + ret);
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_complete_free(&s->h, addr, &f));
+	ret = outcome(s, tok[0], memsim_complete_free_label(&s->h, addr,
+							    call_label(s, label), &f));
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	print_free(s, tok[0], addr, &f);
@@ -1289,15 +1373,21 @@ static int sc_safe_range(struct script *s, char **tok, int ntok)
 	return 0;
 }
 
+static int summary_table(struct script *s, const char *cmd);
+
 static int sc_summary(struct script *s, char **tok, int ntok)
 {
 	struct memsim_summary sum;
 	int ret;
 
-	if (ntok > 1)
+	if (ntok > 1 && strcmp(tok[1], "table"))
 		return unknown_opt(s, tok, 1);
+	if (ntok > 2)
+		return unknown_opt(s, tok, 2);
 	if (!s->exec)
 		return 0;
+	if (ntok > 1)
+		return summary_table(s, tok[0]);
 	ret = outcome(s, tok[0], memsim_get_summary(&s->h, &sum));
 	if (ret)
 		return ret < 0 ? -1 : 0;
@@ -1357,53 +1447,66 @@ static int list_end(struct script *s, const char *cmd, int err)
 	return 0;
 }
 
+static void json_strategies(const struct memsim_strategy_stats_info *st)
+{
+	int i;
+
+	jopen("strategies", '{');
+	for (i = 0; i < MEMSIM_STRATEGY_COUNT; i++) {
+		jopen(memsim_strategy_name(i), '{');
+		ju64("allocs", st[i].allocs);
+		ju64("failures", st[i].failures);
+		ju64("frees", st[i].frees);
+		ju64("steps", st[i].steps);
+		ju64("alloc_ns", st[i].alloc_ns);
+		ju64("free_ns", st[i].free_ns);
+		jclose('}');
+	}
+	jclose('}');
+}
+
+/* The strategies' counters; @active (if >= 0) is marked with a '*'. */
+static void print_strategies(const struct memsim_strategy_stats_info *st,
+			     int active)
+{
+	int i;
+
+	printf("%-8s %10s %10s %10s %12s %14s %14s\n", "strategy",
+	       "allocs", "failures", "frees", "steps", "alloc_ns",
+	       "free_ns");
+	for (i = 0; i < MEMSIM_STRATEGY_COUNT; i++)
+		printf("%-8s %10llu %10llu %10llu %12llu %14llu %14llu%s\n",
+		       memsim_strategy_name(i),
+		       (unsigned long long)st[i].allocs,
+		       (unsigned long long)st[i].failures,
+		       (unsigned long long)st[i].frees,
+		       (unsigned long long)st[i].steps,
+		       (unsigned long long)st[i].alloc_ns,
+		       (unsigned long long)st[i].free_ns,
+		       i == active ? " *" : "");
+}
+
 static int sc_stats(struct script *s, char **tok, int ntok)
 {
 	struct memsim_strategy_stats_info st[MEMSIM_STRATEGY_COUNT];
-	int i, ret;
+	struct memsim_stats_arg a;
+	int ret;
 
 	if (ntok > 1)
 		return unknown_opt(s, tok, 1);
 	if (!s->exec)
 		return 0;
 	/* The strategies come with the first page: fetch it alone first. */
-	memset(st, 0, sizeof(st));
-	{
-		struct memsim_stats_arg a;
-
-		ret = outcome(s, tok[0], memsim_get_stats(&s->h, 0, NULL, 0, &a));
-		if (ret)
-			return ret < 0 ? -1 : 0;
-		memcpy(st, a.strategies, sizeof(st));
-	}
+	ret = outcome(s, tok[0], memsim_get_stats(&s->h, 0, NULL, 0, &a));
+	if (ret)
+		return ret < 0 ? -1 : 0;
+	memcpy(st, a.strategies, sizeof(st));
 	if (json) {
 		jbegin(s, tok[0]);
-		jopen("strategies", '{');
-		for (i = 0; i < MEMSIM_STRATEGY_COUNT; i++) {
-			jopen(memsim_strategy_name(i), '{');
-			ju64("allocs", st[i].allocs);
-			ju64("failures", st[i].failures);
-			ju64("frees", st[i].frees);
-			ju64("steps", st[i].steps);
-			ju64("alloc_ns", st[i].alloc_ns);
-			ju64("free_ns", st[i].free_ns);
-			jclose('}');
-		}
-		jclose('}');
+		json_strategies(st);
 		jopen("streams", '[');
 	} else {
-		printf("%-8s %10s %10s %10s %12s %14s %14s\n", "strategy",
-		       "allocs", "failures", "frees", "steps", "alloc_ns",
-		       "free_ns");
-		for (i = 0; i < MEMSIM_STRATEGY_COUNT; i++)
-			printf("%-8s %10llu %10llu %10llu %12llu %14llu %14llu\n",
-			       memsim_strategy_name(i),
-			       (unsigned long long)st[i].allocs,
-			       (unsigned long long)st[i].failures,
-			       (unsigned long long)st[i].frees,
-			       (unsigned long long)st[i].steps,
-			       (unsigned long long)st[i].alloc_ns,
-			       (unsigned long long)st[i].free_ns);
+		print_strategies(st, -1);
 	}
 	ret = memsim_walk_streams(&s->h, print_stream, NULL, NULL);
 	return list_end(s, tok[0], ret);
@@ -1588,6 +1691,361 @@ static int sc_reset(struct script *s, char **tok, int ntok)
 	return 0;
 }
 
+/* summary table: the counters as a table of current, peak and total. */
+
+#define HAS_CUR		(1U << 0)
+#define HAS_PEAK	(1U << 1)
+#define HAS_TOTAL	(1U << 2)
+
+enum metric_unit { UNIT_BYTES, UNIT_COUNT, UNIT_PPM };
+
+/**
+ * struct metric - a row of the summary table
+ * @name: its name in JSON (and in the debugfs summary file).
+ * @title: its name for humans.
+ * @unit: how its values read.
+ * @has: HAS_* for the columns that apply.
+ * @v: current, peak and total.
+ */
+struct metric {
+	const char *name;
+	const char *title;
+	enum metric_unit unit;
+	unsigned int has;
+	__u64 v[3];
+};
+
+#define NR_USAGE_METRICS	14
+#define NR_METRICS		(NR_USAGE_METRICS + 4)
+
+static __u64 ratio_ppm(__u64 part, __u64 whole)
+{
+	return whole ? (__u64)((__uint128_t)part * 1000000 / whole) : 0;
+}
+
+/* The rows of a pool's or a stream's counters, into @m. */
+static void usage_metrics(const struct memsim_usage_info *u, struct metric *m)
+{
+	const struct metric rows[NR_USAGE_METRICS] = {
+		{ "managed_bytes", "managed", UNIT_BYTES, HAS_CUR, { u->total } },
+		{ "allocated_bytes", "allocated", UNIT_BYTES, HAS_CUR | HAS_PEAK,
+		  { u->allocated, u->peak_allocated } },
+		{ "requested_bytes", "requested", UNIT_BYTES, HAS_CUR, { u->requested } },
+		{ "internal_waste_bytes", "internal waste", UNIT_BYTES, HAS_CUR,
+		  { u->allocated - u->requested } },
+		{ "free_bytes", "free", UNIT_BYTES, HAS_CUR, { u->free } },
+		{ "largest_free_bytes", "largest free block", UNIT_BYTES, HAS_CUR,
+		  { u->largest_free } },
+		{ "deferred_bytes", "deferred frees", UNIT_BYTES, HAS_CUR,
+		  { u->deferred_bytes } },
+		{ "live_blocks", "live blocks (total: allocs)", UNIT_COUNT,
+		  HAS_CUR | HAS_TOTAL, { u->live_blocks, 0, u->allocs } },
+		{ "free_blocks", "free blocks", UNIT_COUNT, HAS_CUR, { u->free_blocks } },
+		{ "deferred_blocks", "deferred blocks", UNIT_COUNT, HAS_CUR,
+		  { u->deferred_blocks } },
+		{ "frees", "frees", UNIT_COUNT, HAS_TOTAL, { 0, 0, u->frees } },
+		{ "failures", "failures", UNIT_COUNT, HAS_TOTAL, { 0, 0, u->failures } },
+		{ "utilization_ppm", "utilization", UNIT_PPM, HAS_CUR | HAS_PEAK,
+		  { u->utilization_ppm, ratio_ppm(u->peak_allocated, u->total) } },
+		{ "external_frag_ppm", "external fragmentation", UNIT_PPM, HAS_CUR,
+		  { u->frag_ppm } },
+	};
+
+	memcpy(m, rows, sizeof(rows));
+}
+
+static const char *metric_cell(const struct metric *m, int col, char *buf,
+			       size_t len)
+{
+	__u64 v = m->v[col];
+
+	if (!(m->has & (1U << col)))
+		return "";
+	if (m->unit == UNIT_BYTES)
+		return memsim_format_size(buf, len, v);
+	if (m->unit == UNIT_PPM)
+		snprintf(buf, len, "%llu.%02llu%%", (unsigned long long)v / 10000,
+			 (unsigned long long)v % 10000 / 100);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+/* A line of @c across the summary table. */
+static void print_rule(char c)
+{
+	char line[79];
+
+	memset(line, c, sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	printf("%s\n", line);
+}
+
+static void print_metrics(const char *scope, const struct metric *m, int n)
+{
+	char a[32], b[32], c[32], line[128], *end;
+	int i, col;
+
+	for (i = 0; i < n; i++) {
+		if (json) {
+			jopen(NULL, '{');
+			jstr("scope", scope);
+			jstr("metric", m[i].name);
+			for (col = 0; col < 3; col++) {
+				static const char * const keys[] = { "current", "peak", "total" };
+
+				if (m[i].has & (1U << col))
+					ju64(keys[col], m[i].v[col]);
+				else
+					jnull(keys[col]);
+			}
+			jclose('}');
+			continue;
+		}
+		snprintf(line, sizeof(line), "    %-32s %13s %13s %13s", m[i].title,
+			 metric_cell(&m[i], 0, a, sizeof(a)),
+			 metric_cell(&m[i], 1, b, sizeof(b)),
+			 metric_cell(&m[i], 2, c, sizeof(c)));
+		end = line + strlen(line);
+		while (end > line && end[-1] == ' ')
+			end--;
+		printf("%.*s\n", (int)(end - line), line);
+	}
+}
+
+static int print_stream_metrics(const struct memsim_stream_info *st, void *ctx)
+{
+	struct metric m[NR_USAGE_METRICS];
+	char scope[24];
+
+	(void)ctx;
+	snprintf(scope, sizeof(scope), "stream:%u", st->stream);
+	if (!json)
+		printf(" stream %u: %llu segment%s\n", st->stream,
+		       (unsigned long long)st->nr_segments,
+		       st->nr_segments == 1 ? "" : "s");
+	usage_metrics(&st->usage, m);
+	print_metrics(scope, m, NR_USAGE_METRICS);
+	return 0;
+}
+
+/*
+ * "summary table", and "memsimctl summary": GET_INFO, GET_SUMMARY,
+ * GET_STATS and the trace's state, as a table of current, peak and total
+ * values, pool first, then each stream; the strategies' counters after.
+ */
+static int summary_table(struct script *s, const char *cmd)
+{
+	struct memsim_strategy_stats_info st[MEMSIM_STRATEGY_COUNT];
+	struct metric m[NR_METRICS], *t = &m[NR_USAGE_METRICS + 2];
+	struct memsim_trace_read_arg tr;
+	struct memsim_trace_record rec;
+	struct memsim_summary sum;
+	struct memsim_stats_arg a;
+	struct memsim_info info;
+	int ret, n = 2;
+	char sz[32];
+
+	ret = memsim_get_info(&s->h, &info);
+	if (!ret)
+		ret = memsim_get_summary(&s->h, &sum);
+	if (!ret)
+		ret = memsim_get_stats(&s->h, 0, NULL, 0, &a);
+	ret = outcome(s, cmd, ret);
+	if (ret)
+		return ret < 0 ? -1 : 0;
+	memcpy(st, a.strategies, sizeof(st));
+	memset(m, 0, sizeof(m));
+	m[0] = (struct metric){ "segments", "segments", UNIT_COUNT, HAS_CUR,
+				{ sum.nr_segments } };
+	m[1] = (struct metric){ "streams", "streams", UNIT_COUNT, HAS_CUR,
+				{ sum.nr_streams } };
+	usage_metrics(&sum.usage, &m[2]);
+	n += NR_USAGE_METRICS;
+	/* One record read from 0: its seq is the oldest kept (modules with a trace). */
+	if (!memsim_trace_read(&s->h, 0, &rec, 1, &tr)) {
+		t[0] = (struct metric){ "trace_records", "trace records (peak: capacity)",
+					UNIT_COUNT, HAS_CUR | HAS_PEAK | HAS_TOTAL,
+					{ tr.nr ? tr.head - rec.seq : 0, tr.capacity, tr.head } };
+		t[1] = (struct metric){ "trace_dropped", "trace records dropped",
+					UNIT_COUNT, HAS_TOTAL, { 0, 0, tr.dropped } };
+		n += 2;
+	}
+	if (json) {
+		jbegin(s, cmd);
+		ju64("instance_id", info.instance_id);
+		jstr("strategy", memsim_strategy_name(sum.strategy));
+		ju64("buddy_min_block", sum.buddy_min_block);
+		json_strategies(st);
+		jopen("rows", '[');
+	} else {
+		print_rule('=');
+		printf(" memsim summary: instance %llu, strategy %s",
+		       (unsigned long long)info.instance_id,
+		       memsim_strategy_name(sum.strategy));
+		if (sum.strategy == MEMSIM_STRATEGY_BUDDY)
+			printf(" (minimum block %s)",
+			       memsim_format_size(sz, sizeof(sz), sum.buddy_min_block));
+		printf("\n");
+		print_rule('=');
+		printf(" %-35s %13s %13s %13s\n", "metric", "current", "peak", "total");
+		print_rule('-');
+		printf(" pool\n");
+	}
+	print_metrics("pool", m, n);
+	ret = memsim_walk_streams(&s->h, print_stream_metrics, NULL, NULL);
+	if (!json && !ret) {
+		print_rule('=');
+		print_strategies(st, sum.strategy);
+		print_rule('=');
+	}
+	return list_end(s, cmd, ret);
+}
+
+/* map: what the debugfs file "map" shows, computed from the ioctls. */
+
+static int print_map(const struct memsim_map *m, void *ctx)
+{
+	(void)ctx;
+	if (json) {
+		jopen(NULL, '{');
+		ju64("segment", m->segment_id);
+		ju64("start", m->start);
+		ju64("slice", m->slice);
+		jstr("map", m->line);
+		jclose('}');
+	} else {
+		/* The format of map_segment() in module/memsim_debugfs.c. */
+		printf("%llu\t0x%llx\t%llu\t%s\n", (unsigned long long)m->segment_id,
+		       (unsigned long long)m->start, (unsigned long long)m->slice,
+		       m->line);
+	}
+	return 0;
+}
+
+static int sc_map(struct script *s, char **tok, int ntok)
+{
+	if (ntok > 1)
+		return unknown_opt(s, tok, 1);
+	if (!s->exec)
+		return 0;
+	if (json) {
+		jbegin(s, tok[0]);
+		jopen("segments", '[');
+	} else {
+		printf("segment\tstart\tslice\tmap\n");
+	}
+	return list_end(s, tok[0], memsim_walk_maps(&s->h, print_map, NULL));
+}
+
+/* trace: the instance's operation trace. */
+
+/* Capacity of "trace on" without one, if the module allows as many. */
+#define TRACE_DEFAULT_CAPACITY	65536U
+
+static int dump_record(const struct memsim_trace_record *r, void *ctx)
+{
+	memsim_print_trace_record(stdout, r, *(int *)ctx);
+	return 0;
+}
+
+/*
+ * Print the records from s->trace_cursor on, in CSV after a header line or
+ * as NDJSON, and tell on standard error how many were no longer there.
+ */
+static int trace_dump(struct script *s, int ndjson)
+{
+	struct memsim_trace_read_arg st;
+	__u64 lost = 0;
+	int ret;
+
+	/* A first read, so that a failure comes before the CSV header. */
+	ret = memsim_trace_read(&s->h, s->trace_cursor, NULL, 0, &st);
+	if (ret)
+		return ret;
+	if (!ndjson)
+		memsim_print_trace_csv_header(stdout);
+	ret = memsim_walk_trace(&s->h, &s->trace_cursor, dump_record, &ndjson,
+				&lost, &st);
+	if (ret)
+		return ret;
+	fflush(stdout);
+	if (lost && !quiet)
+		fprintf(stderr, "memsimctl: trace: %llu record%s lost (ring capacity %u, %llu dropped in all)\n",
+			(unsigned long long)lost, lost == 1 ? "" : "s", st.capacity,
+			(unsigned long long)st.dropped);
+	return 0;
+}
+
+/* "on" with no capacity: the default, or the module's maximum if lower. */
+static int trace_default_capacity(struct script *s, __u32 *capacity)
+{
+	struct memsim_trace_read_arg st;
+	int ret;
+
+	ret = memsim_trace_read(&s->h, 0, NULL, 0, &st);
+	if (!ret)
+		*capacity = st.max_capacity < TRACE_DEFAULT_CAPACITY ?
+			    st.max_capacity : TRACE_DEFAULT_CAPACITY;
+	return ret;
+}
+
+static int sc_trace(struct script *s, char **tok, int ntok)
+{
+	__u32 capacity = 0, flags = 0;
+	int i, on, dump, ndjson = json, cap_given = 0, ret;
+	const char *v;
+
+	if (want_args(s, tok, ntok, 1, "on [CAPACITY] [stack] | off | dump [csv|ndjson]"))
+		return -1;
+	on = !strcmp(tok[1], "on");
+	dump = !strcmp(tok[1], "dump");
+	if (!on && !dump && strcmp(tok[1], "off"))
+		return serr(s, "trace: unknown action '%s' (on, off, dump)", tok[1]);
+	for (i = 2; i < ntok; i++) {
+		if (on && !strcmp(tok[i], "stack")) {
+			flags |= MEMSIM_TRACE_STACK;
+		} else if (on && !cap_given) {
+			v = tok[i];
+			is_opt(tok[i], "capacity", &v);
+			if (value32(s, v, &capacity))
+				return -1;
+			cap_given = 1;
+		} else if (dump && i == 2 && (!strcmp(tok[i], "csv") ||
+					      !strcmp(tok[i], "ndjson"))) {
+			ndjson = tok[i][0] == 'n';
+		} else {
+			return unknown_opt(s, tok, i);
+		}
+	}
+	if (!s->exec)
+		return 0;
+	if (dump)
+		ret = trace_dump(s, ndjson);
+	else if (on && !cap_given)
+		ret = trace_default_capacity(s, &capacity);
+	else
+		ret = 0;
+	if (!ret && !dump)
+		ret = memsim_trace_ctl(&s->h, capacity, on ? flags | MEMSIM_TRACE_ON : 0);
+	ret = outcome(s, tok[0], ret);
+	if (ret || dump)
+		return ret < 0 ? -1 : 0;
+	if (json) {
+		jbegin(s, tok[0]);
+		jbool("ok", 1);
+		jstr("action", tok[1]);
+		ju64("capacity", capacity);
+		jbool("stack", !!flags);
+		jend();
+	} else if (on) {
+		printf("trace: on, capacity %u%s\n", capacity, flags ? ", stacks" : "");
+	} else {
+		printf("trace: off\n");
+	}
+	return 0;
+}
+
 static int sc_set(struct script *s, char **tok, int ntok)
 {
 	__u64 v;
@@ -1703,6 +2161,8 @@ static const struct command commands[] = {
 	{ "blocks", sc_blocks, 1 },
 	{ "simulate", sc_simulate, 1 },
 	{ "reset", sc_reset, 1 },
+	{ "map", sc_map, 1 },
+	{ "trace", sc_trace, 1 },
 	{ "set", sc_set, 0 },
 	{ "assert", sc_assert, 0 },
 };
@@ -1826,6 +2286,8 @@ static int parse_batch_op(struct script *s, char **tok, int ntok,
 			} else if (is_free && is_opt(tok[i], "size", &v)) {
 				if (value(s, v, &op->size))
 					return -1;
+			} else if (opt_label(s, tok[i], &v)) {
+				return -1;
 			} else {
 				return unknown_opt(s, tok, i);
 			}
@@ -2188,49 +2650,290 @@ static int run_pass(struct script *s, struct script_text *t)
 	return 0;
 }
 
-static int cmd_run(int argc, char **argv)
+/*
+ * run, summary, blocks, map and trace: a script against a fresh instance;
+ * all but run then show the instance (their own output from the script is
+ * discarded, or sent to standard error with --verbose).  With --instance,
+ * they show instead the debugfs file of a live instance.
+ */
+
+#define OPT_JSON	(1U << 0)
+#define OPT_CHECK	(1U << 1)
+#define OPT_VERBOSE	(1U << 2)
+#define OPT_INSTANCE	(1U << 3)
+#define OPT_DEBUGFS	(1U << 4)
+#define OPT_CAPACITY	(1U << 5)
+#define OPT_STACK	(1U << 6)
+#define OPT_FORMAT	(1U << 7)
+
+#define DEBUGFS_DIR	"/sys/kernel/debug/memsim"
+
+/**
+ * struct cli - the options of a script command
+ * @given: OPT_* of the options given.
+ * @ndjson: --format ndjson (or --json without --format).
+ * @instance: --instance ID.
+ * @capacity: --capacity N, as a script word.
+ * @script: the script's path, "-" for standard input, NULL if none.
+ */
+struct cli {
+	unsigned int given;
+	int ndjson;
+	__u64 instance;
+	char capacity[24];
+	const char *script;
+};
+
+/**
+ * struct script_cmd - a command that runs a script
+ * @name: its name.
+ * @opts: OPT_* it accepts.
+ * @usage: its arguments, for the usage message.
+ * @file: the debugfs file that --instance and --debugfs show, or NULL.
+ * @before: NULL, or a script line to run before the script; --capacity
+ *	and --stack add their words to it.
+ * @show: NULL (run), or the script line that shows the instance after the
+ *	script; --format adds its word to it.
+ */
+struct script_cmd {
+	const char *name;
+	unsigned int opts;
+	const char *usage;
+	const char *file;
+	const char *before;
+	const char *show;
+};
+
+#define VIEW_OPTS	(OPT_JSON | OPT_VERBOSE | OPT_INSTANCE | OPT_DEBUGFS)
+#define VIEW_USAGE	"[--json] [--verbose] [--debugfs] SCRIPT|- | --instance ID"
+
+static const struct script_cmd script_cmds[] = {
+	{ "run", OPT_JSON | OPT_CHECK, "[--json] [--check] SCRIPT|-",
+	  NULL, NULL, NULL },
+	{ "summary", VIEW_OPTS, VIEW_USAGE, "summary", NULL, "summary table" },
+	{ "blocks", VIEW_OPTS, VIEW_USAGE, "blocks", NULL, "blocks" },
+	{ "map", VIEW_OPTS, VIEW_USAGE, "map", NULL, "map" },
+	{ "trace", VIEW_OPTS | OPT_CAPACITY | OPT_STACK | OPT_FORMAT,
+	  "[--capacity N] [--stack] [--format csv|ndjson] " VIEW_USAGE,
+	  "trace", "trace on", "trace dump" },
+};
+
+/*
+ * Run @words, a line that memsimctl writes itself, followed by @extra and
+ * @extra2 (each "" or a word), as line 0 of the script.
+ */
+static int run_words(struct script *s, const char *words, const char *extra,
+		     const char *extra2)
+{
+	char line[128], *tok[MAX_TOKENS];
+	size_t i;
+	int n;
+
+	snprintf(line, sizeof(line), "%s %s %s", words, extra, extra2);
+	n = tokenize(line, tok);
+	s->line = 0;
+	s->expect = 0;
+	for (i = 0; n > 0 && i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(tok[0], commands[i].name))
+			return commands[i].fn(s, tok, n);
+	return serr(s, "internal error: '%s'", words);
+}
+
+static int cli_usage(const struct script_cmd *c, const char *msg, const char *arg)
+{
+	if (msg)
+		fprintf(stderr, "memsimctl: %s: %s%s%s\n", c->name, msg,
+			arg ? " " : "", arg ? arg : "");
+	fprintf(stderr, "usage: memsimctl %s %s\n", c->name, c->usage);
+	return EXIT_USAGE;
+}
+
+/* The options of every script command, checked against @c->opts. */
+static int parse_cli(const struct script_cmd *c, int argc, char **argv,
+		     struct cli *o)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "check", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "instance", required_argument, NULL, OPT_INSTANCE },
+		{ "debugfs", no_argument, NULL, OPT_DEBUGFS },
+		{ "capacity", required_argument, NULL, OPT_CAPACITY },
+		{ "stack", no_argument, NULL, OPT_STACK },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct script_text t;
-	struct script s;
-	int c, check = 0, ret;
-	size_t i;
+	__u64 v;
+	int opt, i;
 
+	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'c':
-			check = 1;
-			break;
-		default:
-			return EXIT_USAGE;
+	while ((opt = getopt_long(argc, argv, "+", opts, &i)) != -1) {
+		if (opt == '?')
+			return cli_usage(c, NULL, NULL);
+		if (!(c->opts & opt)) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "--%s", opts[i].name);
+			return cli_usage(c, "no such option:", name);
+		}
+		o->given |= opt;
+		if (opt == OPT_INSTANCE && parse_u64(optarg, &o->instance))
+			return cli_usage(c, "not an instance id:", optarg);
+		if (opt == OPT_CAPACITY) {
+			if (parse_u64(optarg, &v) || v > UINT32_MAX)
+				return cli_usage(c, "not a capacity:", optarg);
+			snprintf(o->capacity, sizeof(o->capacity), "%llu",
+				 (unsigned long long)v);
+		}
+		if (opt == OPT_FORMAT) {
+			if (strcmp(optarg, "csv") && strcmp(optarg, "ndjson"))
+				return cli_usage(c, "format is csv or ndjson, not", optarg);
+			o->ndjson = optarg[0] == 'n';
 		}
 	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: memsimctl run [--json] [--check] SCRIPT|-\n");
-		return EXIT_USAGE;
+	if (o->given & OPT_JSON)
+		json = 1;
+	if (!(o->given & OPT_FORMAT))
+		o->ndjson = json;
+	if (o->given & OPT_INSTANCE) {
+		if (optind != argc)
+			return cli_usage(c, "--instance takes no script:", argv[optind]);
+		if (o->given & ~(OPT_INSTANCE | OPT_JSON))
+			return cli_usage(c, "--instance goes alone", NULL);
+		return 0;
 	}
-	if (read_script(argv[optind], &t))
+	if (optind + 1 != argc)
+		return cli_usage(c, optind < argc ? "one script only:" : "no script",
+				 optind < argc ? argv[optind + 1] : NULL);
+	o->script = argv[optind];
+	return 0;
+}
+
+/* Copy /sys/kernel/debug/memsim/@id/@file to standard output. */
+static int show_debugfs(__u64 id, const char *file)
+{
+	char path[96], buf[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), DEBUGFS_DIR "/%llu/%s", (unsigned long long)id,
+		 file);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "memsimctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	if (ferror(f)) {
+		fprintf(stderr, "memsimctl: %s: read error\n", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return fflush(stdout) ? -1 : 0;
+}
+
+/* Point stdout at /dev/null, or at stderr.  Return: the old stdout, or -1. */
+static int stdout_divert(int to_stderr)
+{
+	int saved, fd;
+
+	fflush(stdout);
+	fd = to_stderr ? dup(STDERR_FILENO) : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "memsimctl: %s: %s\n", to_stderr ? "stderr" : "/dev/null",
+			strerror(errno));
+		return -1;
+	}
+	saved = dup(STDOUT_FILENO);
+	if (saved < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "memsimctl: stdout: %s\n", strerror(errno));
+		if (saved >= 0)
+			close(saved);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return saved;
+}
+
+static void stdout_restore(int saved)
+{
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
+/* The script against the open instance, then what @c shows. */
+static int run_instance(struct script *s, struct script_text *t,
+			const struct script_cmd *c, const struct cli *o)
+{
+	struct memsim_info info;
+	int saved = -1, ret = 0;
+
+	if (c->show) {
+		saved = stdout_divert(o->given & OPT_VERBOSE);
+		if (saved < 0)
+			return -1;
+		quiet = !(o->given & OPT_VERBOSE);
+	}
+	if (c->before)
+		ret = run_words(s, c->before, o->capacity,
+				o->given & OPT_STACK ? "stack" : "");
+	if (!ret)
+		ret = run_pass(s, t);
+	if (saved >= 0)
+		stdout_restore(saved);
+	quiet = 0;
+	if (ret || !c->show)
+		return ret;
+	if (!(o->given & OPT_DEBUGFS)) {
+		/* All the records, even those a "trace dump" of the script showed. */
+		s->trace_cursor = 0;
+		return run_words(s, c->show, c->opts & OPT_FORMAT ?
+				 (o->ndjson ? "ndjson" : "csv") : "", "");
+	}
+	if (memsim_get_info(&s->h, &info)) {
+		fprintf(stderr, "memsimctl: %s\n", memsim_strerror(&s->h));
+		return -1;
+	}
+	if (!(info.features & MEMSIM_FEATURE_DEBUGFS)) {
+		fprintf(stderr, "memsimctl: the module has no debugfs views\n");
+		return -1;
+	}
+	return show_debugfs(info.instance_id, c->file);
+}
+
+static int cmd_script(const struct script_cmd *c, int argc, char **argv)
+{
+	struct script_text t;
+	struct script s;
+	struct cli o;
+	size_t i;
+	int ret;
+
+	ret = parse_cli(c, argc, argv, &o);
+	if (ret)
+		return ret;
+	if (o.given & OPT_INSTANCE)
+		return show_debugfs(o.instance, c->file) ? 1 : 0;
+	if (read_script(o.script, &t))
 		return 1;
 
 	memset(&s, 0, sizeof(s));
 	s.h.fd = -1;
+	script_name(&s, o.script);
 	/* First the whole script is checked, with nothing sent. */
 	ret = run_pass(&s, &t);
-	if (!ret && !check) {
+	if (!ret && !(o.given & OPT_CHECK)) {
 		if (memsim_open(&s.h, dev_path)) {
 			fprintf(stderr, "memsimctl: %s\n", memsim_strerror(&s.h));
 			ret = -1;
 		} else {
 			s.exec = 1;
-			ret = run_pass(&s, &t);
+			ret = run_instance(&s, &t, c, &o);
 			memsim_close(&s.h);
 		}
 	}
@@ -2250,6 +2953,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd;
+	size_t i;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+d:jh", opts, NULL)) != -1) {
@@ -2287,8 +2991,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "simulate"))
 		return cmd_simulate(argc, argv);
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc, argv);
+	for (i = 0; i < ARRAY_SIZE(script_cmds); i++)
+		if (!strcmp(cmd, script_cmds[i].name))
+			return cmd_script(&script_cmds[i], argc, argv);
 	if (!strcmp(cmd, "help")) {
 		print_usage(stdout);
 		return 0;
