@@ -71,7 +71,7 @@ CORE_HOST_CFLAGS := -Wno-unused-parameter
 HOSTTEST_ARGS ?=
 
 .PHONY: all modules userspace selftests check run testkernel compat lint \
-	clean install deps help hosttest hostbench
+	clean install deps help hosttest hostbench tracebench
 
 all: modules userspace selftests
 
@@ -84,6 +84,7 @@ help:
 	@echo "make lint       checkpatch --strict, kernel-doc, W=1, uapi header"
 	@echo "make hosttest   the allocator core in userspace (ASan, UBSan) against its model"
 	@echo "make hostbench  build/host/memsim-bench, the core's per-operation cost"
+	@echo "make tracebench the cost of the operation trace, in a VM (Debian's kernel)"
 	@echo "make install    install the modules and memsimctl (KDIR of this machine)"
 	@echo "make clean      remove build products"
 
@@ -154,6 +155,9 @@ check: deps
 
 run: deps
 	@$(CURDIR)/scripts/run-demo.sh
+
+tracebench: deps
+	@$(CURDIR)/scripts/trace-bench.sh
 
 compat: deps
 	@$(CURDIR)/scripts/compat.sh $(KDIRS)
