@@ -11,11 +11,14 @@
  * <id>/trace prints the records the instance's trace ring holds, one per
  * line, tab separated, after a header line naming the columns: seq, ts_ns,
  * op, addr, size, requested, align, stream, segment, strategy, tag, flags,
- * error, pid, tgid, comm, stack, label.  The file position is the record's
- * sequence number plus one (0 is the header), so a reader that comes back
- * later resumes where it stopped; if the ring overwrote records it had not
- * read, a line "# lost N" says how many before the next record.  Reading
- * never consumes records.
+ * error, pid, tgid, comm, stack, label.  An open file shows the records
+ * made before it was opened: on a busy instance new records can come
+ * faster than a reader formats them, and a file that chased the head
+ * would never end.  Following the trace live is TRACE_READ's job (or
+ * tracefs').  The file position is the record's sequence number plus one
+ * (0 is the header); if the ring overwrites records the reader has not
+ * reached yet, a line "# lost N" says how many before the next record.
+ * Reading never consumes records.
  *
  * As for the blocks file, the instance lock is held while seq_file's buffer
  * fills and dropped before the buffer is copied to userspace.
@@ -27,11 +30,14 @@
 #include "memsim_internal.h"
 
 /*
+ * @end: the head of the trace when the file was opened: records from there
+ * on are not shown.
  * @lost: records the ring no longer held when the reader got to them, to be
  * reported before the next record shown.
  */
 struct trace_iter {
 	struct memsim_instance *inst;
+	u64 end;
 	u64 lost;
 };
 
@@ -46,6 +52,8 @@ static void *trace_seek(struct trace_iter *it, loff_t *pos)
 		seq = oldest;
 		*pos = seq + 1;
 	}
+	if (seq >= it->end)
+		return NULL;
 	return (void *)memsim_tlog_get(t, seq);
 }
 
@@ -123,6 +131,9 @@ static int trace_open(struct inode *inode, struct file *file)
 	if (!it)
 		return -ENOMEM;
 	it->inst = inode->i_private;
+	mutex_lock(&it->inst->lock);
+	it->end = it->inst->tlog.head;
+	mutex_unlock(&it->inst->lock);
 	return 0;
 }
 

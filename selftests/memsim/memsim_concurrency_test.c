@@ -17,11 +17,16 @@
  * allocation, free and failure counters equal the sum of what the workers
  * saw.
  *
+ * A fourth setting reads the debugfs views and the operation trace while
+ * threads work on the instance, and goes on reading while the instance is
+ * closed and its directory removed under the reader.
+ *
  * The debug VM runs under TCG with KASAN: the operation count per worker is
  * modest by default (see DEFAULT_OPS); MEMSIM_CC_OPS=N in the environment
  * sets it, e.g. MEMSIM_CC_OPS=20000 on real hardware.
  */
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -111,6 +116,7 @@ struct cc_worker {
 	__u64 seed;
 	bool own_instance;	/* alone on its instance: may SYNC_STREAM */
 	bool switch_fits;	/* switch among the fit strategies now and then */
+	unsigned int pause_us;	/* sleep between operations, to let readers in */
 	struct ms_held held[MAX_HELD];
 	unsigned int nheld;
 	__u64 allocs, frees, failures;
@@ -146,6 +152,9 @@ static void cc_alloc(struct cc_worker *w, __u64 seq)
 	ms_alloc_req(&a, 1 + x % 2048, streams[(x >> 12) % 3]);
 	a.align = aligns[(x >> 16) % ARRAY_SIZE(aligns)];
 	a.tag = ((__u64)w->id + 1) << 40 | seq;
+	/* Half of them name a call site (shown by debugfs and the trace). */
+	if (x & (1ULL << 24))
+		a.label_ptr = (uintptr_t)"cc worker: alloc";
 	if ((x >> 20) % 4 == 0)
 		a.flags = MEMSIM_ALLOC_TOPDOWN;
 	ret = ms_ioctl(w->fd, MEMSIM_IOC_ALLOC, &a);
@@ -303,6 +312,8 @@ static void *cc_run(void *arg)
 			cc_free(w);
 		else
 			cc_alloc(w, op);
+		if (w->pause_us)
+			usleep(w->pause_us);
 	}
 	return NULL;
 }
@@ -410,6 +421,263 @@ TEST_F_TIMEOUT(cc, processes_one_instance, 300)
 	}
 	cc_check(_metadata, self->fd, w, NR_PROCS);
 	munmap(w, NR_PROCS * sizeof(*w));
+}
+
+/*
+ * A reader of the instance's views: it loops over opening and reading the
+ * debugfs files and over TRACE_READ, and keeps two of the files open to
+ * read them again from the start each round.  Once the instance is closed
+ * (@closing set first), opening must fail with ENOENT and reading an open
+ * file with EIO; anything else, or a failure before @closing, is an error.
+ */
+#define NR_VIEW_WORKERS	4
+#define AFTER_CLOSE	30	/* reader rounds after the close */
+
+struct view_reader {
+	char dir[96];
+	int fd;			/* the instance, for TRACE_READ */
+	int stop_ioctl;		/* set by the main thread; acked in ioctl_stopped */
+	int ioctl_stopped;
+	int closing;		/* set just before the instance is closed */
+	int stop;
+	unsigned long rounds, rounds_after_close, reads, failures, trace_reads;
+	int err;
+	char msg[160];
+};
+
+static int vr_get(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static unsigned long vr_get_ulong(const unsigned long *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void vr_set(int *p)
+{
+	__atomic_store_n(p, 1, __ATOMIC_RELEASE);
+}
+
+static void vr_fail(struct view_reader *r, const char *what, int err)
+{
+	if (r->err)
+		return;
+	r->err = err ? err : EPROTO;
+	snprintf(r->msg, sizeof(r->msg), "%s: %s", what, strerror(r->err));
+}
+
+/* A failed open or read: fine only once closing, and only ENOENT or EIO. */
+static void vr_failed(struct view_reader *r, const char *what, int err)
+{
+	r->failures++;
+	if (!vr_get(&r->closing))
+		vr_fail(r, what, err);
+	else if (err != ENOENT && err != EIO)
+		vr_fail(r, what, err);
+}
+
+/*
+ * At most this much of a file per read: the trace file follows the ring,
+ * so while records come faster than they are formatted (stacks, under TCG)
+ * a read to the end would only end with the workers.
+ */
+#define VR_READ_MAX	(64 * 1024)
+
+/*
+ * Read an open file from the start, to its end or VR_READ_MAX bytes; its
+ * first @len - 1 bytes, NUL-terminated, in @head.  Returns the bytes read
+ * or -errno.
+ */
+static int vr_reread(int fd, char *head, size_t len)
+{
+	ssize_t n = 0, total = 0;
+	char buf[4096];
+
+	head[0] = '\0';
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	while (total < VR_READ_MAX && (n = read(fd, buf, sizeof(buf))) > 0) {
+		if (!total) {
+			size_t k = (size_t)n < len - 1 ? (size_t)n : len - 1;
+
+			memcpy(head, buf, k);
+			head[k] = '\0';
+		}
+		total += n;
+	}
+	return n < 0 ? -errno : (int)total;
+}
+
+/* Open, read as vr_reread() does, close. */
+static int vr_read_path(const char *path, char *head, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return -errno;
+	n = vr_reread(fd, head, len);
+	close(fd);
+	return n;
+}
+
+static void *vr_run(void *arg)
+{
+	static const char * const files[] = {
+		"blocks", "trace", "summary", "segments", "map", "stats", "histogram",
+	};
+	static const char * const headers[] = {
+		"addr\t", "seq\t", "scope\t", "id\t", "segment\t", "strategy\t", "stream",
+	};
+	struct view_reader *r = arg;
+	struct memsim_trace_record recs[16];
+	struct memsim_trace_read_arg ta;
+	char path[160], head[64];
+	int keep[2] = { -1, -1 };
+	__u64 cursor = 0;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", r->dir, files[i]);
+		keep[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (keep[i] < 0)
+			vr_fail(r, "open to keep", errno);
+	}
+	while (!vr_get(&r->stop) && !r->err) {
+		bool closing = vr_get(&r->closing);
+
+		for (i = 0; i < ARRAY_SIZE(files); i++) {
+			int n;
+
+			snprintf(path, sizeof(path), "%s/%s", r->dir, files[i]);
+			n = vr_read_path(path, head, sizeof(head));
+			if (n < 0) {
+				vr_failed(r, files[i], -n);
+				continue;
+			}
+			r->reads++;
+			if (strncmp(head, headers[i], strlen(headers[i])))
+				vr_fail(r, files[i], EBADMSG);
+		}
+		for (i = 0; i < 2; i++) {
+			int n = keep[i] < 0 ? -EBADF : vr_reread(keep[i], head, sizeof(head));
+
+			if (n < 0)
+				vr_failed(r, "reading a kept file", -n);
+			else
+				r->reads++;
+		}
+		if (!vr_get(&r->stop_ioctl)) {
+			int ret = ms_trace_read(r->fd, cursor, recs, ARRAY_SIZE(recs), &ta);
+
+			if (ret) {
+				vr_fail(r, "TRACE_READ", -ret);
+			} else {
+				/* In order, from the cursor or after what was lost. */
+				for (i = 0; i < ta.nr; i++)
+					if (recs[i].seq != cursor + ta.lost + i)
+						vr_fail(r, "TRACE_READ sequence", 0);
+				cursor = ta.cursor;
+				__atomic_add_fetch(&r->trace_reads, 1, __ATOMIC_RELEASE);
+			}
+		} else if (!vr_get(&r->ioctl_stopped)) {
+			vr_set(&r->ioctl_stopped);
+		}
+		__atomic_add_fetch(&r->rounds, 1, __ATOMIC_RELEASE);
+		if (closing)
+			__atomic_add_fetch(&r->rounds_after_close, 1, __ATOMIC_RELEASE);
+	}
+	for (i = 0; i < 2; i++)
+		if (keep[i] >= 0)
+			close(keep[i]);
+	return NULL;
+}
+
+/*
+ * Four threads allocate and free while a fifth reads blocks, trace and the
+ * other views and TRACE_READs; then the instance is closed under the
+ * reader, which goes on reading the vanishing files.
+ */
+TEST_F_TIMEOUT(cc, views_while_busy_and_closed, 300)
+{
+	struct cc_worker *w = calloc(NR_VIEW_WORKERS, sizeof(*w));
+	pthread_t tid[NR_VIEW_WORKERS], rtid;
+	struct view_reader *r = calloc(1, sizeof(*r));
+	struct memsim_trace_read_arg st;
+	unsigned int i, pass, overlapped = 0;
+	__u32 flags = MEMSIM_TRACE_ON;
+	struct stat sb;
+
+	ASSERT_NE(NULL, w);
+	ASSERT_NE(NULL, r);
+	if (!ms_debugfs_available(&self->info))
+		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
+	/* A small ring: it wraps under the readers. */
+	if (self->info.features & MEMSIM_FEATURE_TRACE_STACK)
+		flags |= MEMSIM_TRACE_STACK;
+	ASSERT_EQ(0, ms_trace_ctl(self->fd, 64, flags));
+	ms_debugfs_dir(r->dir, sizeof(r->dir), self->info.instance_id);
+	r->fd = self->fd;
+	ASSERT_EQ(0, pthread_create(&rtid, NULL, vr_run, r));
+	/*
+	 * The workers go on, keeping what they hold, until the reader has been
+	 * through a few rounds of everything with them at work.  They pause
+	 * between operations: four threads taking the instance lock back to
+	 * back would starve the reader under TCG.
+	 */
+	for (i = 0; i < NR_VIEW_WORKERS; i++) {
+		cc_init(&w[i], self->fd, i, self->ops);
+		w[i].pause_us = 200;
+	}
+	for (pass = 0; pass < 100 && !r->err; pass++) {
+		unsigned long from = vr_get_ulong(&r->trace_reads);
+
+		for (i = 0; i < NR_VIEW_WORKERS; i++) {
+			w[i].nops = self->ops / 4;
+			ASSERT_EQ(0, pthread_create(&tid[i], NULL, cc_run, &w[i]));
+		}
+		for (i = 0; i < NR_VIEW_WORKERS; i++)
+			ASSERT_EQ(0, pthread_join(tid[i], NULL));
+		if (vr_get_ulong(&r->trace_reads) > from)
+			overlapped++;
+		if (overlapped >= 3)
+			break;
+	}
+	EXPECT_LE(3U, overlapped) TH_LOG("%u passes, reader %lu rounds", pass,
+					 vr_get_ulong(&r->rounds));
+	cc_check(_metadata, self->fd, w, NR_VIEW_WORKERS);
+	ASSERT_EQ(0, ms_trace_status(self->fd, &st));
+	EXPECT_LT(64ULL, st.head);
+	EXPECT_EQ(st.head - 64, st.dropped);
+
+	/* No more ioctls on the descriptor about to be closed. */
+	vr_set(&r->stop_ioctl);
+	while (!vr_get(&r->ioctl_stopped) && !r->err)
+		usleep(1000);
+	vr_set(&r->closing);
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(-1, stat(r->dir, &sb));
+	EXPECT_EQ(ENOENT, errno);
+	for (i = 0; i < 100000 && vr_get_ulong(&r->rounds_after_close) < AFTER_CLOSE &&
+	     !r->err; i++)
+		usleep(1000);
+	vr_set(&r->stop);
+	ASSERT_EQ(0, pthread_join(rtid, NULL));
+	EXPECT_EQ(0, r->err) TH_LOG("reader: %s", r->msg);
+	EXPECT_LE((unsigned long)AFTER_CLOSE, r->rounds_after_close);
+	EXPECT_LT(0UL, r->trace_reads);
+	EXPECT_LT(0UL, r->reads);
+	/*
+	 * Each round after the close fails its 9 reads (the rounds that began
+	 * while close() was still removing the directory may not).
+	 */
+	EXPECT_LE((unsigned long)(AFTER_CLOSE - 2) * 9, r->failures);
+	TH_LOG("reader: %lu rounds, %lu reads, %lu TRACE_READs, %lu failures after close",
+	       r->rounds, r->reads, r->trace_reads, r->failures);
+	free(r);
+	free(w);
 }
 
 /*

@@ -49,7 +49,10 @@ TEST_F(memsim, get_info)
 	ASSERT_EQ(0, ioctl(self->fd, MEMSIM_IOC_GET_INFO, &info));
 	EXPECT_EQ(MEMSIM_ABI_VERSION, info.abi_version);
 	EXPECT_NE(0ULL, info.instance_id);
-	EXPECT_EQ(0ULL, info.features & ~MEMSIM_FEATURE_DEBUGFS);
+	EXPECT_EQ(0ULL, info.features & ~(MEMSIM_FEATURE_DEBUGFS | MEMSIM_FEATURE_TRACE |
+					   MEMSIM_FEATURE_TRACE_STACK));
+	/* The operation trace is always built in. */
+	EXPECT_NE(0ULL, info.features & MEMSIM_FEATURE_TRACE);
 	for (unsigned int i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		EXPECT_EQ(0ULL, info.reserved[i]);
 }

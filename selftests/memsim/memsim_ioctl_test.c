@@ -433,7 +433,8 @@ TEST_F(io, alloc_fresh_segment)
 	EXPECT_LE(1U, r.steps);
 	EXPECT_EQ(0ULL, r.largest);	/* CAN_ALLOC only */
 	EXPECT_EQ(0U, r.pad2);
-	EXPECT_EQ(0ULL, r.reserved[0] | r.reserved[1]);
+	EXPECT_EQ(0ULL, r.reserved);
+	EXPECT_EQ(0ULL, r.label_ptr);	/* input, left as it was */
 	EXPECT_EQ(0x1234ULL, r.tag);	/* input, left as it was */
 
 	/* Then upwards: fit right after it, buddy from the smallest order. */
@@ -809,7 +810,7 @@ TEST_F(io, free_coalesces)
 	EXPECT_EQ(0U, f.deferred);
 	EXPECT_EQ(MS_SEG0 + 0x1000, f.coalesced_addr);
 	EXPECT_EQ(0x1000ULL, f.coalesced_size);
-	EXPECT_EQ(0ULL, f.reserved[0] | f.reserved[1]);
+	EXPECT_EQ(0ULL, f.reserved | f.label_ptr);
 	/* With the one above. */
 	ASSERT_EQ(0, ms_free(self->fd, MS_SEG0, 0, 0, &f));
 	EXPECT_EQ(1U, f.coalesced);

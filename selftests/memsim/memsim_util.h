@@ -782,4 +782,242 @@ static inline void *ms_prot_none_page(void)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* The operation trace (MEMSIM_IOC_TRACE_CTL, MEMSIM_IOC_TRACE_READ). */
+static inline int ms_trace_ctl(int fd, __u32 capacity, __u32 flags)
+{
+	struct memsim_trace_ctl_arg a;
+
+	memset(&a, 0, sizeof(a));
+	a.capacity = capacity;
+	a.flags = flags;
+	return ms_ioctl(fd, MEMSIM_IOC_TRACE_CTL, &a);
+}
+
+/* One TRACE_READ from @cursor into @buf (@cap records); the answer in *out. */
+static inline int ms_trace_read(int fd, __u64 cursor, struct memsim_trace_record *buf,
+				__u32 cap, struct memsim_trace_read_arg *out)
+{
+	struct memsim_trace_read_arg a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.buf_ptr = (uintptr_t)buf;
+	a.buf_cap = cap;
+	a.cursor = cursor;
+	ret = ms_ioctl(fd, MEMSIM_IOC_TRACE_READ, &a);
+	if (out)
+		*out = a;
+	return ret;
+}
+
+/* The trace's state: TRACE_READ with no buffer, from the head. */
+static inline int ms_trace_status(int fd, struct memsim_trace_read_arg *out)
+{
+	int ret = ms_trace_read(fd, 0, NULL, 0, out);
+
+	/* Cursor 0 is always valid; ask again from the head for lost == 0. */
+	if (!ret)
+		ret = ms_trace_read(fd, out->head, NULL, 0, out);
+	return ret;
+}
+
+/*
+ * Every record kept from @cursor on, read @cap at a time, into a malloc()ed
+ * array (*recs, *nr; free() it).  *first_lost is the lost count of the
+ * first read.  Returns 0 or -errno.
+ */
+static inline int ms_trace_all(int fd, __u64 cursor, __u32 cap,
+			       struct memsim_trace_record **recs, size_t *nr,
+			       __u64 *first_lost)
+{
+	struct memsim_trace_read_arg a;
+	struct memsim_trace_record *buf = NULL;
+	size_t n = 0, room = 0;
+	bool first = true;
+	int ret;
+
+	for (;;) {
+		if (n + cap > room) {
+			room = (n + cap) * 2;
+			buf = realloc(buf, room * sizeof(*buf));
+			if (!buf)
+				return -ENOMEM;
+		}
+		ret = ms_trace_read(fd, cursor, buf + n, cap, &a);
+		if (ret) {
+			free(buf);
+			return ret;
+		}
+		if (first && first_lost)
+			*first_lost = a.lost;
+		first = false;
+		n += a.nr;
+		cursor = a.cursor;
+		if (!a.nr || cursor >= a.head)
+			break;
+	}
+	*recs = buf;
+	*nr = n;
+	return 0;
+}
+
+/* Names of the trace operations, as the debugfs trace file prints them. */
+static const char * const ms_trace_op_names[MEMSIM_TRACE_OP_COUNT] = {
+	[MEMSIM_TRACE_SEGMENT_CREATE] = "segment_create",
+	[MEMSIM_TRACE_SEGMENT_RELEASE] = "segment_release",
+	[MEMSIM_TRACE_ALLOC] = "alloc",
+	[MEMSIM_TRACE_ALLOC_FAIL] = "alloc_fail",
+	[MEMSIM_TRACE_FREE_REQUEST] = "free_request",
+	[MEMSIM_TRACE_FREE_COMPLETE] = "free_complete",
+	[MEMSIM_TRACE_SPLIT] = "split",
+	[MEMSIM_TRACE_COALESCE] = "coalesce",
+	[MEMSIM_TRACE_BUDDY_SPLIT] = "buddy_split",
+	[MEMSIM_TRACE_BUDDY_MERGE] = "buddy_merge",
+	[MEMSIM_TRACE_STRATEGY] = "strategy",
+	[MEMSIM_TRACE_RESET] = "reset",
+};
+
+/* Names of the strategies, as debugfs prints them. */
+static const char * const ms_strategy_names[MEMSIM_STRATEGY_COUNT] = {
+	[MEMSIM_STRATEGY_FIRST_FIT] = "first",
+	[MEMSIM_STRATEGY_BEST_FIT] = "best",
+	[MEMSIM_STRATEGY_WORST_FIT] = "worst",
+	[MEMSIM_STRATEGY_NEXT_FIT] = "next",
+	[MEMSIM_STRATEGY_BUDDY] = "buddy",
+};
+
+/* debugfs views: /sys/kernel/debug/memsim/. */
+#define MS_DEBUGFS		"/sys/kernel/debug/memsim"
+
+/*
+ * Whole contents of a file, NUL-terminated, in a malloc()ed buffer (read in
+ * small pieces, so seq_file refills its buffer many times); NULL and errno
+ * set on failure.
+ */
+static inline char *ms_read_file(const char *path, size_t *len)
+{
+	size_t n = 0, room = 4096;
+	char *buf = malloc(room + 1);
+	int fd, err;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	for (;;) {
+		ssize_t r;
+
+		if (n + 512 > room) {
+			char *nb = realloc(buf, room * 2 + 1);
+
+			if (!nb) {
+				errno = ENOMEM;
+				goto fail_close;
+			}
+			buf = nb;
+			room *= 2;
+		}
+		r = read(fd, buf + n, 512);
+		if (r < 0)
+			goto fail_close;
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+fail_close:
+	err = errno;
+	close(fd);
+	errno = err;
+fail:
+	err = errno;
+	free(buf);
+	errno = err;
+	return NULL;
+}
+
+/* A file split into lines (the trailing newline of each removed). */
+struct ms_lines {
+	char *buf;
+	char **line;
+	size_t nr;
+};
+
+/* Read @path into @l; returns 0 or -errno. */
+static inline int ms_read_lines(const char *path, struct ms_lines *l)
+{
+	size_t len, room = 64;
+	char *p;
+
+	memset(l, 0, sizeof(*l));
+	l->buf = ms_read_file(path, &len);
+	if (!l->buf)
+		return -errno;
+	l->line = malloc(room * sizeof(*l->line));
+	if (!l->line)
+		return -ENOMEM;
+	for (p = l->buf; *p;) {
+		char *nl = strchr(p, '\n');
+
+		if (l->nr == room) {
+			room *= 2;
+			l->line = realloc(l->line, room * sizeof(*l->line));
+			if (!l->line)
+				return -ENOMEM;
+		}
+		l->line[l->nr++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	return 0;
+}
+
+static inline void ms_lines_free(struct ms_lines *l)
+{
+	free(l->buf);
+	free(l->line);
+	memset(l, 0, sizeof(*l));
+}
+
+/*
+ * Split a line at its tabs, in place, into at most @max fields; the last
+ * one keeps any further tabs.  Returns the number of fields.
+ */
+static inline unsigned int ms_split_tabs(char *line, char **field, unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max) {
+		char *tab;
+
+		field[n++] = line;
+		tab = strchr(line, '\t');
+		if (!tab || n == max)
+			break;
+		*tab = '\0';
+		line = tab + 1;
+	}
+	return n;
+}
+
+/* The debugfs directory of an instance. */
+static inline void ms_debugfs_dir(char *path, size_t len, __u64 instance_id)
+{
+	snprintf(path, len, MS_DEBUGFS "/%llu", (unsigned long long)instance_id);
+}
+
+/* Whether the memsim debugfs views can be read here. */
+static inline bool ms_debugfs_available(const struct memsim_info *info)
+{
+	return (info->features & MEMSIM_FEATURE_DEBUGFS) &&
+		access(MS_DEBUGFS "/instances", R_OK) == 0;
+}
+
 #endif /* _MEMSIM_SELFTEST_UTIL_H */

@@ -133,6 +133,8 @@ static const struct ms_cmd ms_cmds[] = {
 	CMD(CHECK_OVERLAP, memsim_overlap_arg),
 	CMD(FIND_SAFE_RANGE, memsim_safe_range_arg),
 	CMD(CAN_ALLOC, memsim_alloc_arg),
+	CMD(TRACE_READ, memsim_trace_read_arg),
+	CMD(TRACE_CTL, memsim_trace_ctl_arg),
 	CMD(SET_STRATEGY, memsim_strategy_arg),
 	CMD(CREATE_SEGMENT, memsim_segment_arg),
 	CMD(RELEASE_SEGMENT, memsim_segment_arg),
@@ -155,6 +157,7 @@ struct ms_aux {
 	struct memsim_segment_info segs[8];
 	struct memsim_block_info blocks[8];
 	struct memsim_batch_op ops[2];
+	struct memsim_trace_record trace[4];
 };
 
 /* A request that succeeds on the fixture's instance (and its successors). */
@@ -272,6 +275,20 @@ static void valid_arg(struct _test_data_val *self, const struct _fixture_variant
 		a->stream = 0;
 		break;
 	}
+	case MEMSIM_IOC_TRACE_CTL: {
+		struct memsim_trace_ctl_arg *a = buf;
+
+		a->capacity = 16;
+		a->flags = MEMSIM_TRACE_ON;
+		break;
+	}
+	case MEMSIM_IOC_TRACE_READ: {
+		struct memsim_trace_read_arg *a = buf;
+
+		a->buf_ptr = (uintptr_t)aux->trace;
+		a->buf_cap = ARRAY_SIZE(aux->trace);
+		break;
+	}
 	default:
 		/* GET_INFO, GET_SUMMARY, RESET: all zero. */
 		break;
@@ -345,7 +362,7 @@ static const struct ms_field ms_zero_fields[] = {
 	RSV(FIND_SAFE_RANGE, memsim_safe_range_arg, 0),
 	RSV(FIND_SAFE_RANGE, memsim_safe_range_arg, 1),
 	FLD(CAN_ALLOC, memsim_alloc_arg, pad),
-	RSV(CAN_ALLOC, memsim_alloc_arg, 0), RSV(CAN_ALLOC, memsim_alloc_arg, 1),
+	FLD(CAN_ALLOC, memsim_alloc_arg, reserved),
 	/* Without MEMSIM_ALLOC_RANGE / _FIXED these must be zero. */
 	FLD(CAN_ALLOC, memsim_alloc_arg, range_lo),
 	FLD(CAN_ALLOC, memsim_alloc_arg, range_hi),
@@ -364,22 +381,26 @@ static const struct ms_field ms_zero_fields[] = {
 	RSV(RELEASE_SEGMENT, memsim_segment_arg, 0),
 	RSV(RELEASE_SEGMENT, memsim_segment_arg, 1),
 	FLD(ALLOC, memsim_alloc_arg, pad),
-	RSV(ALLOC, memsim_alloc_arg, 0), RSV(ALLOC, memsim_alloc_arg, 1),
+	FLD(ALLOC, memsim_alloc_arg, reserved),
 	FLD(ALLOC, memsim_alloc_arg, range_lo),
 	FLD(ALLOC, memsim_alloc_arg, range_hi),
 	FLD(ALLOC, memsim_alloc_arg, fixed_addr),
 	FLD(FREE, memsim_free_arg, pad),
-	RSV(FREE, memsim_free_arg, 0), RSV(FREE, memsim_free_arg, 1),
+	FLD(FREE, memsim_free_arg, reserved),
 	/* COMPLETE_FREE takes no size. */
 	FLD(COMPLETE_FREE, memsim_free_arg, expected_size),
 	FLD(COMPLETE_FREE, memsim_free_arg, pad),
-	RSV(COMPLETE_FREE, memsim_free_arg, 0), RSV(COMPLETE_FREE, memsim_free_arg, 1),
+	FLD(COMPLETE_FREE, memsim_free_arg, reserved),
 	RSV(SYNC_STREAM, memsim_sync_arg, 0), RSV(SYNC_STREAM, memsim_sync_arg, 1),
 	RSV(BATCH, memsim_batch_arg, 0), RSV(BATCH, memsim_batch_arg, 1),
 	FLD(SIMULATE, memsim_simulate_arg, pad),
 	RSV(SIMULATE, memsim_simulate_arg, 0), RSV(SIMULATE, memsim_simulate_arg, 1),
 	FLD(RESET, memsim_reset_arg, pad),
 	RSV(RESET, memsim_reset_arg, 0), RSV(RESET, memsim_reset_arg, 1),
+	RSV(TRACE_CTL, memsim_trace_ctl_arg, 0),
+	RSV(TRACE_CTL, memsim_trace_ctl_arg, 1),
+	RSV(TRACE_READ, memsim_trace_read_arg, 0),
+	RSV(TRACE_READ, memsim_trace_read_arg, 1),
 };
 
 /* The flag words and the bits each command knows. */
@@ -408,6 +429,9 @@ static const struct {
 	{ MEMSIM_IOC_SIMULATE, offsetof(struct memsim_simulate_arg, flags), 0 },
 	{ MEMSIM_IOC_RESET, offsetof(struct memsim_reset_arg, flags),
 	  MEMSIM_RESET_KEEP_SEGMENTS },
+	{ MEMSIM_IOC_TRACE_CTL, offsetof(struct memsim_trace_ctl_arg, flags),
+	  MEMSIM_TRACE_FLAGS },
+	{ MEMSIM_IOC_TRACE_READ, offsetof(struct memsim_trace_read_arg, flags), 0 },
 };
 
 static void set_field(void *arg, size_t off, size_t len, __u64 v)
@@ -473,14 +497,16 @@ TEST_F(val, unknown_flag)
 			if (ms_flag_words[f].cmd != c->cmd)
 				continue;
 			for (bit = 0; bit < 32; bit++) {
-				__u32 flag = 1U << bit;
+				__u32 flag = 1U << bit, word;
 				char what[64];
 
 				if (ms_flag_words[f].known & flag)
 					continue;
+				/* Added to the valid request's flags (TRACE_CTL: ON). */
 				valid_arg(self, variant, c->cmd, arg, &aux);
-				set_field(arg, ms_flag_words[f].off, 4, flag);
-				snprintf(what, sizeof(what), "flags = 0x%x", flag);
+				memcpy(&word, arg + ms_flag_words[f].off, 4);
+				set_field(arg, ms_flag_words[f].off, 4, word | flag);
+				snprintf(what, sizeof(what), "flags = 0x%x", word | flag);
 				try_reject(_metadata, self, c, arg, EINVAL, what);
 			}
 		}
@@ -512,15 +538,15 @@ TEST_F(val, output_fields_ignored_on_input)
 	EXPECT_EQ(0U, s.pad);
 	EXPECT_EQ(4ULL, s.usage.live_blocks);	/* a, b, c and the deferred d */
 
-	/* addr .. pad2: out only. */
+	/* addr .. pad2: out only (label_ptr, after them, is an input). */
 	ms_alloc_req(&a, 64, 0);
-	memset(&a.addr, 0xff, offsetof(struct memsim_alloc_arg, reserved) -
+	memset(&a.addr, 0xff, offsetof(struct memsim_alloc_arg, label_ptr) -
 	       offsetof(struct memsim_alloc_arg, addr));
 	EXPECT_EQ(0, ms_ioctl(self->fd, MEMSIM_IOC_CAN_ALLOC, &a));
 	EXPECT_EQ(64ULL, a.actual_size);
 	EXPECT_EQ(0U, a.pad2);
-	EXPECT_EQ(0ULL, a.reserved[0]);
-	EXPECT_EQ(0ULL, a.reserved[1]);
+	EXPECT_EQ(0ULL, a.reserved);
+	EXPECT_EQ(0ULL, a.label_ptr);
 	EXPECT_EQ(0U, a.out_stream);
 	EXPECT_EQ(self->seg[0], a.segment_id);
 	EXPECT_EQ(a.actual_size - 64, a.waste);
@@ -634,6 +660,101 @@ TEST_F(val, bad_embedded_pointer_efault)
 	}
 	munmap(none, getpagesize());
 	munmap(ro, getpagesize());
+}
+
+/*
+ * Labels of ALLOC, CAN_ALLOC, FREE and COMPLETE_FREE: unreadable (-EFAULT),
+ * no NUL within MEMSIM_LABEL_MAX bytes (-ENAMETOOLONG), a byte outside
+ * printable ASCII (-EINVAL).  The kernel reads at most MEMSIM_LABEL_MAX
+ * bytes: 32 characters that end at an inaccessible page are too long, not a
+ * fault; fewer that end there without a NUL are a fault.
+ */
+TEST_F(val, bad_label)
+{
+	static const unsigned long cmds[] = {
+		MEMSIM_IOC_ALLOC, MEMSIM_IOC_CAN_ALLOC, MEMSIM_IOC_FREE,
+		MEMSIM_IOC_COMPLETE_FREE,
+	};
+	static const char * const nonprint[] = {
+		"tab\there", "nl\n", "\x01", "del\x7f", "high\x80", "\xff",
+		"x\x1f",
+	};
+	long page = getpagesize();
+	struct {
+		const char *what;
+		__u64 ptr;
+		int err;
+	} bad[16];
+	unsigned int nbad = 0, i, j;
+	char *map, *edge32, *edge10, *buf;
+	unsigned char arg[ARG_MAX];
+	struct ms_aux aux;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+	edge32 = map + page - MEMSIM_LABEL_MAX;
+	memset(edge32, 'e', MEMSIM_LABEL_MAX);
+	buf = map;	/* scratch strings at the start of the page */
+
+	bad[nbad].what = "PROT_NONE";
+	bad[nbad].ptr = (uintptr_t)(map + page);
+	bad[nbad++].err = EFAULT;
+	bad[nbad].what = "unmapped";
+	bad[nbad].ptr = 8;
+	bad[nbad++].err = EFAULT;
+	/* 10 characters, the page ends before a NUL: a fault. */
+	edge10 = map + page - 10;
+	bad[nbad].what = "10 characters at the end of the page";
+	bad[nbad].ptr = (uintptr_t)edge10;
+	bad[nbad++].err = EFAULT;
+	/* 32 characters with no NUL: too long, whatever follows them. */
+	bad[nbad].what = "32 characters at the end of the page";
+	bad[nbad].ptr = (uintptr_t)edge32;
+	bad[nbad++].err = ENAMETOOLONG;
+	memset(buf, 'x', 40);
+	buf[40] = '\0';
+	bad[nbad].what = "40 characters";
+	bad[nbad].ptr = (uintptr_t)buf;
+	bad[nbad++].err = ENAMETOOLONG;
+	memset(buf + 64, 'y', MEMSIM_LABEL_MAX);
+	buf[64 + MEMSIM_LABEL_MAX] = '\0';
+	bad[nbad].what = "32 characters and a NUL";
+	bad[nbad].ptr = (uintptr_t)(buf + 64);
+	bad[nbad++].err = ENAMETOOLONG;
+	for (i = 0; i < ARRAY_SIZE(nonprint); i++) {
+		char *p = buf + 128 + 32 * i;
+
+		snprintf(p, 32, "%s", nonprint[i]);
+		bad[nbad].what = "a non-printable byte";
+		bad[nbad].ptr = (uintptr_t)p;
+		bad[nbad++].err = EINVAL;
+	}
+	ASSERT_GE(ARRAY_SIZE(bad), nbad);
+
+	SNAP();
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		const struct ms_cmd *c = NULL;
+
+		for (j = 0; j < NR_CMDS; j++)
+			if (ms_cmds[j].cmd == cmds[i])
+				c = &ms_cmds[j];
+		ASSERT_NE(NULL, c);
+		for (j = 0; j < nbad; j++) {
+			char what[96];
+
+			valid_arg(self, variant, c->cmd, arg, &aux);
+			if (c->cmd == MEMSIM_IOC_ALLOC || c->cmd == MEMSIM_IOC_CAN_ALLOC)
+				((struct memsim_alloc_arg *)arg)->label_ptr = bad[j].ptr;
+			else
+				((struct memsim_free_arg *)arg)->label_ptr = bad[j].ptr;
+			snprintf(what, sizeof(what), "label %s (#%u)", bad[j].what, j);
+			try_reject(_metadata, self, c, arg, bad[j].err, what);
+		}
+		SAME(c->name);
+	}
+	munmap(map, 2 * page);
 }
 
 /*
@@ -1190,7 +1311,7 @@ TEST_F(val, unknown_ioctl)
 
 	ASSERT_NE(NULL, buf);
 	SNAP();
-	for (nr = 0x12; nr < 0x100; nr += 0x13) {
+	for (nr = 0x14; nr < 0x100; nr += 0x13) {
 		cmd = _IOC(_IOC_READ | _IOC_WRITE, MEMSIM_IOC_MAGIC, nr, 64);
 		EXPECT_EQ(-ENOTTY, ms_ioctl(self->fd, cmd, buf)) TH_LOG("nr 0x%x", nr);
 	}

@@ -709,7 +709,8 @@ struct memsim_reset_arg {
  *	size: the merged block).
  * @MEMSIM_TRACE_STRATEGY: the strategy was set to strategy (size: the
  *	buddy system's minimum block in force).
- * @MEMSIM_TRACE_RESET: the instance was reset (flags: MEMSIM_RESET_*).
+ * @MEMSIM_TRACE_RESET: the instance was reset (flags: MEMSIM_RESET_*;
+ *	strategy: the one in force after the reset).
  * @MEMSIM_TRACE_OP_COUNT: number of operations.
  */
 enum memsim_trace_op {
@@ -1037,7 +1038,7 @@ struct memsim_trace_read_arg {
  * define MEMSIM_IOC_TRACE_READ - copy trace records from a cursor on
  *
  * Takes a &struct memsim_trace_read_arg.  Errors: -EFAULT, also for an
- * unwritable @buf_ptr; -EINVAL for @buf_cap over 4096, a @cursor beyond
+ * unwritable @buf_ptr when there are records to copy; -EINVAL for @buf_cap over 4096, a @cursor beyond
  * @head, or a non-zero flag or reserved field.
  */
 #define MEMSIM_IOC_TRACE_READ		_IOWR(MEMSIM_IOC_MAGIC, 0x13, struct memsim_trace_read_arg)
