@@ -412,58 +412,66 @@ TEST_F(dbg, trace)
 	free(r);
 }
 
-/* A reader that comes back later resumes, told what it missed. */
-TEST_F(dbg, trace_resume_and_lost)
+/* Read the trace file whole: the lost count and the sequence numbers. */
+static void read_trace_file(struct __test_metadata *_metadata, int fd,
+			    unsigned int *lost, unsigned int *seqs, unsigned int *nseq)
 {
-	char path[160], buf[8192], *line, *save;
-	unsigned int seqs[16], nseq = 0, lost = 0, lines = 0;
+	char buf[8192], *line, *save;
+	unsigned int lines = 0;
 	ssize_t n;
-	int fd;
+
+	n = read(fd, buf, sizeof(buf) - 1);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	EXPECT_EQ(0, read(fd, buf + n, 1));
+	*lost = 0;
+	*nseq = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lines++;
+		if (sscanf(line, "# lost %u", lost) == 1) {
+			EXPECT_EQ(0U, *nseq) TH_LOG("lost line after a record");
+			continue;
+		}
+		if (lines > 1 && *nseq < 16)
+			seqs[(*nseq)++] = strtoul(line, NULL, 10);
+	}
+}
+
+/*
+ * A reader is told what the ring lost before it got there, and an open file
+ * ends at the records made before it was opened.
+ */
+TEST_F(dbg, trace_snapshot_and_lost)
+{
+	unsigned int seqs[16], nseq, lost;
+	char path[160], c;
+	int fd, i;
 
 	ASSERT_EQ(0, ms_trace_ctl(self->fd, 4, MEMSIM_TRACE_ON));
-	for (n = 0; n < 10; n++)
+	for (i = 0; i < 10; i++)
 		ASSERT_EQ(0, ms_set_strategy(self->fd, MEMSIM_STRATEGY_FIRST_FIT, 0));
 	snprintf(path, sizeof(path), "%s/trace", self->dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 
 	/* Seq 6..9 kept: "# lost 6" before the first. */
-	n = read(fd, buf, sizeof(buf) - 1);
-	ASSERT_LT(0, n);
-	buf[n] = '\0';
-	EXPECT_EQ(0, read(fd, buf + n, 1));
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		lines++;
-		if (sscanf(line, "# lost %u", &lost) == 1) {
-			EXPECT_EQ(0U, nseq) TH_LOG("lost line after a record");
-			continue;
-		}
-		if (lines > 1 && nseq < 16)
-			seqs[nseq++] = strtoul(line, NULL, 10);
-	}
+	read_trace_file(_metadata, fd, &lost, seqs, &nseq);
 	EXPECT_EQ(6U, lost);
 	ASSERT_EQ(4U, nseq);
 	EXPECT_EQ(6U, seqs[0]);
 	EXPECT_EQ(9U, seqs[3]);
 
-	/* Ten more: 10..15 overwritten before this reader saw them. */
-	for (n = 0; n < 10; n++)
+	/* Ten more records: the open file still ends where it ended. */
+	for (i = 0; i < 10; i++)
 		ASSERT_EQ(0, ms_set_strategy(self->fd, MEMSIM_STRATEGY_FIRST_FIT, 0));
-	n = read(fd, buf, sizeof(buf) - 1);
-	ASSERT_LT(0, n);
-	buf[n] = '\0';
-	nseq = 0;
-	lost = 0;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		EXPECT_NE(0, strncmp(line, "seq\t", 4)) TH_LOG("header again");
-		if (sscanf(line, "# lost %u", &lost) == 1) {
-			EXPECT_EQ(0U, nseq);
-			continue;
-		}
-		if (nseq < 16)
-			seqs[nseq++] = strtoul(line, NULL, 10);
-	}
-	EXPECT_EQ(6U, lost);
+	EXPECT_EQ(0, read(fd, &c, 1));
+	close(fd);
+
+	/* Opened again: 16..19 kept, 0..15 lost to this reader. */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	read_trace_file(_metadata, fd, &lost, seqs, &nseq);
+	EXPECT_EQ(16U, lost);
 	ASSERT_EQ(4U, nseq);
 	EXPECT_EQ(16U, seqs[0]);
 	EXPECT_EQ(19U, seqs[3]);

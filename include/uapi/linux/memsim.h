@@ -1038,8 +1038,8 @@ struct memsim_trace_read_arg {
  * define MEMSIM_IOC_TRACE_READ - copy trace records from a cursor on
  *
  * Takes a &struct memsim_trace_read_arg.  Errors: -EFAULT, also for an
- * unwritable @buf_ptr when there are records to copy; -EINVAL for @buf_cap over 4096, a @cursor beyond
- * @head, or a non-zero flag or reserved field.
+ * unwritable @buf_ptr when there are records to copy; -EINVAL for @buf_cap
+ * over 4096, a @cursor beyond @head, or a non-zero flag or reserved field.
  */
 #define MEMSIM_IOC_TRACE_READ		_IOWR(MEMSIM_IOC_MAGIC, 0x13, struct memsim_trace_read_arg)
 
