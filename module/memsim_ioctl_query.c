@@ -72,7 +72,7 @@ long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg)
 		ret = -EFAULT;
 		goto out;
 	}
-	if (sum->flags || memsim_reserved_set(sum->reserved, sizeof(sum->reserved))) {
+	if (sum->flags) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -85,6 +85,10 @@ long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg)
 	sum->nr_streams = pool->nr_streams;
 	memsim_usage_to_uapi(&pool->usage, memsim_largest_free(pool, MEMSIM_STREAM_ANY),
 			     &sum->usage);
+	sum->alloc_bytes = pool->usage.alloc_bytes;
+	sum->requested_bytes = pool->usage.requested_bytes;
+	sum->peak_requested = pool->usage.peak_requested;
+	sum->peak_live_blocks = pool->usage.peak_live_blocks;
 	mutex_unlock(&inst->lock);
 
 	if (copy_to_user(uarg, sum, sizeof(*sum)))

@@ -1754,6 +1754,22 @@ static void usage_metrics(const struct memsim_usage_info *u, struct metric *m)
 	memcpy(m, rows, sizeof(rows));
 }
 
+/*
+ * The pool's history, which only GET_SUMMARY has (streams have none in the
+ * uapi): totals of allocated and requested bytes, peaks of requested bytes
+ * and live blocks.  @m holds usage_metrics()' rows, in their order.
+ */
+static void pool_history_metrics(const struct memsim_summary *sum, struct metric *m)
+{
+	m[1].has |= HAS_TOTAL;
+	m[1].v[2] = sum->alloc_bytes;
+	m[2].has |= HAS_PEAK | HAS_TOTAL;
+	m[2].v[1] = sum->peak_requested;
+	m[2].v[2] = sum->requested_bytes;
+	m[7].has |= HAS_PEAK;
+	m[7].v[1] = sum->peak_live_blocks;
+}
+
 static const char *metric_cell(const struct metric *m, int col, char *buf,
 			       size_t len)
 {
@@ -1861,6 +1877,7 @@ static int summary_table(struct script *s, const char *cmd)
 	m[1] = (struct metric){ "streams", "streams", UNIT_COUNT, HAS_CUR,
 				{ sum.nr_streams } };
 	usage_metrics(&sum.usage, &m[2]);
+	pool_history_metrics(&sum, &m[2]);
 	n += NR_USAGE_METRICS;
 	/* One record read from 0: its seq is the oldest kept (modules with a trace). */
 	if (!memsim_trace_read(&s->h, 0, &rec, 1, &tr)) {

@@ -392,7 +392,16 @@ struct memsim_usage_info {
  * @nr_streams: out: streams that ever had a segment.
  * @pad: out: zero.
  * @usage: out: the whole pool's counters.
- * @reserved: in: must be zero; out: zero.
+ * @alloc_bytes: out: bytes handed out by all successful allocations since
+ *	creation or reset (the total of @usage.allocated).
+ * @requested_bytes: out: bytes those allocations asked for.
+ * @peak_requested: out: the highest @usage.requested since creation or
+ *	reset.
+ * @peak_live_blocks: out: the highest @usage.live_blocks since creation or
+ *	reset.
+ *
+ * The last four fields were reserved (zero) in the first release of this
+ * structure; a caller that filled them gets them overwritten.
  */
 struct memsim_summary {
 	__u32 flags;
@@ -402,7 +411,10 @@ struct memsim_summary {
 	__u32 nr_streams;
 	__u32 pad;
 	struct memsim_usage_info usage;
-	__u64 reserved[4];
+	__u64 alloc_bytes;
+	__u64 requested_bytes;
+	__u64 peak_requested;
+	__u64 peak_live_blocks;
 };
 
 /**
