@@ -98,11 +98,7 @@ else
 fi
 
 # The distribution kernel: the newest 6.1 that has both an image and headers.
-dver=""
-for d in /lib/modules/6.1.*/build; do
-	v=$(basename "$(dirname "$d")")
-	[ -f "$d/Makefile" ] && [ -e "/boot/vmlinuz-$v" ] && dver=$v
-done
+dver=$("$top/scripts/distro-kernel.sh" || true)
 if [ -z "$dver" ]; then
 	echo "check: no Debian 6.1 kernel image with headers (linux-image-amd64, linux-headers-amd64)"
 	total_fail=$((total_fail + 1))

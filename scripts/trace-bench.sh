@@ -9,12 +9,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-dver=""
-for d in /lib/modules/6.1.*/build; do
-	v=$(basename "$(dirname "$d")")
-	[ -f "$d/Makefile" ] && [ -e "/boot/vmlinuz-$v" ] && dver=$v
-done
-if [ -z "$dver" ]; then
+if ! dver=$("$top/scripts/distro-kernel.sh"); then
 	echo "trace-bench: no Debian 6.1 kernel image with headers" >&2
 	exit 1
 fi

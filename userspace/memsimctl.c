@@ -1421,6 +1421,26 @@ static int print_stream(const struct memsim_stream_info *st, void *ctx)
 	return 0;
 }
 
+/*
+ * Start a listing command that takes no argument: 0, with *@ret the value
+ * to return, if it must stop there (bad argument, or a dry run); else 1.
+ */
+static int list_begin(struct script *s, char **tok, int ntok, const char *key, int *ret)
+{
+	*ret = 0;
+	if (ntok > 1) {
+		*ret = unknown_opt(s, tok, 1);
+		return 0;
+	}
+	if (!s->exec)
+		return 0;
+	if (json) {
+		jbegin(s, tok[0]);
+		jopen(key, '[');
+	}
+	return 1;
+}
+
 /* Close a listing's JSON object: ok, or the error that cut it short. */
 static int list_end(struct script *s, const char *cmd, int err)
 {
@@ -1546,16 +1566,12 @@ static int print_segment(const struct memsim_segment_info *g, void *ctx)
 
 static int sc_segments(struct script *s, char **tok, int ntok)
 {
-	if (ntok > 1)
-		return unknown_opt(s, tok, 1);
-	if (!s->exec)
-		return 0;
-	if (json) {
-		jbegin(s, tok[0]);
-		jopen("segments", '[');
-	} else {
+	int ret;
+
+	if (!list_begin(s, tok, ntok, "segments", &ret))
+		return ret;
+	if (!json)
 		printf("segments:\n");
-	}
 	return list_end(s, tok[0], memsim_walk_segments(&s->h, print_segment, NULL));
 }
 
@@ -1587,18 +1603,14 @@ static int print_block(const struct memsim_block_info *b, void *ctx)
 
 static int sc_blocks(struct script *s, char **tok, int ntok)
 {
-	if (ntok > 1)
-		return unknown_opt(s, tok, 1);
-	if (!s->exec)
-		return 0;
-	if (json) {
-		jbegin(s, tok[0]);
-		jopen("blocks", '[');
-	} else {
+	int ret;
+
+	if (!list_begin(s, tok, ntok, "blocks", &ret))
+		return ret;
+	if (!json)
 		printf("blocks:\n  %-18s %-18s %12s  %-9s %6s %7s %12s %s\n",
 		       "start", "end", "size", "state", "stream", "segment",
 		       "requested", "tag");
-	}
 	return list_end(s, tok[0], memsim_walk_blocks(&s->h, print_block, NULL));
 }
 
@@ -1942,16 +1954,12 @@ static int print_map(const struct memsim_map *m, void *ctx)
 
 static int sc_map(struct script *s, char **tok, int ntok)
 {
-	if (ntok > 1)
-		return unknown_opt(s, tok, 1);
-	if (!s->exec)
-		return 0;
-	if (json) {
-		jbegin(s, tok[0]);
-		jopen("segments", '[');
-	} else {
+	int ret;
+
+	if (!list_begin(s, tok, ntok, "segments", &ret))
+		return ret;
+	if (!json)
 		printf("segment\tstart\tslice\tmap\n");
-	}
 	return list_end(s, tok[0], memsim_walk_maps(&s->h, print_map, NULL));
 }
 
