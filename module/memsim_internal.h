@@ -109,6 +109,7 @@ long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_get_segments(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_get_blocks_life(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg);
 

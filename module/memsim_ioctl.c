@@ -579,6 +579,8 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return memsim_ioctl_trace_ctl(inst, uarg);
 	case MEMSIM_IOC_TRACE_READ:
 		return memsim_ioctl_trace_read(inst, uarg);
+	case MEMSIM_IOC_GET_BLOCKS_LIFE:
+		return memsim_ioctl_get_blocks_life(inst, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -258,11 +258,35 @@ static void memsim_block_to_uapi(const struct memsim_block *b, struct memsim_blo
 	out->state = memsim_state_to_uapi(b->state);
 }
 
-long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg)
+static void memsim_block_fill(const struct memsim_block *b, void *out)
 {
-	struct memsim_block_info *buf;
+	memsim_block_to_uapi(b, out);
+}
+
+static void memsim_block_life_fill(const struct memsim_block *b, void *out)
+{
+	struct memsim_block_life *life = out;
+	bool live = b->state != MEMSIM_BLOCK_FREE;
+
+	memsim_block_to_uapi(b, &life->block);
+	life->create_ns = b->create_ns;
+	if (live) {
+		life->owner_tgid = b->owner;
+		/* The buffer is zeroed: the label stays NUL padded. */
+		strscpy(life->label, b->label, sizeof(life->label));
+	}
+}
+
+/*
+ * GET_BLOCKS and GET_BLOCKS_LIFE: the same walk, entries of @size bytes
+ * filled by @fill.
+ */
+static long memsim_list_blocks(struct memsim_instance *inst, void __user *uarg,
+			       size_t size, void (*fill)(const struct memsim_block *b, void *out))
+{
 	struct memsim_list_arg arg;
 	struct memsim_block *b;
+	void *buf;
 	long ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
@@ -270,7 +294,7 @@ long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg)
 	ret = memsim_list_check(&arg);
 	if (ret)
 		return ret;
-	buf = kvcalloc(arg.buf_cap, sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	buf = kvcalloc(arg.buf_cap, size, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	arg.nr = 0;
@@ -284,11 +308,37 @@ long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg)
 			arg.cursor = b->addr;
 			break;
 		}
-		memsim_block_to_uapi(b, &buf[arg.nr++]);
+		fill(b, buf + arg.nr++ * size);
 	}
 	mutex_unlock(&inst->lock);
 
-	ret = memsim_list_copy_out(uarg, &arg, buf, sizeof(*buf));
+	ret = memsim_list_copy_out(uarg, &arg, buf, size);
 	kvfree(buf);
 	return ret;
+}
+
+/**
+ * memsim_ioctl_get_blocks() - handle %MEMSIM_IOC_GET_BLOCKS
+ * @inst: the instance.
+ * @uarg: user pointer to a &struct memsim_list_arg.
+ *
+ * Return: 0 or a negative errno.
+ */
+long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg)
+{
+	return memsim_list_blocks(inst, uarg, sizeof(struct memsim_block_info),
+				  memsim_block_fill);
+}
+
+/**
+ * memsim_ioctl_get_blocks_life() - handle %MEMSIM_IOC_GET_BLOCKS_LIFE
+ * @inst: the instance.
+ * @uarg: user pointer to a &struct memsim_list_arg.
+ *
+ * Return: 0 or a negative errno.
+ */
+long memsim_ioctl_get_blocks_life(struct memsim_instance *inst, void __user *uarg)
+{
+	return memsim_list_blocks(inst, uarg, sizeof(struct memsim_block_life),
+				  memsim_block_life_fill);
 }

@@ -379,6 +379,14 @@ int memsim_get_blocks(struct memsim_handle *h, __u64 cursor,
 			buf, cap, out);
 }
 
+int memsim_get_blocks_life(struct memsim_handle *h, __u64 cursor,
+			   struct memsim_block_life *buf, __u32 cap,
+			   struct memsim_list_arg *out)
+{
+	return get_list(h, "GET_BLOCKS_LIFE", MEMSIM_IOC_GET_BLOCKS_LIFE, cursor,
+			buf, cap, out);
+}
+
 /*
  * @ops is handed to the kernel as is, which writes the results into it.
  * Their out fields are cleared first (@error, @result_size, and @addr of
@@ -485,52 +493,75 @@ static int check_progress(struct memsim_handle *h, const char *op,
 	return 0;
 }
 
-int memsim_walk_segments(struct memsim_handle *h, memsim_segment_fn fn,
-			    void *ctx)
+/*
+ * The pager of the listing ioctls: the walk's callback, of the type the
+ * command lists, and its context.
+ */
+struct list_walk {
+	memsim_segment_fn seg;
+	memsim_block_fn blk;
+	memsim_block_life_fn life;
+	void *ctx;
+};
+
+static int list_walk_call(const struct list_walk *w, const void *entry)
 {
-	struct memsim_segment_info *buf;
+	if (w->seg)
+		return w->seg(entry, w->ctx);
+	if (w->blk)
+		return w->blk(entry, w->ctx);
+	return w->life(entry, w->ctx);
+}
+
+static int walk_list(struct memsim_handle *h, const char *op, unsigned long cmd,
+		     size_t size, const struct list_walk *w)
+{
 	struct memsim_list_arg l;
 	__u64 cursor = 0;
+	char *buf;
 	__u32 i;
 	int ret;
 
-	buf = calloc(PAGE_ENTRIES, sizeof(*buf));
+	buf = calloc(PAGE_ENTRIES, size);
 	if (!buf)
-		return memsim_fail(h, "GET_SEGMENTS", -ENOMEM);
+		return memsim_fail(h, op, -ENOMEM);
 	do {
-		ret = memsim_get_segments(h, cursor, buf, PAGE_ENTRIES, &l);
+		ret = get_list(h, op, cmd, cursor, buf, PAGE_ENTRIES, &l);
 		if (!ret)
-			ret = check_progress(h, "GET_SEGMENTS", cursor, &l);
+			ret = check_progress(h, op, cursor, &l);
 		for (i = 0; !ret && i < l.nr; i++)
-			ret = fn(&buf[i], ctx);
+			ret = list_walk_call(w, buf + i * size);
 		cursor = l.cursor;
 	} while (!ret && l.more);
 	free(buf);
 	return ret;
 }
 
+int memsim_walk_segments(struct memsim_handle *h, memsim_segment_fn fn,
+			    void *ctx)
+{
+	const struct list_walk w = { .seg = fn, .ctx = ctx };
+
+	return walk_list(h, "GET_SEGMENTS", MEMSIM_IOC_GET_SEGMENTS,
+			 sizeof(struct memsim_segment_info), &w);
+}
+
 int memsim_walk_blocks(struct memsim_handle *h, memsim_block_fn fn,
 			  void *ctx)
 {
-	struct memsim_block_info *buf;
-	struct memsim_list_arg l;
-	__u64 cursor = 0;
-	__u32 i;
-	int ret;
+	const struct list_walk w = { .blk = fn, .ctx = ctx };
 
-	buf = calloc(PAGE_ENTRIES, sizeof(*buf));
-	if (!buf)
-		return memsim_fail(h, "GET_BLOCKS", -ENOMEM);
-	do {
-		ret = memsim_get_blocks(h, cursor, buf, PAGE_ENTRIES, &l);
-		if (!ret)
-			ret = check_progress(h, "GET_BLOCKS", cursor, &l);
-		for (i = 0; !ret && i < l.nr; i++)
-			ret = fn(&buf[i], ctx);
-		cursor = l.cursor;
-	} while (!ret && l.more);
-	free(buf);
-	return ret;
+	return walk_list(h, "GET_BLOCKS", MEMSIM_IOC_GET_BLOCKS,
+			 sizeof(struct memsim_block_info), &w);
+}
+
+int memsim_walk_blocks_life(struct memsim_handle *h, memsim_block_life_fn fn,
+			    void *ctx)
+{
+	const struct list_walk w = { .life = fn, .ctx = ctx };
+
+	return walk_list(h, "GET_BLOCKS_LIFE", MEMSIM_IOC_GET_BLOCKS_LIFE,
+			 sizeof(struct memsim_block_life), &w);
 }
 
 int memsim_walk_streams(struct memsim_handle *h, memsim_stream_fn fn,

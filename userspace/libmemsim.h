@@ -97,6 +97,9 @@ int memsim_get_segments(struct memsim_handle *h, __u64 cursor,
 int memsim_get_blocks(struct memsim_handle *h, __u64 cursor,
 		      struct memsim_block_info *buf, __u32 cap,
 		      struct memsim_list_arg *out);
+int memsim_get_blocks_life(struct memsim_handle *h, __u64 cursor,
+			   struct memsim_block_life *buf, __u32 cap,
+			   struct memsim_list_arg *out);
 int memsim_batch(struct memsim_handle *h, struct memsim_batch_op *ops,
 		 __u32 count, __u32 flags, __u32 *done,
 		 __u32 *failed);
@@ -117,12 +120,16 @@ int memsim_trace_read(struct memsim_handle *h, __u64 cursor,
 typedef int (*memsim_segment_fn)(const struct memsim_segment_info *seg,
 				 void *ctx);
 typedef int (*memsim_block_fn)(const struct memsim_block_info *blk, void *ctx);
+typedef int (*memsim_block_life_fn)(const struct memsim_block_life *life,
+				    void *ctx);
 typedef int (*memsim_stream_fn)(const struct memsim_stream_info *st, void *ctx);
 
 int memsim_walk_segments(struct memsim_handle *h, memsim_segment_fn fn,
 			    void *ctx);
 int memsim_walk_blocks(struct memsim_handle *h, memsim_block_fn fn,
 			  void *ctx);
+int memsim_walk_blocks_life(struct memsim_handle *h, memsim_block_life_fn fn,
+			    void *ctx);
 /* @strategies, if not NULL, receives the per-strategy counters. */
 int memsim_walk_streams(struct memsim_handle *h, memsim_stream_fn fn,
 			   void *ctx,

@@ -1575,8 +1575,10 @@ static int sc_segments(struct script *s, char **tok, int ntok)
 	return list_end(s, tok[0], memsim_walk_segments(&s->h, print_segment, NULL));
 }
 
-static int print_block(const struct memsim_block_info *b, void *ctx)
+static int print_block(const struct memsim_block_life *l, void *ctx)
 {
+	const struct memsim_block_info *b = &l->block;
+
 	(void)ctx;
 	if (json) {
 		jopen(NULL, '{');
@@ -1587,17 +1589,21 @@ static int print_block(const struct memsim_block_info *b, void *ctx)
 		ju64("segment_id", b->segment_id);
 		ju64("requested", b->requested);
 		ju64("tag", b->tag);
+		ju64("create_ns", l->create_ns);
 		ju64("alloc_ns", b->alloc_ns);
 		ju64("free_ns", b->free_ns);
+		ju64("owner_tgid", l->owner_tgid);
+		jstr("label", l->label);
 		jclose('}');
 		return 0;
 	}
-	printf("  0x%-16llx 0x%-16llx %12llu  %-9s %6u %7llu %12llu 0x%llx\n",
+	printf("  0x%-16llx 0x%-16llx %12llu  %-9s %6u %7llu %12llu 0x%-8llx %7u %s\n",
 	       (unsigned long long)b->addr,
 	       (unsigned long long)(b->addr + b->size),
 	       (unsigned long long)b->size, memsim_state_name(b->state),
 	       b->stream, (unsigned long long)b->segment_id,
-	       (unsigned long long)b->requested, (unsigned long long)b->tag);
+	       (unsigned long long)b->requested, (unsigned long long)b->tag,
+	       l->owner_tgid, l->label[0] ? l->label : "-");
 	return 0;
 }
 
@@ -1608,10 +1614,10 @@ static int sc_blocks(struct script *s, char **tok, int ntok)
 	if (!list_begin(s, tok, ntok, "blocks", &ret))
 		return ret;
 	if (!json)
-		printf("blocks:\n  %-18s %-18s %12s  %-9s %6s %7s %12s %s\n",
+		printf("blocks:\n  %-18s %-18s %12s  %-9s %6s %7s %12s %-10s %7s %s\n",
 		       "start", "end", "size", "state", "stream", "segment",
-		       "requested", "tag");
-	return list_end(s, tok[0], memsim_walk_blocks(&s->h, print_block, NULL));
+		       "requested", "tag", "owner", "label");
+	return list_end(s, tok[0], memsim_walk_blocks_life(&s->h, print_block, NULL));
 }
 
 static int sc_simulate(struct script *s, char **tok, int ntok)

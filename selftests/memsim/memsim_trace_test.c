@@ -1078,6 +1078,74 @@ TEST_F(trace, label_on_block)
 	ms_lines_free(&l);
 }
 
+/*
+ * GET_BLOCKS_LIFE: what GET_BLOCKS gives, plus the block's life; paged one
+ * entry at a time it lists the same blocks.
+ */
+TEST_F(trace, blocks_life)
+{
+	struct memsim_block_life life[8], one;
+	struct memsim_block_info info[8];
+	struct memsim_list_arg la;
+	unsigned int i, n;
+
+	ASSERT_EQ(1, ms_create(self->fd, MS_SEG0, 0x10000, 0));
+	ASSERT_EQ(0, alloc_l(self->fd, 0x100, 0, 0, 0, 1, "kept.c:1", NULL));
+	ASSERT_EQ(0, alloc_l(self->fd, 0x100, 0, 0, 0, 2, NULL, NULL));
+	ASSERT_EQ(0, alloc_l(self->fd, 0x100, 0, 0, 0, 3, "deferred.c:3", NULL));
+	ASSERT_EQ(0, alloc_l(self->fd, 0x100, 0, 0, 0, 4, "gone.c:4", NULL));
+	ASSERT_EQ(0, free_l(self->fd, MS_SEG0 + 0x200, MEMSIM_FREE_DEFER, false, NULL, NULL));
+	ASSERT_EQ(0, free_l(self->fd, MS_SEG0 + 0x300, 0, false, NULL, NULL));
+
+	memset(&la, 0, sizeof(la));
+	la.buf_ptr = (uintptr_t)info;
+	la.buf_cap = ARRAY_SIZE(info);
+	ASSERT_EQ(0, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS, &la));
+	n = la.nr;
+	ASSERT_EQ(4U, n);	/* three live blocks and the free rest */
+	memset(life, 0xa5, sizeof(life));
+	memset(&la, 0, sizeof(la));
+	la.buf_ptr = (uintptr_t)life;
+	la.buf_cap = ARRAY_SIZE(life);
+	ASSERT_EQ(0, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la));
+	ASSERT_EQ(n, la.nr);
+	EXPECT_EQ(0U, la.more);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0, memcmp(&info[i], &life[i].block, sizeof(info[i])))
+			TH_LOG("block %u differs from GET_BLOCKS", i);
+		EXPECT_NE(0ULL, life[i].create_ns);
+		EXPECT_EQ(0U, life[i].pad);
+		if (life[i].block.state != MEMSIM_STATE_FREE) {
+			EXPECT_EQ((__u32)getpid(), life[i].owner_tgid);
+			EXPECT_LE(life[i].create_ns, life[i].block.alloc_ns) TH_LOG("block %u", i);
+		} else {
+			EXPECT_EQ(0U, life[i].owner_tgid);
+		}
+	}
+	EXPECT_STREQ("kept.c:1", life[0].label);
+	EXPECT_STREQ("", life[1].label);
+	EXPECT_STREQ("deferred.c:3", life[2].label);
+	EXPECT_EQ((__u32)MEMSIM_STATE_FREE_REQUESTED, life[2].block.state);
+	EXPECT_NE(0ULL, life[2].block.free_ns);
+	/* The freed block merged with the free tail: no owner, no label. */
+	EXPECT_EQ((__u32)MEMSIM_STATE_FREE, life[3].block.state);
+	EXPECT_EQ(MS_SEG0 + 0x300, life[3].block.addr);
+	EXPECT_STREQ("", life[3].label);
+	for (i = 0; i < sizeof(life[3].label); i++)
+		EXPECT_EQ(0, life[3].label[i]) TH_LOG("label byte %u not NUL", i);
+
+	/* One at a time, by cursor: the same entries. */
+	memset(&la, 0, sizeof(la));
+	for (i = 0; i < n; i++) {
+		la.buf_ptr = (uintptr_t)&one;
+		la.buf_cap = 1;
+		ASSERT_EQ(0, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la));
+		ASSERT_EQ(1U, la.nr);
+		EXPECT_EQ(0, memcmp(&one, &life[i], sizeof(one))) TH_LOG("entry %u", i);
+		EXPECT_EQ((__u32)(i + 1 < n), la.more);
+	}
+}
+
 /* With MEMSIM_TRACE_STACK every record carries a stack. */
 TEST_F(trace, stack_ids)
 {

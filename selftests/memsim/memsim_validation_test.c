@@ -130,6 +130,7 @@ static const struct ms_cmd ms_cmds[] = {
 	CMD(GET_STATS, memsim_stats_arg),
 	CMD(GET_SEGMENTS, memsim_list_arg),
 	CMD(GET_BLOCKS, memsim_list_arg),
+	CMD(GET_BLOCKS_LIFE, memsim_list_arg),
 	CMD(CHECK_OVERLAP, memsim_overlap_arg),
 	CMD(FIND_SAFE_RANGE, memsim_safe_range_arg),
 	CMD(CAN_ALLOC, memsim_alloc_arg),
@@ -156,6 +157,7 @@ struct ms_aux {
 	struct memsim_stream_info streams[8];
 	struct memsim_segment_info segs[8];
 	struct memsim_block_info blocks[8];
+	struct memsim_block_life lives[8];
 	struct memsim_batch_op ops[2];
 	struct memsim_trace_record trace[4];
 };
@@ -253,6 +255,13 @@ static void valid_arg(struct _test_data_val *self, const struct _fixture_variant
 
 		a->buf_ptr = (uintptr_t)aux->blocks;
 		a->buf_cap = ARRAY_SIZE(aux->blocks);
+		break;
+	}
+	case MEMSIM_IOC_GET_BLOCKS_LIFE: {
+		struct memsim_list_arg *a = buf;
+
+		a->buf_ptr = (uintptr_t)aux->lives;
+		a->buf_cap = ARRAY_SIZE(aux->lives);
 		break;
 	}
 	case MEMSIM_IOC_BATCH: {
@@ -354,6 +363,7 @@ static const struct ms_field ms_zero_fields[] = {
 	RSV(GET_STATS, memsim_stats_arg, 0), RSV(GET_STATS, memsim_stats_arg, 1),
 	RSV(GET_SEGMENTS, memsim_list_arg, 0), RSV(GET_SEGMENTS, memsim_list_arg, 1),
 	RSV(GET_BLOCKS, memsim_list_arg, 0), RSV(GET_BLOCKS, memsim_list_arg, 1),
+	RSV(GET_BLOCKS_LIFE, memsim_list_arg, 0), RSV(GET_BLOCKS_LIFE, memsim_list_arg, 1),
 	RSV(CHECK_OVERLAP, memsim_overlap_arg, 0),
 	RSV(CHECK_OVERLAP, memsim_overlap_arg, 1),
 	FLD(FIND_SAFE_RANGE, memsim_safe_range_arg, pad),
@@ -412,6 +422,7 @@ static const struct {
 	{ MEMSIM_IOC_GET_STATS, offsetof(struct memsim_stats_arg, flags), 0 },
 	{ MEMSIM_IOC_GET_SEGMENTS, offsetof(struct memsim_list_arg, flags), 0 },
 	{ MEMSIM_IOC_GET_BLOCKS, offsetof(struct memsim_list_arg, flags), 0 },
+	{ MEMSIM_IOC_GET_BLOCKS_LIFE, offsetof(struct memsim_list_arg, flags), 0 },
 	{ MEMSIM_IOC_CHECK_OVERLAP, offsetof(struct memsim_overlap_arg, flags), 0 },
 	{ MEMSIM_IOC_FIND_SAFE_RANGE, offsetof(struct memsim_safe_range_arg, flags), 0 },
 	{ MEMSIM_IOC_CAN_ALLOC, offsetof(struct memsim_alloc_arg, flags), MEMSIM_ALLOC_FLAGS },
@@ -649,6 +660,13 @@ TEST_F(val, bad_embedded_pointer_efault)
 		la.buf_cap = 4;
 		EXPECT_EQ(-EFAULT, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS, &la))
 			TH_LOG("GET_BLOCKS buf %s", what);
+		SAME(what);
+
+		memset(&la, 0, sizeof(la));
+		la.buf_ptr = ptrs[i];
+		la.buf_cap = 4;
+		EXPECT_EQ(-EFAULT, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la))
+			TH_LOG("GET_BLOCKS_LIFE buf %s", what);
 		SAME(what);
 
 		if (i == 2)
@@ -1214,6 +1232,8 @@ TEST_F(val, list_capacity)
 		la.buf_cap = caps[i];
 		EXPECT_EQ(-EINVAL, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS, &la))
 			TH_LOG("buf_cap %u", caps[i]);
+		EXPECT_EQ(-EINVAL, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la))
+			TH_LOG("buf_cap %u", caps[i]);
 		EXPECT_EQ(-EINVAL, ms_ioctl(self->fd, MEMSIM_IOC_GET_SEGMENTS, &la))
 			TH_LOG("buf_cap %u", caps[i]);
 		SAME("list capacity");
@@ -1313,7 +1333,7 @@ TEST_F(val, unknown_ioctl)
 
 	ASSERT_NE(NULL, buf);
 	SNAP();
-	for (nr = 0x14; nr < 0x100; nr += 0x13) {
+	for (nr = 0x15; nr < 0x100; nr += 0x13) {
 		cmd = _IOC(_IOC_READ | _IOC_WRITE, MEMSIM_IOC_MAGIC, nr, 64);
 		EXPECT_EQ(-ENOTTY, ms_ioctl(self->fd, cmd, buf)) TH_LOG("nr 0x%x", nr);
 	}

@@ -538,10 +538,31 @@ struct memsim_block_info {
 };
 
 /**
- * struct memsim_list_arg - argument of %MEMSIM_IOC_GET_SEGMENTS and
- *	%MEMSIM_IOC_GET_BLOCKS
- * @buf_ptr: in: user pointer to an array of &struct memsim_segment_info or
- *	&struct memsim_block_info.
+ * struct memsim_block_life - one block and the trace of its life, for
+ *	%MEMSIM_IOC_GET_BLOCKS_LIFE
+ * @block: the block, as %MEMSIM_IOC_GET_BLOCKS gives it (@block.alloc_ns
+ *	and @block.free_ns are its allocation and free request).
+ * @create_ns: when the block's structure was made, by its segment's
+ *	creation or by a split; a block that absorbs free neighbours keeps
+ *	its own.
+ * @owner_tgid: allocated block: the thread group that allocated it; else 0.
+ * @pad: zero.
+ * @label: allocated block: the label its allocation passed, NUL padded;
+ *	empty otherwise.
+ */
+struct memsim_block_life {
+	struct memsim_block_info block;
+	__u64 create_ns;
+	__u32 owner_tgid;
+	__u32 pad;
+	char label[MEMSIM_LABEL_MAX];
+};
+
+/**
+ * struct memsim_list_arg - argument of %MEMSIM_IOC_GET_SEGMENTS,
+ *	%MEMSIM_IOC_GET_BLOCKS and %MEMSIM_IOC_GET_BLOCKS_LIFE
+ * @buf_ptr: in: user pointer to an array of &struct memsim_segment_info,
+ *	&struct memsim_block_info or &struct memsim_block_life.
  * @buf_cap: in: entries available at @buf_ptr; at most 4096 per call.
  * @flags: in: must be zero.
  * @cursor: in: list the entries that start at or above this address (0
@@ -1054,5 +1075,15 @@ struct memsim_trace_read_arg {
  * over 4096, a @cursor beyond @head, or a non-zero flag or reserved field.
  */
 #define MEMSIM_IOC_TRACE_READ		_IOWR(MEMSIM_IOC_MAGIC, 0x13, struct memsim_trace_read_arg)
+
+/**
+ * define MEMSIM_IOC_GET_BLOCKS_LIFE - page through the blocks and their life
+ *
+ * Takes a &struct memsim_list_arg over &struct memsim_block_life: what
+ * %MEMSIM_IOC_GET_BLOCKS gives, plus when each block was made, who
+ * allocated it and with which label.  Errors: as for
+ * %MEMSIM_IOC_GET_SEGMENTS.
+ */
+#define MEMSIM_IOC_GET_BLOCKS_LIFE	_IOWR(MEMSIM_IOC_MAGIC, 0x14, struct memsim_list_arg)
 
 #endif /* _UAPI_LINUX_MEMSIM_H */
