@@ -149,6 +149,16 @@ static const struct ms_cmd ms_cmds[] = {
 };
 
 #define NR_CMDS		ARRAY_SIZE(ms_cmds)
+
+/* The commands that page through a &struct memsim_list_arg. */
+static const struct {
+	unsigned long cmd;
+	char name[16];
+} ms_list_cmds[] = {
+	{ MEMSIM_IOC_GET_SEGMENTS, "GET_SEGMENTS" },
+	{ MEMSIM_IOC_GET_BLOCKS, "GET_BLOCKS" },
+	{ MEMSIM_IOC_GET_BLOCKS_LIFE, "GET_BLOCKS_LIFE" },
+};
 #define ARG_MAX		1024	/* larger than every argument structure */
 
 /* Buffers the valid requests point into. */
@@ -612,6 +622,7 @@ TEST_F(val, bad_embedded_pointer_efault)
 	struct memsim_batch_arg ba;
 	void *none = ms_prot_none_page();
 	__u64 ptrs[3];
+	size_t l;
 	char *ro;
 	int i;
 
@@ -648,26 +659,14 @@ TEST_F(val, bad_embedded_pointer_efault)
 			TH_LOG("GET_STATS streams %s", what);
 		SAME(what);
 
-		memset(&la, 0, sizeof(la));
-		la.buf_ptr = ptrs[i];
-		la.buf_cap = 4;
-		EXPECT_EQ(-EFAULT, ms_ioctl(self->fd, MEMSIM_IOC_GET_SEGMENTS, &la))
-			TH_LOG("GET_SEGMENTS buf %s", what);
-		SAME(what);
-
-		memset(&la, 0, sizeof(la));
-		la.buf_ptr = ptrs[i];
-		la.buf_cap = 4;
-		EXPECT_EQ(-EFAULT, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS, &la))
-			TH_LOG("GET_BLOCKS buf %s", what);
-		SAME(what);
-
-		memset(&la, 0, sizeof(la));
-		la.buf_ptr = ptrs[i];
-		la.buf_cap = 4;
-		EXPECT_EQ(-EFAULT, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la))
-			TH_LOG("GET_BLOCKS_LIFE buf %s", what);
-		SAME(what);
+		for (l = 0; l < ARRAY_SIZE(ms_list_cmds); l++) {
+			memset(&la, 0, sizeof(la));
+			la.buf_ptr = ptrs[i];
+			la.buf_cap = 4;
+			EXPECT_EQ(-EFAULT, ms_ioctl(self->fd, ms_list_cmds[l].cmd, &la))
+				TH_LOG("%s buf %s", ms_list_cmds[l].name, what);
+			SAME(what);
+		}
 
 		if (i == 2)
 			continue;	/* readable ops: see readonly_batch_ops */
@@ -1223,6 +1222,7 @@ TEST_F(val, list_capacity)
 	struct memsim_list_arg la;
 	static const __u32 caps[] = { 0, MS_LIST_MAX + 1, 0xffffffff };
 	unsigned int i;
+	size_t l;
 
 	ASSERT_NE(NULL, buf);
 	SNAP();
@@ -1230,12 +1230,9 @@ TEST_F(val, list_capacity)
 		memset(&la, 0, sizeof(la));
 		la.buf_ptr = (uintptr_t)buf;
 		la.buf_cap = caps[i];
-		EXPECT_EQ(-EINVAL, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS, &la))
-			TH_LOG("buf_cap %u", caps[i]);
-		EXPECT_EQ(-EINVAL, ms_ioctl(self->fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la))
-			TH_LOG("buf_cap %u", caps[i]);
-		EXPECT_EQ(-EINVAL, ms_ioctl(self->fd, MEMSIM_IOC_GET_SEGMENTS, &la))
-			TH_LOG("buf_cap %u", caps[i]);
+		for (l = 0; l < ARRAY_SIZE(ms_list_cmds); l++)
+			EXPECT_EQ(-EINVAL, ms_ioctl(self->fd, ms_list_cmds[l].cmd, &la))
+				TH_LOG("%s buf_cap %u", ms_list_cmds[l].name, caps[i]);
 		SAME("list capacity");
 		if (!caps[i])
 			continue;	/* 0 is a valid capacity for the others */
