@@ -114,6 +114,9 @@ void memsim_block_put(struct memsim_block *b)
 int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
 			unsigned int n)
 {
+	/* One clock read per operation: the blocks are made by this one. */
+	u64 now = n ? memsim_env_now_ns() : 0;
+
 	INIT_LIST_HEAD(&r->list);
 	r->count = 0;
 	while (r->count < n) {
@@ -123,6 +126,7 @@ int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r
 			memsim_reserve_drain(r);
 			return -ENOMEM;
 		}
+		b->create_ns = now;
 		list_add(&b->link, &r->list);
 		r->count++;
 	}
@@ -139,7 +143,6 @@ struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r)
 	b = list_first_entry(&r->list, struct memsim_block, link);
 	list_del(&b->link);
 	r->count--;
-	b->create_ns = memsim_env_now_ns();
 	return b;
 }
 
