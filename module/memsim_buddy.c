@@ -161,6 +161,35 @@ static struct memsim_block *order_last_before(struct rb_root *root, u64 hi,
 	return found;
 }
 
+/**
+ * memsim_buddy_largest_in() - the largest free block starting in [lo, hi)
+ * @s: the stream.
+ * @lo: low end of the address range (a segment's start).
+ * @hi: high end (the segment's end).
+ *
+ * The highest order with a free block in the range: one lookup per order
+ * that has free blocks, O(max order * log n).  Blocks never straddle a
+ * segment's ends, so the first block of an order ending after @lo is in
+ * the range exactly when it starts below @hi.
+ *
+ * Return: the size, 0 if no free block starts in the range.
+ */
+u64 memsim_buddy_largest_in(const struct memsim_stream *s, u64 lo, u64 hi)
+{
+	struct memsim_block *b;
+	u32 steps = 0;
+	int i;
+
+	for (i = MEMSIM_MAX_ORDER; i >= 0; i--) {
+		if (!(s->order_mask & (1ULL << i)))
+			continue;
+		b = order_first_after((struct rb_root *)&s->order_tree[i], lo, &steps);
+		if (b && b->addr < hi)
+			return b->size;
+	}
+	return 0;
+}
+
 /* In one order's tree: the lowest (or highest) block with a fitting sub-block. */
 static bool buddy_search_order(struct rb_root *root, struct memsim_query *q,
 			       struct memsim_candidate *c)
@@ -326,7 +355,7 @@ void memsim_buddy_give_back(struct memsim_pool *pool, struct memsim_block *b,
 		b->order++;
 		list_del(&buddy->link);
 		memsim_account_blocks(b->segment, -1);
-		memsim_block_put(buddy);
+		memsim_block_put(pool, buddy);
 		res->coalesced = true;
 	}
 	b->requested = 0;

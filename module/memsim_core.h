@@ -124,6 +124,9 @@ enum memsim_block_state {
 /* Bytes of a block's label, NUL included (the uapi's MEMSIM_LABEL_MAX). */
 #define MEMSIM_LABEL_LEN		32
 
+/* Ratios are reported in parts per million, rounded down. */
+#define MEMSIM_PPM			1000000U
+
 #define MEMSIM_BUDDY_DEFAULT_MIN	64
 #define MEMSIM_MAX_ORDER		63
 #define MEMSIM_HIST_BUCKETS		64
@@ -138,15 +141,19 @@ enum memsim_block_state {
  * @peak_allocated: highest @allocated seen since creation or reset.
  * @peak_requested: highest @requested seen since creation or reset.
  * @peak_live_blocks: highest @live_blocks seen since creation or reset.
- * @alloc_bytes: bytes handed out by all successful allocations (history).
- * @requested_bytes: bytes those allocations asked for (history).
+ * @alloc_bytes: bytes handed out by all successful allocations (history;
+ *	stops at U64_MAX rather than wrap).
+ * @requested_bytes: bytes those allocations asked for (history; stops at
+ *	U64_MAX).
  * @live_blocks: allocated blocks, deferred frees included.
  * @free_blocks: free blocks.
  * @deferred_blocks: blocks whose free is requested but not completed.
  * @deferred_bytes: bytes in those blocks.
  * @allocs: successful allocations.
  * @frees: completed frees.
- * @failures: failed allocations (not counted per segment).
+ * @failures: allocations that found no space: a pool counts all of them, a
+ *	stream those that named it (a request for %MEMSIM_STREAM_ANY counts
+ *	for the pool only); not counted per segment.
  * @free_hist: free blocks by size class: bucket i counts sizes in
  *	[2^i, 2^(i+1)).  In buddy mode bucket i is the free count of order i,
  *	as in /proc/buddyinfo.
@@ -362,6 +369,25 @@ struct memsim_stream {
 };
 
 /**
+ * struct memsim_budget - how much metadata memory pools may hold
+ * @instance_limit: bytes one pool may hold; 0 for no limit.
+ * @total_limit: bytes all pools sharing the budget may hold together; 0
+ *	for no limit.
+ * @total_used: bytes they hold now.
+ *
+ * Every structure a pool allocates (blocks, free or allocated; segments;
+ * streams) is charged at its size before it is allocated, and so is what
+ * the pool's owner charges through memsim_pool_charge() (the module: the
+ * trace ring).  The limits may change at any time; a change applies to
+ * later charges and never takes anything away.
+ */
+struct memsim_budget {
+	u64 instance_limit;
+	u64 total_limit;
+	struct memsim_env_counter total_used;
+};
+
+/**
  * struct memsim_pool - one simulated device
  * @segments: segments by start address.
  * @segments_by_id: segments by id.
@@ -378,6 +404,13 @@ struct memsim_stream {
  * @event: optional observer of everything that happens to the pool (the
  *	module turns events into tracepoints and trace records); NULL for none.
  * @event_priv: for @event's owner.
+ * @budget: the memory budget the pool charges its structures to; NULL for
+ *	none (unlimited).
+ * @mem_used: bytes of metadata charged by this pool.
+ * @nr_block_structs: block structures the pool holds, free and allocated,
+ *	reserved ones included.
+ * @max_live_blocks: the most allocated blocks (deferred frees included);
+ *	0 for no limit.  An allocation beyond it fails with -E2BIG.
  * @fail_alloc_in: fault injection for tests: when non-zero, counts metadata
  *	allocations down and fails the one that brings it to zero.
  */
@@ -396,6 +429,10 @@ struct memsim_pool {
 	struct memsim_strategy_stats strategy_stats[MEMSIM_NR_STRATEGIES];
 	memsim_event_fn event;
 	void *event_priv;
+	struct memsim_budget *budget;
+	u64 mem_used;
+	u64 nr_block_structs;
+	u64 max_live_blocks;
 	u32 fail_alloc_in;
 };
 
@@ -463,6 +500,92 @@ struct memsim_free_result {
 	bool deferred;
 };
 
+/*
+ * A search's outcome: the free block to take and where in it the
+ * allocation goes.  @size is the allocation's actual size (buddy: rounded);
+ * @order is the order of @block for the buddy system.
+ */
+struct memsim_candidate {
+	struct memsim_block *block;
+	u64 place;
+	u64 size;
+	u32 order;
+};
+
+/*
+ * A validated request: the window [lo, hi) every byte of the allocation must
+ * lie in (the whole address space without MEMSIM_REQ_RANGE/FIXED), the
+ * alignment as a power of two (1 when none), and the flags that matter to
+ * placement.
+ */
+struct memsim_query {
+	u64 size;
+	u64 align;
+	u64 lo;
+	u64 hi;
+	bool topdown;
+	bool fixed;
+	u32 steps;
+};
+
+/*
+ * Preallocated blocks, so that a change can be made without failing.  The
+ * blocks are charged to @pool's budget while they wait here.
+ */
+struct memsim_block_reserve {
+	struct memsim_pool *pool;
+	struct list_head list;
+	unsigned int count;
+};
+
+/**
+ * struct memsim_alloc_plan - an allocation decided but not yet made
+ * @req: the request.
+ * @q: the validated request.
+ * @c: the free block chosen and the place in it.
+ * @r: the block structures the change needs, already allocated.
+ * @res: what the allocation will give, as memsim_alloc() reports it.
+ * @t0: when the call started, for the strategy's time statistics.
+ *
+ * memsim_alloc_prepare() fills it without changing the pool;
+ * memsim_alloc_commit() makes the allocation and cannot fail;
+ * memsim_alloc_abort() drops it.  Between the two the caller may do what
+ * must succeed before the allocation exists (the module: write the result
+ * to userspace), as long as the pool is not touched.
+ */
+struct memsim_alloc_plan {
+	const struct memsim_request *req;
+	struct memsim_query q;
+	struct memsim_candidate c;
+	struct memsim_block_reserve r;
+	struct memsim_result res;
+	u64 t0;
+};
+
+/**
+ * struct memsim_segment_plan - a segment creation decided but not yet made
+ * @start: first address.
+ * @size: size in bytes.
+ * @device: device number.
+ * @id: the id the segment will get.
+ * @stream: the segment's stream, existing or @new_stream.
+ * @new_stream: the stream structure to add, NULL if it exists.
+ * @seg: the segment structure.
+ * @r: the free blocks the segment will be laid with.
+ *
+ * As for &struct memsim_alloc_plan: prepare, then commit or abort.
+ */
+struct memsim_segment_plan {
+	u64 start;
+	u64 size;
+	u32 device;
+	u64 id;
+	struct memsim_stream *stream;
+	struct memsim_stream *new_stream;
+	struct memsim_segment *seg;
+	struct memsim_block_reserve r;
+};
+
 /**
  * enum memsim_overlap - how a range relates to existing segments
  * @MEMSIM_OVERLAP_NONE: it touches no segment.
@@ -485,6 +608,11 @@ void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments);
 int memsim_segment_args_valid(u64 start, u64 size, u32 stream);
 int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
 			  u32 device, u32 stream, struct memsim_segment **out);
+int memsim_segment_prepare(struct memsim_pool *pool, u64 start, u64 size,
+			   u32 device, u32 stream, struct memsim_segment_plan *plan);
+struct memsim_segment *memsim_segment_commit(struct memsim_pool *pool,
+					     struct memsim_segment_plan *plan);
+void memsim_segment_abort(struct memsim_pool *pool, struct memsim_segment_plan *plan);
 int memsim_segment_release(struct memsim_pool *pool, u64 id);
 struct memsim_segment *memsim_segment_find(struct memsim_pool *pool, u64 id);
 enum memsim_overlap memsim_check_overlap(struct memsim_pool *pool, u64 start,
@@ -498,6 +626,11 @@ int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 			u64 buddy_min_block);
 int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 		 struct memsim_result *res);
+int memsim_alloc_prepare(struct memsim_pool *pool, const struct memsim_request *req,
+			 struct memsim_alloc_plan *plan);
+void memsim_alloc_commit(struct memsim_pool *pool, struct memsim_alloc_plan *plan);
+void memsim_alloc_abort(struct memsim_pool *pool, struct memsim_alloc_plan *plan);
+void memsim_alloc_count_failure(struct memsim_pool *pool, struct memsim_alloc_plan *plan);
 int memsim_can_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 		     struct memsim_result *res);
 int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
@@ -515,10 +648,15 @@ struct memsim_segment *memsim_segment_after(struct memsim_pool *pool,
 struct memsim_stream *memsim_stream_find(struct memsim_pool *pool, u32 id);
 u64 memsim_largest_free(struct memsim_pool *pool, u32 stream);
 u64 memsim_largest_alloc(struct memsim_pool *pool, u32 stream);
-u64 memsim_segment_largest_free(const struct memsim_segment *seg);
+u64 memsim_segment_largest_free(struct memsim_pool *pool,
+				const struct memsim_segment *seg);
 u32 memsim_ratio_ppm(u64 part, u64 whole);
 u32 memsim_frag_ppm(u64 free, u64 largest);
 u32 memsim_split_ratio_ppm(u64 nr_blocks);
+
+int memsim_pool_charge(struct memsim_pool *pool, u64 bytes);
+void memsim_pool_uncharge(struct memsim_pool *pool, u64 bytes);
+u64 memsim_block_struct_size(void);
 
 int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len);
 

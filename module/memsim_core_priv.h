@@ -9,34 +9,6 @@
 
 #include "memsim_core.h"
 
-/*
- * A search's outcome: the free block to take and where in it the
- * allocation goes.  @size is the allocation's actual size (buddy: rounded);
- * @order is the order of @block for the buddy system.
- */
-struct memsim_candidate {
-	struct memsim_block *block;
-	u64 place;
-	u64 size;
-	u32 order;
-};
-
-/*
- * A validated request: the window [lo, hi) every byte of the allocation must
- * lie in (the whole address space without MEMSIM_REQ_RANGE/FIXED), the
- * alignment as a power of two (1 when none), and the flags that matter to
- * placement.
- */
-struct memsim_query {
-	u64 size;
-	u64 align;
-	u64 lo;
-	u64 hi;
-	bool topdown;
-	bool fixed;
-	u32 steps;
-};
-
 static inline u64 memsim_block_end(const struct memsim_block *b)
 {
 	return b->addr + b->size;
@@ -73,13 +45,7 @@ void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,
 
 /* Block metadata: from the kmem_cache in the kernel, honouring injection. */
 struct memsim_block *memsim_block_new(struct memsim_pool *pool);
-void memsim_block_put(struct memsim_block *b);
-
-/* Preallocated blocks, so that a change can be made without failing. */
-struct memsim_block_reserve {
-	struct list_head list;
-	unsigned int count;
-};
+void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b);
 
 int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
 			unsigned int n);
@@ -109,6 +75,7 @@ struct memsim_block *memsim_fit_take(struct memsim_pool *pool,
 void memsim_fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
 			  struct memsim_free_result *res);
 u64 memsim_fit_largest(const struct memsim_stream *s);
+u64 memsim_fit_largest_in(const struct memsim_stream *s, u64 lo, u64 hi);
 
 /* Free indexes of the buddy system (memsim_buddy.c). */
 void memsim_buddy_insert(struct memsim_stream *s, struct memsim_block *b);
@@ -124,6 +91,7 @@ struct memsim_block *memsim_buddy_take(struct memsim_pool *pool,
 void memsim_buddy_give_back(struct memsim_pool *pool, struct memsim_block *b,
 			    struct memsim_free_result *res);
 u64 memsim_buddy_largest(const struct memsim_stream *s);
+u64 memsim_buddy_largest_in(const struct memsim_stream *s, u64 lo, u64 hi);
 unsigned int memsim_buddy_roots(u64 start, u64 size);
 u64 memsim_buddy_root_size(u64 addr, u64 end);
 

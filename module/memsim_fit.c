@@ -124,6 +124,62 @@ u64 memsim_fit_largest(const struct memsim_stream *s)
 }
 
 /* Lowest block of @node's subtree with size >= @need; its max says one exists. */
+/**
+ * memsim_fit_largest_in() - the largest free block starting in [lo, hi)
+ * @s: the stream.
+ * @lo: low end of the address range.
+ * @hi: high end, above @lo.
+ *
+ * A range maximum over the augmented address tree: below the node where
+ * the paths to @lo and @hi part, every subtree that lies wholly inside the
+ * range gives its subtree_max without being entered.  O(log n).
+ *
+ * Return: the size, 0 if no free block starts in the range.
+ */
+u64 memsim_fit_largest_in(const struct memsim_stream *s, u64 lo, u64 hi)
+{
+	struct rb_node *node = s->addr_tree.rb_node, *split;
+	struct memsim_block *b;
+	u64 best;
+
+	/* The highest node inside the range: the paths part there. */
+	while (node) {
+		b = addr_entry(node);
+		if (b->addr < lo)
+			node = node->rb_right;
+		else if (b->addr >= hi)
+			node = node->rb_left;
+		else
+			break;
+	}
+	if (!node)
+		return 0;
+	split = node;
+	best = b->size;
+
+	/* Towards @lo: a node inside brings its whole right subtree. */
+	for (node = split->rb_left; node;) {
+		b = addr_entry(node);
+		if (b->addr >= lo) {
+			best = max(best, max(b->size, subtree_max(node->rb_right)));
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	/* Towards @hi: a node inside brings its whole left subtree. */
+	for (node = split->rb_right; node;) {
+		b = addr_entry(node);
+		if (b->addr < hi) {
+			best = max(best, max(b->size, subtree_max(node->rb_left)));
+			node = node->rb_right;
+		} else {
+			node = node->rb_left;
+		}
+	}
+	return best;
+}
+
 static struct memsim_block *leftmost_fit(struct rb_node *node, u64 need, u32 *steps)
 {
 	while (node) {
@@ -499,7 +555,7 @@ static void absorb(struct memsim_pool *pool, struct memsim_block *b,
 	b->size += victim->size;
 	list_del(&victim->link);
 	memsim_account_blocks(b->segment, -1);
-	memsim_block_put(victim);
+	memsim_block_put(pool, victim);
 }
 
 /**

@@ -61,6 +61,11 @@ static struct memsim_block *memsim_block_alloc(void)
 	return kmem_cache_zalloc(memsim_block_cache, MEMSIM_GFP);
 }
 
+static struct memsim_block *memsim_block_alloc_nofail(void)
+{
+	return kmem_cache_zalloc(memsim_block_cache, MEMSIM_GFP | __GFP_NOFAIL);
+}
+
 static void memsim_block_free(struct memsim_block *b)
 {
 	kmem_cache_free(memsim_block_cache, b);
@@ -84,6 +89,15 @@ static struct memsim_block *memsim_block_alloc(void)
 	return memsim_env_zalloc(sizeof(struct memsim_block));
 }
 
+static struct memsim_block *memsim_block_alloc_nofail(void)
+{
+	struct memsim_block *b = memsim_env_zalloc(sizeof(struct memsim_block));
+
+	if (!b)
+		abort();
+	return b;
+}
+
 static void memsim_block_free(struct memsim_block *b)
 {
 	memsim_env_free(b);
@@ -99,30 +113,134 @@ static bool memsim_inject_failure(struct memsim_pool *pool)
 	return --pool->fail_alloc_in == 0;
 }
 
+/**
+ * memsim_block_struct_size() - bytes one block structure is charged at
+ *
+ * Return: the size of &struct memsim_block.
+ */
+u64 memsim_block_struct_size(void)
+{
+	return sizeof(struct memsim_block);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_block_struct_size);
+
+/**
+ * memsim_pool_charge() - count metadata against the pool's memory budget
+ * @pool: the pool.
+ * @bytes: the size of what is about to be allocated.
+ *
+ * Charge before allocating and uncharge after freeing, so that the budget
+ * bounds what the pool can make the kernel hold at any moment.
+ *
+ * Return: 0, or -E2BIG when the pool, or all pools sharing its budget
+ * together, would hold more than the budget allows; then nothing is charged.
+ */
+int memsim_pool_charge(struct memsim_pool *pool, u64 bytes)
+{
+	struct memsim_budget *bg = pool->budget;
+	u64 limit, total;
+
+	if (bg) {
+		limit = memsim_env_read_once(bg->instance_limit);
+		if (limit && (pool->mem_used + bytes < pool->mem_used ||
+			      pool->mem_used + bytes > limit))
+			return -E2BIG;
+		total = memsim_env_counter_add(&bg->total_used, bytes);
+		limit = memsim_env_read_once(bg->total_limit);
+		if (limit && total > limit) {
+			memsim_env_counter_sub(&bg->total_used, bytes);
+			return -E2BIG;
+		}
+	}
+	pool->mem_used += bytes;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_pool_charge);
+
+/**
+ * memsim_pool_uncharge() - give back what memsim_pool_charge() counted
+ * @pool: the pool.
+ * @bytes: the size of what was freed.
+ */
+void memsim_pool_uncharge(struct memsim_pool *pool, u64 bytes)
+{
+	/* More back than was charged: an accounting bug, not a user's doing. */
+	if (WARN_ON_ONCE(bytes > pool->mem_used))
+		bytes = pool->mem_used;
+	if (pool->budget)
+		memsim_env_counter_sub(&pool->budget->total_used, bytes);
+	pool->mem_used -= bytes;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_pool_uncharge);
+
+/* Metadata structures other than blocks, charged to the budget. */
+static void *memsim_struct_new(struct memsim_pool *pool, size_t size, int *err)
+{
+	void *p;
+
+	*err = memsim_pool_charge(pool, size);
+	if (*err)
+		return NULL;
+	p = memsim_inject_failure(pool) ? NULL : memsim_env_zalloc(size);
+	if (!p) {
+		memsim_pool_uncharge(pool, size);
+		*err = -ENOMEM;
+	}
+	return p;
+}
+
+static void memsim_struct_put(struct memsim_pool *pool, void *p, size_t size)
+{
+	if (!p)
+		return;
+	memsim_env_free(p);
+	memsim_pool_uncharge(pool, size);
+}
+
 struct memsim_block *memsim_block_new(struct memsim_pool *pool)
 {
+	struct memsim_block *b;
+
 	if (memsim_inject_failure(pool))
 		return NULL;
-	return memsim_block_alloc();
+	b = memsim_block_alloc();
+	if (b)
+		pool->nr_block_structs++;
+	return b;
 }
 
-void memsim_block_put(struct memsim_block *b)
+void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b)
 {
 	memsim_block_free(b);
+	pool->nr_block_structs--;
+	memsim_pool_uncharge(pool, sizeof(*b));
 }
 
+/*
+ * Reserve @n block structures: charged first, so that a budget that would
+ * be exceeded fails the call (-E2BIG) before anything is allocated.
+ */
 int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
 			unsigned int n)
 {
 	/* One clock read per operation: the blocks are made by this one. */
 	u64 now = n ? memsim_env_now_ns() : 0;
+	int ret;
 
+	r->pool = pool;
 	INIT_LIST_HEAD(&r->list);
 	r->count = 0;
+	if (!n)
+		return 0;
+	ret = memsim_pool_charge(pool, (u64)n * sizeof(struct memsim_block));
+	if (ret)
+		return ret;
 	while (r->count < n) {
 		struct memsim_block *b = memsim_block_new(pool);
 
 		if (!b) {
+			/* The blocks not made were charged but will not be put. */
+			memsim_pool_uncharge(pool, (u64)(n - r->count) * sizeof(*b));
 			memsim_reserve_drain(r);
 			return -ENOMEM;
 		}
@@ -133,13 +251,27 @@ int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r
 	return 0;
 }
 
+/*
+ * Take a block from the reserve.  Callers reserve what the change they are
+ * about to make will take, counted by the same functions the change
+ * follows (memsim_fit_splits(), memsim_buddy_splits(), the buddy roots), so
+ * the reserve cannot run dry.  Should that invariant ever break, the block
+ * is allocated here with __GFP_NOFAIL instead: a change under way is never
+ * left half made.
+ */
 struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r)
 {
 	struct memsim_block *b;
 
-	/* Callers reserve exactly what they take; running dry is a bug. */
-	if (WARN_ON_ONCE(list_empty(&r->list)))
-		return NULL;
+	if (WARN_ON_ONCE(list_empty(&r->list))) {
+		b = memsim_block_alloc_nofail();
+		r->pool->nr_block_structs++;
+		/* Over budget, perhaps, but a bug must not corrupt the pool. */
+		r->pool->mem_used += sizeof(*b);
+		if (r->pool->budget)
+			memsim_env_counter_add(&r->pool->budget->total_used, sizeof(*b));
+		return b;
+	}
 	b = list_first_entry(&r->list, struct memsim_block, link);
 	list_del(&b->link);
 	r->count--;
@@ -151,7 +283,7 @@ void memsim_reserve_drain(struct memsim_block_reserve *r)
 	struct memsim_block *b, *next;
 
 	list_for_each_entry_safe(b, next, &r->list, link)
-		memsim_block_put(b);
+		memsim_block_put(r->pool, b);
 	INIT_LIST_HEAD(&r->list);
 	r->count = 0;
 }
@@ -192,6 +324,14 @@ static void memsim_account_free(struct memsim_pool *pool,
 	}
 }
 
+/* History counters stop at U64_MAX instead of wrapping to small numbers. */
+static u64 memsim_add_sat(u64 a, u64 b)
+{
+	u64 sum;
+
+	return check_add_overflow(a, b, &sum) ? U64_MAX : sum;
+}
+
 static void memsim_account_alloc(struct memsim_pool *pool,
 				 struct memsim_block *b)
 {
@@ -205,8 +345,8 @@ static void memsim_account_alloc(struct memsim_pool *pool,
 		u->requested += b->requested;
 		u->live_blocks++;
 		u->allocs++;
-		u->alloc_bytes += b->size;
-		u->requested_bytes += b->requested;
+		u->alloc_bytes = memsim_add_sat(u->alloc_bytes, b->size);
+		u->requested_bytes = memsim_add_sat(u->requested_bytes, b->requested);
 		u->peak_allocated = max(u->peak_allocated, u->allocated);
 		u->peak_requested = max(u->peak_requested, u->requested);
 		u->peak_live_blocks = max(u->peak_live_blocks, u->live_blocks);
@@ -431,9 +571,10 @@ static void memsim_stream_link(struct memsim_pool *pool, struct memsim_stream *s
 	pool->nr_streams++;
 }
 
-static struct memsim_stream *memsim_stream_new(u32 id)
+static struct memsim_stream *memsim_stream_new(struct memsim_pool *pool, u32 id,
+					       int *err)
 {
-	struct memsim_stream *s = memsim_env_zalloc(sizeof(*s));
+	struct memsim_stream *s = memsim_struct_new(pool, sizeof(*s), err);
 	unsigned int i;
 
 	if (!s)
@@ -656,23 +797,26 @@ int memsim_segment_args_valid(u64 start, u64 size, u32 stream)
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_args_valid);
 
 /**
- * memsim_segment_create() - add a segment of free space to the pool
+ * memsim_segment_prepare() - make ready to add a segment, changing nothing
  * @pool: the pool.
  * @start: first address.
  * @size: size in bytes; not zero, and start + size must not wrap.
  * @device: device number, kept for display.
  * @stream: stream the segment's blocks belong to; not %MEMSIM_STREAM_ANY.
- * @out: set to the new segment on success; may be NULL.
+ * @plan: filled with what memsim_segment_commit() needs, and the id the
+ *	segment will get.
+ *
+ * Every structure the segment needs is allocated (and charged) here.  The
+ * caller must not change the pool before memsim_segment_commit() or
+ * memsim_segment_abort().
  *
  * Return: 0; -EINVAL for a zero size, a wrapping range or a bad stream;
- * -EEXIST if the range overlaps a segment; -ENOMEM.
+ * -EEXIST if the range overlaps a segment; -E2BIG if the memory budget
+ * would be exceeded; -ENOMEM.
  */
-int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
-			  u32 device, u32 stream, struct memsim_segment **out)
+int memsim_segment_prepare(struct memsim_pool *pool, u64 start, u64 size,
+			   u32 device, u32 stream, struct memsim_segment_plan *plan)
 {
-	struct memsim_block_reserve r;
-	struct memsim_stream *s, *new_stream = NULL;
-	struct memsim_segment *seg;
 	u32 nr_ids;
 	int ret;
 
@@ -682,52 +826,109 @@ int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
 	if (memsim_check_overlap(pool, start, size, NULL, 0, &nr_ids) != MEMSIM_OVERLAP_NONE)
 		return -EEXIST;
 
-	s = memsim_stream_find(pool, stream);
-	if (!s) {
-		if (memsim_inject_failure(pool))
-			return -ENOMEM;
-		new_stream = memsim_stream_new(stream);
-		if (!new_stream)
-			return -ENOMEM;
-		s = new_stream;
+	memset(plan, 0, sizeof(*plan));
+	plan->start = start;
+	plan->size = size;
+	plan->device = device;
+	plan->id = pool->last_segment_id + 1;
+	plan->stream = memsim_stream_find(pool, stream);
+	if (!plan->stream) {
+		plan->new_stream = memsim_stream_new(pool, stream, &ret);
+		if (!plan->new_stream)
+			return ret;
+		plan->stream = plan->new_stream;
 	}
-
-	seg = memsim_inject_failure(pool) ? NULL : memsim_env_zalloc(sizeof(*seg));
-	if (!seg) {
-		ret = -ENOMEM;
+	plan->seg = memsim_struct_new(pool, sizeof(*plan->seg), &ret);
+	if (!plan->seg)
 		goto err_stream;
-	}
-	ret = memsim_reserve_fill(pool, &r, memsim_blocks_to_lay(pool, start, size));
+	ret = memsim_reserve_fill(pool, &plan->r, memsim_blocks_to_lay(pool, start, size));
 	if (ret)
 		goto err_segment;
+	return 0;
 
-	/* Nothing can fail from here on. */
-	if (new_stream)
-		memsim_stream_link(pool, new_stream);
+err_segment:
+	memsim_struct_put(pool, plan->seg, sizeof(*plan->seg));
+err_stream:
+	memsim_struct_put(pool, plan->new_stream, sizeof(*plan->new_stream));
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_prepare);
+
+/**
+ * memsim_segment_abort() - drop a prepared segment creation
+ * @pool: the pool.
+ * @plan: from memsim_segment_prepare().
+ */
+void memsim_segment_abort(struct memsim_pool *pool, struct memsim_segment_plan *plan)
+{
+	memsim_reserve_drain(&plan->r);
+	memsim_struct_put(pool, plan->seg, sizeof(*plan->seg));
+	memsim_struct_put(pool, plan->new_stream, sizeof(*plan->new_stream));
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_abort);
+
+/**
+ * memsim_segment_commit() - add a prepared segment; cannot fail
+ * @pool: the pool.
+ * @plan: from memsim_segment_prepare().
+ *
+ * Return: the new segment, whose id is @plan->id.
+ */
+struct memsim_segment *memsim_segment_commit(struct memsim_pool *pool,
+					     struct memsim_segment_plan *plan)
+{
+	struct memsim_segment *seg = plan->seg;
+	struct memsim_stream *s = plan->stream;
+
+	if (plan->new_stream)
+		memsim_stream_link(pool, plan->new_stream);
 	seg->id = ++pool->last_segment_id;
-	seg->start = start;
-	seg->size = size;
-	seg->device = device;
+	seg->start = plan->start;
+	seg->size = plan->size;
+	seg->device = plan->device;
 	seg->stream = s;
 	seg->create_ns = memsim_env_now_ns();
 	INIT_LIST_HEAD(&seg->blocks);
 	memsim_segment_link(pool, seg);
 	s->nr_segments++;
-	pool->usage.total += size;
-	s->usage.total += size;
-	seg->usage.total = size;
-	memsim_segment_lay_blocks(pool, seg, &r);
+	pool->usage.total += plan->size;
+	s->usage.total += plan->size;
+	seg->usage.total = plan->size;
+	memsim_segment_lay_blocks(pool, seg, &plan->r);
 	memsim_emit_segment(pool, MEMSIM_EV_SEGMENT_CREATE, seg);
+	return seg;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_segment_commit);
 
+/**
+ * memsim_segment_create() - add a segment of free space to the pool
+ * @pool: the pool.
+ * @start: first address.
+ * @size: size in bytes; not zero, and start + size must not wrap.
+ * @device: device number, kept for display.
+ * @stream: stream the segment's blocks belong to; not %MEMSIM_STREAM_ANY.
+ * @out: set to the new segment on success; may be NULL.
+ *
+ * memsim_segment_prepare() and memsim_segment_commit() in one.
+ *
+ * Return: 0; -EINVAL for a zero size, a wrapping range or a bad stream;
+ * -EEXIST if the range overlaps a segment; -E2BIG if the memory budget
+ * would be exceeded; -ENOMEM.
+ */
+int memsim_segment_create(struct memsim_pool *pool, u64 start, u64 size,
+			  u32 device, u32 stream, struct memsim_segment **out)
+{
+	struct memsim_segment_plan plan;
+	struct memsim_segment *seg;
+	int ret;
+
+	ret = memsim_segment_prepare(pool, start, size, device, stream, &plan);
+	if (ret)
+		return ret;
+	seg = memsim_segment_commit(pool, &plan);
 	if (out)
 		*out = seg;
 	return 0;
-
-err_segment:
-	memsim_env_free(seg);
-err_stream:
-	memsim_env_free(new_stream);
-	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_create);
 
@@ -739,7 +940,8 @@ static void memsim_segment_clear(struct memsim_pool *pool, struct memsim_segment
 	list_for_each_entry_safe(b, next, &seg->blocks, link) {
 		memsim_free_remove(pool, b);
 		list_del(&b->link);
-		memsim_block_put(b);
+		memsim_block_put(pool, b);
+		memsim_env_cond_resched();
 	}
 	seg->nr_blocks = 0;
 }
@@ -762,12 +964,16 @@ static void memsim_segment_unlink(struct memsim_pool *pool, struct memsim_segmen
  * @pool: the pool.
  * @id: segment id.
  *
+ * The segment's stream goes with its last segment, counters included: a
+ * stream exists only while it has segments.
+ *
  * Return: 0; -ENOENT if there is no such segment; -EBUSY if any of its blocks
  * is allocated or has a deferred free pending.
  */
 int memsim_segment_release(struct memsim_pool *pool, u64 id)
 {
 	struct memsim_segment *seg = memsim_segment_find(pool, id);
+	struct memsim_stream *s;
 
 	if (!seg)
 		return -ENOENT;
@@ -777,7 +983,17 @@ int memsim_segment_release(struct memsim_pool *pool, u64 id)
 	memsim_emit_segment(pool, MEMSIM_EV_SEGMENT_RELEASE, seg);
 	memsim_segment_clear(pool, seg);
 	memsim_segment_unlink(pool, seg);
-	memsim_env_free(seg);
+	s = seg->stream;
+	memsim_struct_put(pool, seg, sizeof(*seg));
+	/*
+	 * A stream lives as long as it has segments, so that streams, like
+	 * segments, are bounded by max_segments.  Its counters go with it.
+	 */
+	if (!s->nr_segments) {
+		rb_erase(&s->rb, &pool->streams);
+		pool->nr_streams--;
+		memsim_struct_put(pool, s, sizeof(*s));
+	}
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_release);
@@ -805,24 +1021,37 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_pool_init);
  * memsim_pool_fini() - release everything a pool holds
  * @pool: the pool.
  *
- * Allocated blocks need not be freed first.  The pool can be initialised
- * again afterwards.
+ * Allocated blocks need not be freed first.  The pool can be used again
+ * afterwards: it is empty as after memsim_pool_init(), but keeps its budget,
+ * its live-block limit and what its owner charged to it.  Yields the CPU
+ * between blocks: a pool can hold millions.
  */
 void memsim_pool_fini(struct memsim_pool *pool)
 {
+	struct memsim_budget *budget = pool->budget;
+	u64 max_live = pool->max_live_blocks;
 	struct memsim_segment *seg, *next_seg;
 	struct memsim_stream *s, *next_s;
+	u64 owner_charge;
 
 	rbtree_postorder_for_each_entry_safe(seg, next_seg, &pool->segments, rb_start) {
 		struct memsim_block *b, *next;
 
-		list_for_each_entry_safe(b, next, &seg->blocks, link)
-			memsim_block_put(b);
-		memsim_env_free(seg);
+		/* A pool may hold millions of blocks: let others run. */
+		list_for_each_entry_safe(b, next, &seg->blocks, link) {
+			memsim_block_put(pool, b);
+			memsim_env_cond_resched();
+		}
+		memsim_struct_put(pool, seg, sizeof(*seg));
 	}
 	rbtree_postorder_for_each_entry_safe(s, next_s, &pool->streams, rb)
-		memsim_env_free(s);
+		memsim_struct_put(pool, s, sizeof(*s));
+	/* What is left was charged by the pool's owner, who still holds it. */
+	owner_charge = pool->mem_used;
 	memsim_pool_init(pool);
+	pool->budget = budget;
+	pool->mem_used = owner_charge;
+	pool->max_live_blocks = max_live;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_pool_fini);
 
@@ -968,11 +1197,20 @@ static int memsim_query_init(struct memsim_pool *pool, const struct memsim_reque
 	if (pool->strategy == MEMSIM_BUDDY) {
 		u64 min = 1ULL << pool->buddy_min_order;
 
-		/* Nothing above 2^63 rounds to a power of two in 64 bits. */
-		if (q->size > (1ULL << MEMSIM_MAX_ORDER))
+		/*
+		 * Nothing above 2^63 rounds to a power of two in 64 bits: it
+		 * would be a block of 2^64 bytes, which no segment can hold
+		 * (-ENOSPC) and no fixed address can start (-EINVAL, as any
+		 * fixed block that would end past U64_MAX).  U64_MAX stands
+		 * for it; it is never used as a mask.
+		 */
+		if (q->size > (1ULL << MEMSIM_MAX_ORDER)) {
+			if (q->fixed)
+				return -EINVAL;
 			q->size = U64_MAX;
-		else
-			q->size = roundup_pow_of_two(q->size);
+			return 0;
+		}
+		q->size = roundup_pow_of_two(q->size);
 		if (q->size < min)
 			q->size = min;
 		if (q->size < q->align)
@@ -1070,6 +1308,22 @@ static bool memsim_find(struct memsim_pool *pool, u32 stream, struct memsim_quer
 	return memsim_search(pool, stream, q, c);
 }
 
+/* What an allocation at @c gives: the result memsim_alloc() reports. */
+static void memsim_plan_result(struct memsim_pool *pool, const struct memsim_query *q,
+			       const struct memsim_request *req,
+			       const struct memsim_candidate *c, struct memsim_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	res->addr = c->place;
+	res->size = c->size;
+	res->waste = c->size - req->size;
+	res->segment_id = c->block->segment->id;
+	res->stream = c->block->segment->stream->id;
+	res->steps = q->steps;
+	res->splits = memsim_strategy_is_fit(pool->strategy) ?
+		memsim_fit_splits(c) : memsim_buddy_splits(c);
+}
+
 /**
  * memsim_can_alloc() - where an allocation would go, changing nothing
  * @pool: the pool.
@@ -1077,10 +1331,10 @@ static bool memsim_find(struct memsim_pool *pool, u32 stream, struct memsim_quer
  * @res: filled as memsim_alloc() would fill it, on success.
  *
  * A dry run: no block, counter or cursor changes, and a miss is not
- * counted as a failure.
+ * counted as a failure.  The live-block limit is not applied.
  *
- * Return: 0 if memsim_alloc() would succeed (barring -ENOMEM); -EINVAL for
- * a malformed request; -ENOSPC if nothing fits.
+ * Return: 0 if memsim_alloc() would succeed (barring -E2BIG and -ENOMEM);
+ * -EINVAL for a malformed request; -ENOSPC if nothing fits.
  */
 int memsim_can_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 		     struct memsim_result *res)
@@ -1094,23 +1348,73 @@ int memsim_can_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 		return ret;
 	if (!memsim_find(pool, req->stream, &q, &c))
 		return -ENOSPC;
-
-	memset(res, 0, sizeof(*res));
-	res->addr = c.place;
-	res->size = c.size;
-	res->waste = c.size - req->size;
-	res->segment_id = c.block->segment->id;
-	res->stream = c.block->segment->stream->id;
-	res->steps = q.steps;
-	res->splits = memsim_strategy_is_fit(pool->strategy) ?
-		memsim_fit_splits(&c) : memsim_buddy_splits(&c);
+	memsim_plan_result(pool, &q, req, &c, res);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_can_alloc);
 
-static void memsim_alloc_failed(struct memsim_pool *pool,
-				const struct memsim_request *req)
+/**
+ * memsim_alloc_prepare() - decide an allocation, changing nothing
+ * @pool: the pool.
+ * @req: the request; it must stay valid until the plan is committed or
+ *	aborted.
+ * @plan: filled with the decision; @plan->res is what the allocation will
+ *	give.
+ *
+ * Validates the request, applies the live-block limit, searches and
+ * reserves the block structures the allocation will split off.  On
+ * success the caller must call memsim_alloc_commit() or
+ * memsim_alloc_abort() before anything else touches the pool.  On -ENOSPC
+ * nothing is counted yet: memsim_alloc_count_failure() does that.
+ *
+ * Return: 0; -EINVAL for a malformed request; -E2BIG at the live-block
+ * limit (&memsim_pool.max_live_blocks), or if the memory budget would be
+ * exceeded; -ENOSPC if nothing fits; -ENOMEM.
+ */
+int memsim_alloc_prepare(struct memsim_pool *pool, const struct memsim_request *req,
+			 struct memsim_alloc_plan *plan)
 {
+	int ret;
+
+	plan->req = req;
+	plan->t0 = memsim_env_now_ns();
+	ret = memsim_query_init(pool, req, &plan->q);
+	if (ret)
+		return ret;
+	/* Limits after the arguments: a malformed request is always -EINVAL. */
+	if (pool->max_live_blocks && pool->usage.live_blocks >= pool->max_live_blocks)
+		return -E2BIG;
+	if (!memsim_find(pool, req->stream, &plan->q, &plan->c))
+		return -ENOSPC;
+	memsim_plan_result(pool, &plan->q, req, &plan->c, &plan->res);
+	return memsim_reserve_fill(pool, &plan->r, plan->res.splits);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_prepare);
+
+/**
+ * memsim_alloc_abort() - drop a prepared allocation
+ * @pool: the pool.
+ * @plan: from a successful memsim_alloc_prepare().
+ */
+void memsim_alloc_abort(struct memsim_pool *pool, struct memsim_alloc_plan *plan)
+{
+	memsim_reserve_drain(&plan->r);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_abort);
+
+/**
+ * memsim_alloc_count_failure() - count an allocation that found no space
+ * @pool: the pool.
+ * @plan: from a memsim_alloc_prepare() that returned -ENOSPC.
+ *
+ * The failure counts for the pool, the active strategy and the stream
+ * the request named (none for %MEMSIM_STREAM_ANY), and is reported to the
+ * pool's observer.
+ */
+void memsim_alloc_count_failure(struct memsim_pool *pool, struct memsim_alloc_plan *plan)
+{
+	const struct memsim_request *req = plan->req;
+	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
 	struct memsim_event ev = {
 		.type = MEMSIM_EV_ALLOC_FAIL,
 		.stream = req->stream,
@@ -1123,12 +1427,56 @@ static void memsim_alloc_failed(struct memsim_pool *pool,
 	memsim_emit(pool, &ev);
 
 	pool->usage.failures++;
-	pool->strategy_stats[pool->strategy].failures++;
+	st->failures++;
 	if (req->stream != MEMSIM_STREAM_ANY)
 		s = memsim_stream_find(pool, req->stream);
 	if (s)
 		s->usage.failures++;
+	st->steps += plan->q.steps;
+	st->alloc_ns += memsim_env_now_ns() - plan->t0;
 }
+EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_count_failure);
+
+/**
+ * memsim_alloc_commit() - make a prepared allocation; cannot fail
+ * @pool: the pool.
+ * @plan: from a successful memsim_alloc_prepare(), with no change to the
+ *	pool since.
+ *
+ * The block is at @plan->res.addr, as prepared.
+ */
+void memsim_alloc_commit(struct memsim_pool *pool, struct memsim_alloc_plan *plan)
+{
+	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
+	const struct memsim_request *req = plan->req;
+	struct memsim_block *b;
+
+	if (memsim_strategy_is_fit(pool->strategy))
+		b = memsim_fit_take(pool, &plan->c, &plan->r);
+	else
+		b = memsim_buddy_take(pool, &plan->c, &plan->r);
+	/* The reserve held exactly the splits; anything left is a bug. */
+	if (WARN_ON_ONCE(plan->r.count))
+		memsim_reserve_drain(&plan->r);
+
+	b->state = MEMSIM_BLOCK_ALLOCATED;
+	b->requested = req->size;
+	b->tag = req->tag;
+	b->owner = req->owner;
+	memsim_env_strcpy(b->label, req->label ? req->label : "", sizeof(b->label));
+	b->alloc_ns = plan->t0;
+	b->free_ns = 0;
+	memsim_allocated_insert(pool, b);
+	memsim_account_alloc(pool, b);
+	memsim_emit_alloc(pool, b, req);
+
+	pool->cursor = plan->q.topdown ? b->addr : memsim_block_end(b);
+
+	st->steps += plan->q.steps;
+	st->allocs++;
+	st->alloc_ns += memsim_env_now_ns() - plan->t0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_commit);
 
 /**
  * memsim_alloc() - allocate a block under the active strategy
@@ -1136,75 +1484,31 @@ static void memsim_alloc_failed(struct memsim_pool *pool,
  * @req: the request.
  * @res: filled with the outcome on success.
  *
+ * memsim_alloc_prepare(), then memsim_alloc_commit() or, when nothing
+ * fits, memsim_alloc_count_failure().
+ *
  * Cost: O(log n) per stream searched for the fit strategies; alignment,
  * range and fixed-address constraints add the candidates they reject (see
  * memsim_fit.c).  O(max order * log n) for the buddy system.
  *
  * Return: 0; -EINVAL for a malformed request (zero size, unknown flag,
  * alignment not a power of two, empty range, misaligned or wrapping fixed
- * address), with nothing counted; -ENOSPC if nothing fits, counted as a
- * failure; -ENOMEM.
+ * address), with nothing counted; -E2BIG at the live-block limit or the
+ * memory budget; -ENOSPC if nothing fits, counted as a failure; -ENOMEM.
  */
 int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 		 struct memsim_result *res)
 {
-	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
-	struct memsim_block_reserve r;
-	struct memsim_candidate c;
-	struct memsim_query q;
-	struct memsim_block *b;
-	u64 t0 = memsim_env_now_ns();
-	unsigned int splits;
-	bool found;
+	struct memsim_alloc_plan plan;
 	int ret;
 
-	ret = memsim_query_init(pool, req, &q);
+	ret = memsim_alloc_prepare(pool, req, &plan);
+	if (ret == -ENOSPC)
+		memsim_alloc_count_failure(pool, &plan);
 	if (ret)
 		return ret;
-
-	found = memsim_find(pool, req->stream, &q, &c);
-	if (!found) {
-		memsim_alloc_failed(pool, req);
-		st->steps += q.steps;
-		st->alloc_ns += memsim_env_now_ns() - t0;
-		return -ENOSPC;
-	}
-
-	splits = memsim_strategy_is_fit(pool->strategy) ?
-		memsim_fit_splits(&c) : memsim_buddy_splits(&c);
-	ret = memsim_reserve_fill(pool, &r, splits);
-	if (ret)
-		return ret;
-
-	if (memsim_strategy_is_fit(pool->strategy))
-		b = memsim_fit_take(pool, &c, &r);
-	else
-		b = memsim_buddy_take(pool, &c, &r);
-
-	b->state = MEMSIM_BLOCK_ALLOCATED;
-	b->requested = req->size;
-	b->tag = req->tag;
-	b->owner = req->owner;
-	memsim_env_strcpy(b->label, req->label ? req->label : "", sizeof(b->label));
-	b->alloc_ns = t0;
-	b->free_ns = 0;
-	memsim_allocated_insert(pool, b);
-	memsim_account_alloc(pool, b);
-	memsim_emit_alloc(pool, b, req);
-
-	pool->cursor = q.topdown ? b->addr : memsim_block_end(b);
-
-	memset(res, 0, sizeof(*res));
-	res->splits = splits;
-	res->addr = b->addr;
-	res->size = b->size;
-	res->waste = b->size - b->requested;
-	res->segment_id = b->segment->id;
-	res->stream = b->segment->stream->id;
-	res->steps = q.steps;
-	st->steps += q.steps;
-	st->allocs++;
-	st->alloc_ns += memsim_env_now_ns() - t0;
+	memsim_alloc_commit(pool, &plan);
+	*res = plan.res;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_alloc);
@@ -1311,9 +1615,10 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_complete_free);
  * @stream: stream number, or %MEMSIM_STREAM_ANY for all streams.
  * @completed: set to the number of frees completed; may be NULL.
  *
- * Frees complete in the order they were requested.
+ * Frees complete in the order they were requested.  Yields the CPU between
+ * them.
  *
- * Return: 0, or -ENOENT for a stream that never had a segment.
+ * Return: 0, or -ENOENT for a stream that has no segment.
  */
 int memsim_sync_stream(struct memsim_pool *pool, u32 stream, u64 *completed)
 {
@@ -1333,6 +1638,7 @@ int memsim_sync_stream(struct memsim_pool *pool, u32 stream, u64 *completed)
 		list_for_each_entry_safe(b, next, &s->deferred, deferred) {
 			memsim_complete_block(pool, b, &res);
 			n++;
+			memsim_env_cond_resched();
 		}
 	}
 	if (completed)
@@ -1341,13 +1647,21 @@ int memsim_sync_stream(struct memsim_pool *pool, u32 stream, u64 *completed)
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_sync_stream);
 
+static u64 memsim_stream_largest(struct memsim_pool *pool, const struct memsim_stream *s)
+{
+	return memsim_strategy_is_fit(pool->strategy) ?
+		memsim_fit_largest(s) : memsim_buddy_largest(s);
+}
+
 /**
  * memsim_largest_free() - size of the largest free block
  * @pool: the pool.
  * @stream: a stream, or %MEMSIM_STREAM_ANY for the whole pool.
  *
  * O(1) per stream: the fit strategies read it from the root of the
- * augmented address tree, the buddy system from its order bitmap.
+ * augmented address tree, the buddy system from its order bitmap.  One
+ * stream is found in O(log streams); the whole pool visits every stream
+ * (at most one per segment), yielding the CPU between them.
  *
  * Return: the size, 0 if there is no free block.
  */
@@ -1357,16 +1671,14 @@ u64 memsim_largest_free(struct memsim_pool *pool, u32 stream)
 	struct rb_node *node;
 	u64 best = 0;
 
+	if (stream != MEMSIM_STREAM_ANY) {
+		s = memsim_stream_find(pool, stream);
+		return s ? memsim_stream_largest(pool, s) : 0;
+	}
 	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
-		u64 v;
-
 		s = rb_entry(node, struct memsim_stream, rb);
-		if (stream != MEMSIM_STREAM_ANY && s->id != stream)
-			continue;
-		v = memsim_strategy_is_fit(pool->strategy) ?
-			memsim_fit_largest(s) : memsim_buddy_largest(s);
-		if (v > best)
-			best = v;
+		best = max(best, memsim_stream_largest(pool, s));
+		memsim_env_cond_resched();
 	}
 	return best;
 }
@@ -1374,21 +1686,22 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_largest_free);
 
 /**
  * memsim_segment_largest_free() - size of a segment's largest free block
- * @seg: the segment.
+ * @pool: the pool.
+ * @seg: a segment of @pool.
  *
- * Walks the segment's blocks: O(blocks in the segment).
+ * The segment's free blocks are those of its stream's free index that
+ * start inside it.  Fit strategies: a range maximum over the augmented
+ * address tree, O(log n).  Buddy: the highest order with a free block
+ * inside it, O(max order * log n).
  *
  * Return: the size, 0 if the segment has no free block.
  */
-u64 memsim_segment_largest_free(const struct memsim_segment *seg)
+u64 memsim_segment_largest_free(struct memsim_pool *pool,
+				const struct memsim_segment *seg)
 {
-	const struct memsim_block *b;
-	u64 best = 0;
-
-	list_for_each_entry(b, &seg->blocks, link)
-		if (b->state == MEMSIM_BLOCK_FREE && b->size > best)
-			best = b->size;
-	return best;
+	if (memsim_strategy_is_fit(pool->strategy))
+		return memsim_fit_largest_in(seg->stream, seg->start, seg->start + seg->size);
+	return memsim_buddy_largest_in(seg->stream, seg->start, seg->start + seg->size);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_largest_free);
 
@@ -1397,41 +1710,37 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_segment_largest_free);
  * @part: the numerator, at most @whole.
  * @whole: the denominator.
  *
- * Integer arithmetic only, for any 64-bit operands: both are scaled down
- * until part * 10^6 fits in 64 bits, which keeps 44 significant bits.
+ * Exact for any 64-bit operands (a 128-bit product), rounded down: the
+ * result is %MEMSIM_PPM only when @part equals @whole.
  *
- * Return: part / whole * 10^6 rounded down, 0 when @whole is 0.
+ * Return: floor(part * 10^6 / whole), 0 when @whole is 0.
  */
 u32 memsim_ratio_ppm(u64 part, u64 whole)
 {
-	unsigned int shift;
-
 	if (!whole)
 		return 0;
 	if (part >= whole)
-		return 1000000;
-	shift = fls64(whole) > 44 ? fls64(whole) - 44 : 0;
-	part >>= shift;
-	whole >>= shift;
-	return (u32)memsim_env_div64(part * 1000000, whole);
+		return MEMSIM_PPM;
+	return (u32)memsim_env_mul_div(part, MEMSIM_PPM, whole);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_ratio_ppm);
 
 /**
  * memsim_frag_ppm() - external fragmentation in parts per million
  * @free: free bytes.
- * @largest: the largest free block.
+ * @largest: the largest free block, at most @free.
  *
- * 1 - largest / free: 0 when all free space is one block, towards 10^6 as
- * it scatters.
+ * 1 - largest / free, computed as (free - largest) / free and rounded
+ * down like every ratio: 0 when all free space is one block, towards 10^6
+ * as it scatters.
  *
  * Return: the fragmentation, 0 when nothing is free.
  */
 u32 memsim_frag_ppm(u64 free, u64 largest)
 {
-	if (!free)
+	if (largest >= free)
 		return 0;
-	return 1000000 - memsim_ratio_ppm(largest, free);
+	return memsim_ratio_ppm(free - largest, free);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_frag_ppm);
 
@@ -1439,9 +1748,10 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_frag_ppm);
  * memsim_split_ratio_ppm() - the Python design's segment "fragmentation"
  * @nr_blocks: blocks in the segment.
  *
- * 1 - 1 / blocks, in parts per million.  It grows with every split whether
- * or not free space is scattered; reported for parity with the design, next
- * to memsim_frag_ppm().
+ * 1 - 1 / blocks, that is (blocks - 1) / blocks, in parts per million
+ * rounded down.  It grows with every split whether or not free space is
+ * scattered; reported for parity with the design, next to
+ * memsim_frag_ppm().
  *
  * Return: the ratio, 0 for a segment of one block (or none).
  */
@@ -1449,7 +1759,7 @@ u32 memsim_split_ratio_ppm(u64 nr_blocks)
 {
 	if (nr_blocks <= 1)
 		return 0;
-	return 1000000 - (u32)memsim_env_div64(1000000, nr_blocks);
+	return memsim_ratio_ppm(nr_blocks - 1, nr_blocks);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_split_ratio_ppm);
 
@@ -1472,7 +1782,8 @@ static void memsim_usage_clear_history(struct memsim_usage *u)
  * @keep_segments: keep the segments (each entirely free again) and the
  *	strategy; otherwise return to the state of memsim_pool_init().
  *
- * Cannot fail: freeing and merging only release metadata.
+ * Cannot fail: freeing and merging only release metadata.  Yields the CPU
+ * between blocks.
  */
 void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments)
 {
@@ -1505,6 +1816,7 @@ void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments)
 		}
 		memset(&res, 0, sizeof(res));
 		memsim_release_block(pool, b, &res);
+		memsim_env_cond_resched();
 	}
 
 	memsim_usage_clear_history(&pool->usage);

@@ -529,7 +529,7 @@ static void check_segments(struct pair *pr)
 				 P64(s->id));
 		ref_segment_usage(rp, s->id, &ru);
 		cmp_usage(pr, "segment", s->id, &s->usage, &ru);
-		cmpf(pr, memsim_segment_largest_free(s),
+		cmpf(pr, memsim_segment_largest_free(cp, s),
 		     ref_segment_largest_free(rp, s->id),
 		     "segment_largest_free(%llu)", P64(s->id));
 		cmp_blocks(pr, s);

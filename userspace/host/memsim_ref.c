@@ -13,8 +13,8 @@
  * in a comment marked "Interpretation".  Those marked "the core's" were
  * first written as guesses and, where the first comparison showed the core
  * chose otherwise, aligned with the core's kernel-doc: error numbers,
- * streams outliving their segments, next fit's cursor and strategy
- * switches within the buddy system.
+ * next fit's cursor and strategy switches within the buddy system.  Since
+ * issue 9 the header states that a stream goes with its last segment.
  */
 #include <errno.h>
 
@@ -285,9 +285,12 @@ int ref_segment_release(struct ref_pool *p, u64 id)
 {
 	struct ref_segment *s = ref_segment_find(p, id);
 	size_t i, first, n = 0;
+	struct ref_stream *st;
+	u32 stream;
 
 	if (!s)
 		return -ENOENT;
+	stream = s->stream;
 	first = blk_lower_bound(p, s->start);
 	while (first + n < p->nr_blocks && p->blocks[first + n].seg_id == id) {
 		if (p->blocks[first + n].state != MEMSIM_BLOCK_FREE)
@@ -300,11 +303,20 @@ int ref_segment_release(struct ref_pool *p, u64 id)
 		(p->nr_segs - i - 1) * sizeof(p->segs[0]));
 	p->nr_segs--;
 	/*
-	 * Interpretation (the core's choice; the header only says streams
-	 * are "created with their first segment"): a stream outlives its
-	 * last segment, counters included, and is reused by the next
-	 * segment given its number.
+	 * memsim_segment_release()'s kernel-doc (issue 9): a stream exists
+	 * only while it has segments; it goes, counters included, with its
+	 * last one.
 	 */
+	for (i = 0; i < p->nr_segs; i++)
+		if (p->segs[i].stream == stream)
+			return 0;
+	st = stream_find(p, stream);
+	if (st) {
+		i = st - p->streams;
+		memmove(&p->streams[i], &p->streams[i + 1],
+			(p->nr_streams - i - 1) * sizeof(p->streams[0]));
+		p->nr_streams--;
+	}
 	return 0;
 }
 
