@@ -25,6 +25,10 @@
  *   switches, counters, address-space boundaries;
  * - memsim_inject: every metadata allocation of an operation is made to fail
  *   in turn; each failure must leave the pool exactly as it was;
+ * - memsim_bounds: memory budgets (per pool and shared), streams freed with
+ *   their last segment, exact ratios, the edges of buddy + FIXED, failure
+ *   counting, saturating history, validation before limits, prepare and
+ *   commit, per-segment largest free block against a walk;
  * - memsim_stress: seeded random operations checked against a model that
  *   recomputes every placement from the free blocks.  The module parameters
  *   seed and stress_ops reproduce or lengthen a run:
@@ -338,6 +342,8 @@ static void snap_walk(struct snap *s, struct memsim_pool *pool)
 	snap_put(s, pool->strategy);
 	snap_put(s, pool->buddy_min_order);
 	snap_put(s, pool->cursor);
+	snap_put(s, pool->mem_used);
+	snap_put(s, pool->nr_block_structs);
 	snap_words(s, &pool->usage, sizeof(pool->usage));
 	snap_words(s, pool->strategy_stats, sizeof(pool->strategy_stats));
 
@@ -1793,10 +1799,10 @@ static void lifecycle_counters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memsim_largest_free(pool, 0), 11 * UNIT);
 	KUNIT_EXPECT_EQ(test, memsim_largest_free(pool, MEMSIM_STREAM_ANY), 11 * UNIT);
 	KUNIT_EXPECT_EQ(test, memsim_largest_free(pool, 5), 0ULL);
-	KUNIT_EXPECT_EQ(test, memsim_segment_largest_free(seg), 11 * UNIT);
+	KUNIT_EXPECT_EQ(test, memsim_segment_largest_free(pool, seg), 11 * UNIT);
 	alloc_ok(test, pool, 11 * UNIT, 0, 0);
 	KUNIT_EXPECT_EQ(test, memsim_largest_free(pool, 0), 8 * UNIT);
-	KUNIT_EXPECT_EQ(test, memsim_segment_largest_free(seg), 8 * UNIT);
+	KUNIT_EXPECT_EQ(test, memsim_segment_largest_free(pool, seg), 8 * UNIT);
 
 	/* The design's "fragmentation", 1 - 1 / blocks. */
 	KUNIT_EXPECT_EQ(test, memsim_split_ratio_ppm(0), 0U);
@@ -2553,5 +2559,341 @@ static struct kunit_suite memsim_stress_suite = {
 	.test_cases = memsim_stress_cases,
 };
 
+/* ---- memsim_bounds: memory budgets, streams, exact ratios, edges ---- */
+
+/* A pool charged to @budget. */
+static struct memsim_pool *budget_pool(struct kunit *test, enum memsim_strategy s,
+				       struct memsim_budget *budget)
+{
+	struct memsim_pool *pool = new_pool(test, s);
+
+	pool->budget = budget;
+	return pool;
+}
+
+/*
+ * The attack of issue 9: in buddy mode each FIXED allocation far from the
+ * others splits a large block all the way down, pinning ~40 free halves.
+ * The instance budget must stop it with -E2BIG, change nothing on the
+ * failing call, and bound the block structures the pool holds.
+ */
+static void bounds_buddy_fixed_spray(struct kunit *test)
+{
+	struct memsim_budget *budget = kunit_kzalloc(test, sizeof(*budget), GFP_KERNEL);
+	struct memsim_pool *pool;
+	struct snap *before;
+	u64 i, limit = 64 * 1024;
+	int ret = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, budget);
+	budget->instance_limit = limit;
+	pool = budget_pool(test, MEMSIM_BUDDY, budget);
+	add_segment(test, pool, 0, 1ULL << 63, 0);
+	for (i = 0; i < 2000; i++) {
+		before = snap_take(test, pool);
+		ret = fixed_alloc(test, pool, i << 43, 64, 0, 0);
+		if (ret) {
+			expect_unchanged(test, pool, before, "over budget");
+			break;
+		}
+		snap_drop(test, before);
+	}
+	KUNIT_EXPECT_EQ(test, ret, -E2BIG);
+	/* Stopped long before 2000 allocations' 74,000 free halves. */
+	KUNIT_EXPECT_LT(test, i, 2000ULL);
+	KUNIT_EXPECT_LE(test, pool->mem_used, limit);
+	KUNIT_EXPECT_LE(test, pool->nr_block_structs * memsim_block_struct_size(), limit);
+	KUNIT_EXPECT_EQ(test, pool->nr_block_structs,
+			pool->usage.live_blocks + pool->usage.free_blocks);
+	KUNIT_EXPECT_EQ(test, memsim_env_counter_read(&budget->total_used), pool->mem_used);
+
+	/* Closing gives everything back. */
+	memsim_pool_fini(pool);
+	KUNIT_EXPECT_EQ(test, pool->mem_used, 0ULL);
+	KUNIT_EXPECT_EQ(test, pool->nr_block_structs, 0ULL);
+	KUNIT_EXPECT_EQ(test, memsim_env_counter_read(&budget->total_used), 0ULL);
+}
+
+/* Pools sharing a budget: the total limit holds for all of them together. */
+static void bounds_total_budget(struct kunit *test)
+{
+	enum memsim_strategy s = param_strategy(test);
+	struct memsim_budget *budget = kunit_kzalloc(test, sizeof(*budget), GFP_KERNEL);
+	struct memsim_pool *a, *b;
+	u64 used;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, budget);
+	a = budget_pool(test, s, budget);
+	b = budget_pool(test, s, budget);
+	add_segment(test, a, BASE, 64 * UNIT, 0);
+	used = memsim_env_counter_read(&budget->total_used);
+	KUNIT_EXPECT_EQ(test, used, a->mem_used);
+	KUNIT_EXPECT_GT(test, used, 0ULL);
+	/* Room for exactly one more such segment, then none. */
+	budget->total_limit = 2 * used;
+	add_segment(test, b, BASE, 64 * UNIT, 0);
+	KUNIT_EXPECT_EQ(test, memsim_segment_create(b, BASE + 64 * UNIT, 64 * UNIT, 0, 1, NULL),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, memsim_segment_create(a, BASE + 64 * UNIT, 64 * UNIT, 0, 0, NULL),
+			-E2BIG);
+	/* A full budget fails allocations that need a split, not others. */
+	if (s != MEMSIM_BUDDY) {
+		alloc_fails(test, a, UNIT, 0, 0, -E2BIG);
+		KUNIT_EXPECT_EQ(test, a->usage.failures, 0ULL);
+		alloc_ok(test, a, 64 * UNIT, 0, 0);
+	}
+	assert_pool_ok(test, a);
+	assert_pool_ok(test, b);
+	memsim_pool_fini(a);
+	/* What @a gave back is @b's to use. */
+	KUNIT_EXPECT_EQ(test, memsim_segment_create(b, BASE + 64 * UNIT, 64 * UNIT, 0, 1, NULL), 0);
+	for (i = 0; i < 2; i++)
+		assert_pool_ok(test, i ? b : a);
+}
+
+/* A stream goes with its last segment: streams are bounded by segments. */
+static void bounds_streams_freed(struct kunit *test)
+{
+	enum memsim_strategy s = param_strategy(test);
+	struct memsim_budget *budget = kunit_kzalloc(test, sizeof(*budget), GFP_KERNEL);
+	struct memsim_pool *pool;
+	struct memsim_segment *seg;
+	u64 base_mem, completed;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, budget);
+	pool = budget_pool(test, s, budget);
+	add_segment(test, pool, BASE, 16 * UNIT, 7);
+	base_mem = pool->mem_used;
+	for (i = 0; i < 20000; i++) {
+		KUNIT_ASSERT_EQ(test, memsim_segment_create(pool, 2 * BASE, 16 * UNIT, 0, 100 + i,
+							    &seg), 0);
+		KUNIT_ASSERT_EQ(test, memsim_segment_release(pool, seg->id), 0);
+	}
+	assert_pool_ok(test, pool);
+	KUNIT_EXPECT_EQ(test, pool->nr_streams, 1U);
+	KUNIT_EXPECT_EQ(test, pool->mem_used, base_mem);
+	KUNIT_EXPECT_NULL(test, memsim_stream_find(pool, 100));
+	KUNIT_EXPECT_EQ(test, memsim_sync_stream(pool, 100, &completed), -ENOENT);
+	/* The stream that still has a segment is untouched. */
+	KUNIT_EXPECT_NOT_NULL(test, memsim_stream_find(pool, 7));
+	KUNIT_EXPECT_EQ(test, memsim_sync_stream(pool, 7, &completed), 0);
+}
+
+/* Ratios are floor(part * 10^6 / whole), exactly, whatever the magnitudes. */
+static void bounds_ppm_floor(struct kunit *test)
+{
+	/* Free blocks of 1 and 998 bytes: 1/999 is 1001.001 ppm. */
+	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(999, 998), 1001U);
+	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(3, 1), 666666U);
+	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(3, 2), 333333U);
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(1, 3), 333333U);
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(2, 3), 666666U);
+	/* One free byte in 2^64 - 1 is not full. */
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(U64_MAX - 1, U64_MAX), MEMSIM_PPM - 1);
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(U64_MAX / 3, U64_MAX), 333333U);
+	/* 10^12 + 1 over 10^18 + 2: 1.000000000999.. ppm rounds down to 1. */
+	KUNIT_EXPECT_EQ(test, memsim_ratio_ppm(1000000000001ULL, 1000000000000000002ULL), 1U);
+	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(U64_MAX, U64_MAX - 1), 0U);
+	KUNIT_EXPECT_EQ(test, memsim_frag_ppm(U64_MAX, 1), MEMSIM_PPM - 1);
+	/* (n - 1) / n, rounded down. */
+	KUNIT_EXPECT_EQ(test, memsim_split_ratio_ppm(3), 666666U);
+	KUNIT_EXPECT_EQ(test, memsim_split_ratio_ppm(7), 857142U);
+	KUNIT_EXPECT_EQ(test, memsim_split_ratio_ppm(U64_MAX), MEMSIM_PPM - 1);
+}
+
+/* Buddy + FIXED at the top of the size range. */
+static void bounds_buddy_fixed_edges(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, MEMSIM_BUDDY);
+	struct memsim_request req;
+	struct memsim_result res;
+	struct snap *before;
+
+	add_segment(test, pool, 0, 1ULL << 63, 0);
+	before = snap_take(test, pool);
+	/* Above 2^63 the block would be 2^64: no fixed address can start it. */
+	KUNIT_EXPECT_EQ(test, fixed_alloc(test, pool, 0, (1ULL << 63) + 1, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, fixed_alloc(test, pool, 1ULL << 62, (1ULL << 63) + 1, 0, 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, fixed_alloc(test, pool, 0, U64_MAX, 0, 0), -EINVAL);
+	/* Rounded to 2^63, at 2^63 it would end at 2^64. */
+	KUNIT_EXPECT_EQ(test, fixed_alloc(test, pool, 1ULL << 63, 1ULL << 62 | 1, 0, 0), -EINVAL);
+	/* Not aligned to the rounded size. */
+	KUNIT_EXPECT_EQ(test, fixed_alloc(test, pool, 1ULL << 61, (1ULL << 61) + 1, 0, 0),
+			-EINVAL);
+	expect_unchanged(test, pool, before, "malformed fixed requests");
+	/* Without FIXED, a size over 2^63 is well formed and finds no space. */
+	req_init(&req, (1ULL << 63) + 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, do_alloc(test, pool, &req, &res), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pool->usage.failures, 1ULL);
+	/* The largest legal one: the whole 2^63 root. */
+	KUNIT_EXPECT_EQ(test, fixed_alloc(test, pool, 0, 1ULL << 63, 0, 0), 0);
+}
+
+/* An any-stream failure counts for the pool only; a named one for its stream. */
+static void bounds_failure_counts(struct kunit *test)
+{
+	enum memsim_strategy s = param_strategy(test);
+	struct memsim_pool *pool = new_pool(test, s);
+	struct memsim_stream *s1, *s2;
+	struct memsim_request req;
+	struct memsim_result res;
+
+	add_segment(test, pool, BASE, 16 * UNIT, 1);
+	add_segment(test, pool, 2 * BASE, 16 * UNIT, 2);
+	s1 = memsim_stream_find(pool, 1);
+	s2 = memsim_stream_find(pool, 2);
+	alloc_fails(test, pool, 64 * UNIT, 0, 0, -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pool->usage.failures, 1ULL);
+	KUNIT_EXPECT_EQ(test, s1->usage.failures + s2->usage.failures, 0ULL);
+	req_init(&req, 64 * UNIT, 0, 0);
+	req.stream = 2;
+	KUNIT_EXPECT_EQ(test, do_alloc(test, pool, &req, &res), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pool->usage.failures, 2ULL);
+	KUNIT_EXPECT_EQ(test, s1->usage.failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, s2->usage.failures, 1ULL);
+	KUNIT_EXPECT_EQ(test, pool->strategy_stats[s].failures, 2ULL);
+}
+
+/* History counters stop at U64_MAX. */
+static void bounds_history_saturates(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, MEMSIM_FIRST_FIT);
+	u64 addr;
+	int i;
+
+	add_segment(test, pool, 0, U64_MAX, 0);
+	for (i = 0; i < 3; i++) {
+		addr = alloc_ok(test, pool, 1ULL << 63, 0, 0);
+		free_ok(test, pool, addr);
+	}
+	KUNIT_EXPECT_EQ(test, pool->usage.alloc_bytes, U64_MAX);
+	KUNIT_EXPECT_EQ(test, pool->usage.requested_bytes, U64_MAX);
+	KUNIT_EXPECT_EQ(test, pool->usage.allocs, 3ULL);
+}
+
+/* Arguments are checked before limits: a malformed request is -EINVAL. */
+static void bounds_validation_order(struct kunit *test)
+{
+	enum memsim_strategy s = param_strategy(test);
+	struct memsim_pool *pool = new_pool(test, s);
+
+	add_segment(test, pool, BASE, 64 * UNIT, 0);
+	pool->max_live_blocks = 1;
+	alloc_ok(test, pool, UNIT, 0, 0);
+	alloc_fails(test, pool, 0, 0, 0, -EINVAL);
+	alloc_fails(test, pool, UNIT, 3, 0, -EINVAL);
+	alloc_fails(test, pool, UNIT, 0, 1U << 31, -EINVAL);
+	alloc_fails(test, pool, UNIT, 0, 0, -E2BIG);
+	/* A limit is not a failure to find space. */
+	KUNIT_EXPECT_EQ(test, pool->usage.failures, 0ULL);
+}
+
+/* prepare + abort changes nothing; prepare + commit gives what was prepared. */
+static void bounds_prepare_commit(struct kunit *test)
+{
+	enum memsim_strategy s = param_strategy(test);
+	struct memsim_pool *pool = new_pool(test, s);
+	struct memsim_segment_plan splan;
+	struct memsim_alloc_plan plan;
+	struct memsim_segment *seg;
+	struct memsim_request req;
+	struct memsim_result res;
+	struct snap *before;
+
+	add_segment(test, pool, BASE, 64 * UNIT, 0);
+	alloc_ok(test, pool, 3 * UNIT, 0, 0);
+	req_init(&req, 5 * UNIT, 4 * UNIT, MEMSIM_REQ_TOPDOWN);
+
+	before = snap_take(test, pool);
+	KUNIT_ASSERT_EQ(test, memsim_alloc_prepare(pool, &req, &plan), 0);
+	memsim_alloc_abort(pool, &plan);
+	expect_unchanged(test, pool, before, "alloc prepare + abort");
+	KUNIT_ASSERT_EQ(test, memsim_segment_prepare(pool, 2 * BASE, 8 * UNIT, 3, 9, &splan), 0);
+	KUNIT_EXPECT_EQ(test, splan.id, pool->last_segment_id + 1);
+	memsim_segment_abort(pool, &splan);
+	expect_unchanged(test, pool, before, "segment prepare + abort");
+
+	KUNIT_ASSERT_EQ(test, memsim_can_alloc(pool, &req, &res), 0);
+	KUNIT_ASSERT_EQ(test, memsim_alloc_prepare(pool, &req, &plan), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&plan.res, &res, sizeof(res)), 0);
+	memsim_alloc_commit(pool, &plan);
+	assert_pool_ok(test, pool);
+	KUNIT_EXPECT_EQ(test, memsim_block_lookup(pool, res.addr)->size, res.size);
+
+	KUNIT_ASSERT_EQ(test, memsim_segment_prepare(pool, 2 * BASE, 8 * UNIT, 3, 9, &splan), 0);
+	seg = memsim_segment_commit(pool, &splan);
+	assert_pool_ok(test, pool);
+	KUNIT_EXPECT_EQ(test, seg->id, splan.id);
+	KUNIT_EXPECT_PTR_EQ(test, memsim_segment_find(pool, splan.id), seg);
+}
+
+/* The largest free block of a segment, against a walk of its blocks. */
+static u64 walk_largest_free(const struct memsim_segment *seg)
+{
+	const struct memsim_block *b;
+	u64 best = 0;
+
+	list_for_each_entry(b, &seg->blocks, link)
+		if (b->state == MEMSIM_BLOCK_FREE && b->size > best)
+			best = b->size;
+	return best;
+}
+
+static void bounds_segment_largest_free(struct kunit *test)
+{
+	enum memsim_strategy s = param_strategy(test);
+	struct memsim_pool *pool = new_pool(test, s);
+	struct memsim_segment *segs[3];
+	struct rnd_state rnd;
+	u64 live[64];
+	unsigned int nlive = 0, i, j;
+
+	/* Three segments of one stream, so its free index mixes them. */
+	for (i = 0; i < 3; i++)
+		segs[i] = add_segment(test, pool, BASE * (i + 1), 64 * UNIT, 0);
+	prandom_seed_state(&rnd, seed);
+	for (i = 0; i < 600; i++) {
+		struct memsim_request req;
+		struct memsim_result res;
+
+		if (nlive && (nlive == ARRAY_SIZE(live) || prandom_u32_state(&rnd) % 3 == 0)) {
+			j = prandom_u32_state(&rnd) % nlive;
+			free_ok(test, pool, live[j]);
+			live[j] = live[--nlive];
+		} else {
+			req_init(&req, 1 + prandom_u32_state(&rnd) % (8 * UNIT), 0,
+				 prandom_u32_state(&rnd) & MEMSIM_REQ_TOPDOWN);
+			if (!do_alloc(test, pool, &req, &res))
+				live[nlive++] = res.addr;
+		}
+		for (j = 0; j < 3; j++)
+			KUNIT_ASSERT_EQ_MSG(test, memsim_segment_largest_free(pool, segs[j]),
+					    walk_largest_free(segs[j]), "step %u segment %u", i, j);
+	}
+}
+
+static struct kunit_case memsim_bounds_cases[] = {
+	KUNIT_CASE(bounds_buddy_fixed_spray),
+	KUNIT_CASE_PARAM(bounds_total_budget, strategy_gen_params),
+	KUNIT_CASE_PARAM(bounds_streams_freed, strategy_gen_params),
+	KUNIT_CASE(bounds_ppm_floor),
+	KUNIT_CASE(bounds_buddy_fixed_edges),
+	KUNIT_CASE_PARAM(bounds_failure_counts, strategy_gen_params),
+	KUNIT_CASE(bounds_history_saturates),
+	KUNIT_CASE_PARAM(bounds_validation_order, strategy_gen_params),
+	KUNIT_CASE_PARAM(bounds_prepare_commit, strategy_gen_params),
+	KUNIT_CASE_PARAM(bounds_segment_largest_free, strategy_gen_params),
+	{}
+};
+
+static struct kunit_suite memsim_bounds_suite = {
+	.name = "memsim_bounds",
+	.test_cases = memsim_bounds_cases,
+};
+
 kunit_test_suites(&memsim_check_suite, &memsim_segment_suite, &memsim_placement_suite,
-		  &memsim_lifecycle_suite, &memsim_inject_suite, &memsim_stress_suite);
+		  &memsim_lifecycle_suite, &memsim_inject_suite, &memsim_stress_suite,
+		  &memsim_bounds_suite);

@@ -17,8 +17,10 @@
  *
  * instances
  *	one line per live instance, tab separated, after a header line naming
- *	the columns: id, tgid, comm, strategy, segments, live_blocks,
- *	allocated (bytes).
+ *	the columns: id, tgid, comm (escaped: see memsim_seq_name()),
+ *	strategy, segments, live_blocks, allocated (bytes), block_structs
+ *	(block structures held, free and allocated), memory (bytes of
+ *	metadata charged to the instance's budget).
  *
  * <id>/ (one directory per instance, created on open, removed on release)
  *	summary: a table in the spirit of PyTorch's memory_summary(): one row
@@ -28,8 +30,9 @@
  *	blocks: one line per block, streamed in address order, with the
  *	trace of its life (made, allocated, free requested; owner, label);
  *	histogram: free blocks by log2 size class, one line per stream;
- *	map: one line per segment, one character per 1/64 of it: '.' free,
- *	'#' allocated, 'D' deferred free, '+' a mix;
+ *	map: one line per segment, min(64, size) characters, each for an
+ *	equal share of it (to the byte): '.' free, '#' allocated, 'D'
+ *	deferred free, '+' a mix;
  *	stats: one line per strategy, what it did;
  *	trace: the operation trace (see memsim_debugfs_trace.c).
  *
@@ -46,9 +49,27 @@
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/string_helpers.h>
 
 #include "memsim_internal.h"
+
+/**
+ * memsim_seq_name() - print a name a task chose, safe for a text table
+ * @m: the seq_file.
+ * @name: a task's comm, or anything else a user can set.
+ *
+ * A task can name itself with any byte but NUL: every byte that is not
+ * printable ASCII (tab and newline among them) and the backslash are
+ * printed as a backslash and three octal digits, so that no name can
+ * forge a column or a row, and the escapes can be undone.
+ */
+void memsim_seq_name(struct seq_file *m, const char *name)
+{
+	seq_escape_str(m, name, ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, "\\");
+}
 
 static struct dentry *memsim_debugfs_root;
 
@@ -140,7 +161,7 @@ static int segments_show(struct seq_file *m, void *unused)
 	mutex_lock(&inst->lock);
 	for (seg = memsim_segment_first_from(&inst->pool, 0); seg;
 	     seg = memsim_segment_after(&inst->pool, seg)) {
-		u64 largest = memsim_segment_largest_free(seg);
+		u64 largest = memsim_segment_largest_free(&inst->pool, seg);
 
 		seq_printf(m, "%llu\t0x%llx\t%llu\t%u\t%u\t%llu\t%llu\t%llu\t%llu\t%u\n",
 			   seg->id, seg->start, seg->size, seg->device, seg->stream->id,
@@ -324,40 +345,44 @@ static char map_char(u64 free, u64 alloc, u64 deferred)
 	return '+';
 }
 
-/* The end of the slice that starts at @start, clamped to the segment. */
-static u64 map_slice_end(u64 start, u64 slice, u64 seg_end)
-{
-	return seg_end - start < slice ? seg_end : start + slice;
-}
+/*
+ * A segment of @size bytes is drawn with n = min(64, size) characters;
+ * character i stands for [start + floor(i * size / n), start +
+ * floor((i + 1) * size / n)), so the line always has n characters and
+ * the slices differ by at most one byte.  The products are 128-bit: a
+ * segment may be nearly 2^64 bytes.  Drawing visits every block of the
+ * segment once, yielding the CPU every MAP_YIELD_EVERY blocks.
+ */
+#define MAP_YIELD_EVERY	1024
 
 static void map_segment(struct seq_file *m, const struct memsim_segment *seg)
 {
-	u64 slice = DIV_ROUND_UP_ULL(seg->size, MAP_SLICES);
-	u64 seg_end = seg->start + seg->size, pos = seg->start, end, stop;
+	unsigned int n = seg->size < MAP_SLICES ? seg->size : MAP_SLICES, i;
 	const struct memsim_block *b;
 	char line[MAP_SLICES + 1];
-	u64 bytes[3] = { 0 };
-	unsigned int n = 0;
+	u64 pos = seg->start, end, stop, walked = 0;
 
-	end = map_slice_end(pos, slice, seg_end);
 	b = list_first_entry(&seg->blocks, struct memsim_block, link);
-	while (n < MAP_SLICES && pos < seg_end) {
-		/* Account the part of @b inside this slice. */
-		stop = min(b->addr + b->size, end);
-		bytes[b->state] += stop - pos;
-		pos = stop;
-		if (pos == b->addr + b->size && !list_is_last(&b->link, &seg->blocks))
-			b = list_next_entry(b, link);
-		if (pos == end) {
-			line[n++] = map_char(bytes[MEMSIM_BLOCK_FREE],
-					     bytes[MEMSIM_BLOCK_ALLOCATED],
-					     bytes[MEMSIM_BLOCK_FREE_REQUESTED]);
-			memset(bytes, 0, sizeof(bytes));
-			end = map_slice_end(pos, slice, seg_end);
+	for (i = 0; i < n; i++) {
+		u64 bytes[3] = { 0 };
+
+		end = seg->start + mul_u64_u64_div_u64(i + 1, seg->size, n);
+		while (pos < end) {
+			/* Account the part of @b inside this slice. */
+			stop = min(b->addr + b->size, end);
+			bytes[b->state] += stop - pos;
+			pos = stop;
+			if (pos == b->addr + b->size && !list_is_last(&b->link, &seg->blocks)) {
+				b = list_next_entry(b, link);
+				if (++walked % MAP_YIELD_EVERY == 0)
+					cond_resched();
+			}
 		}
+		line[i] = map_char(bytes[MEMSIM_BLOCK_FREE], bytes[MEMSIM_BLOCK_ALLOCATED],
+				   bytes[MEMSIM_BLOCK_FREE_REQUESTED]);
 	}
 	line[n] = '\0';
-	seq_printf(m, "%llu\t0x%llx\t%llu\t%s\n", seg->id, seg->start, slice, line);
+	seq_printf(m, "%llu\t0x%llx\t%llu\t%s\n", seg->id, seg->start, seg->size / n, line);
 }
 
 static int map_show(struct seq_file *m, void *unused)

@@ -108,7 +108,7 @@ static int trace_show(struct seq_file *m, void *v)
 		   memsim_strategy_uapi_name(rec->strategy), rec->tag, rec->flags,
 		   rec->error, rec->pid, rec->tgid);
 	/* A task may name itself anything: keep its name in its column. */
-	seq_escape(m, rec->comm, "\t\n\\");
+	memsim_seq_name(m, rec->comm);
 	seq_putc(m, '\t');
 	memsim_tlog_show_stack(m, rec->stack_id);
 	/* Labels were checked to be printable ASCII when they came in. */

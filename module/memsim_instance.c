@@ -51,6 +51,7 @@ struct memsim_instance *memsim_instance_create(void)
 	get_task_comm(inst->comm, current);
 	mutex_init(&inst->lock);
 	memsim_pool_init(&inst->pool);
+	inst->pool.budget = &memsim_budget;
 	inst->pool.event = memsim_trace_event;
 	inst->pool.event_priv = inst;
 
@@ -82,6 +83,7 @@ void memsim_instance_destroy(struct memsim_instance *inst)
 	mutex_unlock(&memsim_instances_lock);
 
 	memsim_pool_fini(&inst->pool);
+	memsim_pool_uncharge(&inst->pool, inst->tlog.charged);
 	kvfree(inst->tlog.recs);
 	mutex_destroy(&inst->lock);
 	kfree(inst);
@@ -99,15 +101,18 @@ void memsim_instances_show(struct seq_file *m)
 {
 	struct memsim_instance *inst;
 
-	seq_puts(m, "id\ttgid\tcomm\tstrategy\tsegments\tlive_blocks\tallocated\n");
+	seq_puts(m, "id\ttgid\tcomm\tstrategy\tsegments\tlive_blocks\tallocated\tblock_structs\tmemory\n");
 
 	mutex_lock(&memsim_instances_lock);
 	list_for_each_entry(inst, &memsim_instances, link) {
 		mutex_lock(&inst->lock);
-		seq_printf(m, "%llu\t%d\t%s\t%s\t%llu\t%llu\t%llu\n", inst->id, inst->tgid,
-			   inst->comm, memsim_strategy_name(inst->pool.strategy),
+		seq_printf(m, "%llu\t%d\t", inst->id, inst->tgid);
+		memsim_seq_name(m, inst->comm);
+		seq_printf(m, "\t%s\t%llu\t%llu\t%llu\t%llu\t%llu\n",
+			   memsim_strategy_name(inst->pool.strategy),
 			   inst->pool.nr_segments, inst->pool.usage.live_blocks,
-			   inst->pool.usage.allocated);
+			   inst->pool.usage.allocated, inst->pool.nr_block_structs,
+			   inst->pool.mem_used);
 		mutex_unlock(&inst->lock);
 	}
 	mutex_unlock(&memsim_instances_lock);

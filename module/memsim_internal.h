@@ -27,6 +27,7 @@
  * @first: sequence number of the first record this ring was given.
  * @head: sequence number of the next record.
  * @dropped: records overwritten, or discarded with a previous ring.
+ * @charged: bytes of the ring charged to the instance's memory budget.
  *
  * The ring keeps the records [max(@first, @head - @capacity), @head).
  * Sequence numbers only grow, across rings, so a reader's cursor stays
@@ -40,6 +41,7 @@ struct memsim_tlog {
 	u64 first;
 	u64 head;
 	u64 dropped;
+	u64 charged;
 };
 
 /**
@@ -85,8 +87,13 @@ struct memsim_limits {
 
 /* The most max_trace_records may raise the capacity to: 144 MiB of ring. */
 #define MEMSIM_TRACE_HARD_MAX	SZ_1M
+/* The ranges of the other limits' module parameters. */
+#define MEMSIM_MAX_SEGMENTS_LIMIT	65536
+#define MEMSIM_MAX_BLOCKS_LIMIT		BIT_ULL(32)
+#define MEMSIM_BATCH_HARD_MAX		65536
 
 extern struct memsim_limits memsim_limits;
+extern struct memsim_budget memsim_budget;
 extern umode_t memsim_dev_mode;
 
 struct dentry;
@@ -116,6 +123,7 @@ long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg);
 void memsim_trace_event(struct memsim_pool *pool, const struct memsim_event *ev);
 
 u32 memsim_tlog_max_capacity(void);
+u64 memsim_tlog_bytes(u32 capacity);
 bool memsim_tlog_stacks_available(void);
 int memsim_tlog_stacks_init(void);
 u64 memsim_tlog_oldest(const struct memsim_tlog *t);
@@ -140,6 +148,7 @@ int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *r
 int memsim_dev_register(void);
 void memsim_dev_unregister(void);
 
+void memsim_seq_name(struct seq_file *m, const char *name);
 void memsim_debugfs_init(void);
 void memsim_debugfs_instance_add(struct memsim_instance *inst);
 void memsim_debugfs_instance_remove(struct memsim_instance *inst);

@@ -21,6 +21,8 @@
  */
 
 #include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -81,12 +83,12 @@ u32 memsim_strategy_to_uapi(enum memsim_strategy s)
  * @inst: instance the request came through.
  * @info: kernel copy of the caller's structure; overwritten on success.
  *
- * Return: 0 on success; -EINVAL if @info has a flag or reserved field set,
- * in which case @info is left untouched.
+ * Return: 0 on success; -EINVAL if @info has a flag set, in which case
+ * @info is left untouched.
  */
 int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info)
 {
-	if (info->flags || memsim_reserved_set(info->reserved, sizeof(info->reserved)))
+	if (info->flags)
 		return -EINVAL;
 
 	memset(info, 0, sizeof(*info));
@@ -100,6 +102,10 @@ int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info)
 	info->max_segments = READ_ONCE(memsim_limits.max_segments);
 	info->max_batch = READ_ONCE(memsim_limits.max_batch);
 	info->max_blocks = READ_ONCE(memsim_limits.max_blocks);
+	info->max_list = MEMSIM_LIST_MAX;
+	info->max_trace_records = memsim_tlog_max_capacity();
+	info->max_instance_memory = READ_ONCE(memsim_budget.instance_limit);
+	info->max_total_memory = READ_ONCE(memsim_budget.total_limit);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_get_info);
@@ -146,31 +152,76 @@ static int memsim_set_strategy_arg(struct memsim_instance *inst,
 	return ret;
 }
 
-static int memsim_create_segment(struct memsim_instance *inst,
-				 struct memsim_segment_arg *arg)
+/*
+ * Write a command's result to userspace while the instance lock is held,
+ * between preparing a change and committing it: with page faults
+ * disabled, so that the lock is never held across a fault, which could
+ * sleep on the caller's memory for as long as the caller likes
+ * (userfaultfd).  When the page is not there, the caller drops the
+ * prepared change and the lock, faults the page in with
+ * memsim_result_fault_in() and starts again; a caller whose buffer is
+ * really not writable gets -EFAULT from there, with nothing changed.
+ */
+static int memsim_result_write(void __user *uarg, const void *arg, size_t size)
 {
-	struct memsim_segment *seg;
+	return copy_to_user_nofault(uarg, arg, size) ? -EFAULT : 0;
+}
+
+/* Tries of the prepare, write, commit loop before giving up with -EFAULT. */
+#define MEMSIM_RESULT_TRIES	8
+
+static int memsim_result_fault_in(void __user *uarg, size_t size, unsigned int try)
+{
+	if (try + 1 >= MEMSIM_RESULT_TRIES)
+		return -EFAULT;
+	return fault_in_writeable(uarg, size) ? -EFAULT : 0;
+}
+
+/*
+ * CREATE_SEGMENT: the caller learns the segment's id only from the result,
+ * so the segment is created only once the result is written.
+ */
+static long memsim_ioctl_create_segment(struct memsim_instance *inst, void __user *uarg)
+{
+	struct memsim_segment_plan plan;
+	struct memsim_segment_arg arg;
+	unsigned int try;
 	int ret;
 
-	if (arg->flags || arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags || arg.pad || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
-
 	/* A malformed request gets -EINVAL even when the instance is full. */
-	ret = memsim_segment_args_valid(arg->start, arg->size, arg->stream);
+	ret = memsim_segment_args_valid(arg.start, arg.size, arg.stream);
 	if (ret)
 		return ret;
 
-	mutex_lock(&inst->lock);
-	if (inst->pool.nr_segments >= READ_ONCE(memsim_limits.max_segments)) {
+	for (try = 0; ; try++) {
+		mutex_lock(&inst->lock);
+		if (inst->pool.nr_segments >= READ_ONCE(memsim_limits.max_segments)) {
+			mutex_unlock(&inst->lock);
+			return -E2BIG;
+		}
+		ret = memsim_segment_prepare(&inst->pool, arg.start, arg.size, arg.device,
+					     arg.stream, &plan);
+		if (ret) {
+			mutex_unlock(&inst->lock);
+			return ret;
+		}
+		arg.segment_id = plan.id;
+		ret = memsim_result_write(uarg, &arg, sizeof(arg));
+		if (!ret)
+			memsim_segment_commit(&inst->pool, &plan);
+		else
+			memsim_segment_abort(&inst->pool, &plan);
 		mutex_unlock(&inst->lock);
-		return -E2BIG;
+		if (!ret)
+			return 0;
+		ret = memsim_result_fault_in(uarg, sizeof(arg), try);
+		if (ret)
+			return ret;
 	}
-	ret = memsim_segment_create(&inst->pool, arg->start, arg->size, arg->device,
-				    arg->stream, &seg);
-	if (!ret)
-		arg->segment_id = seg->id;
-	mutex_unlock(&inst->lock);
-	return ret;
 }
 
 static int memsim_release_segment(struct memsim_instance *inst,
@@ -188,8 +239,6 @@ static int memsim_release_segment(struct memsim_instance *inst,
 	return ret;
 }
 
-#define MEMSIM_MAX_IDS		4096
-
 static long memsim_ioctl_check_overlap(struct memsim_instance *inst, void __user *uarg)
 {
 	struct memsim_overlap_arg arg;
@@ -202,7 +251,7 @@ static long memsim_ioctl_check_overlap(struct memsim_instance *inst, void __user
 	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 	if (!arg.size || check_add_overflow(arg.start, arg.size, &end) ||
-	    arg.ids_cap > MEMSIM_MAX_IDS)
+	    arg.ids_cap > MEMSIM_LIST_MAX)
 		return -EINVAL;
 
 	if (arg.ids_cap) {
@@ -345,46 +394,87 @@ static void memsim_alloc_result(const struct memsim_result *res,
 	arg->splits = res->splits;
 }
 
+/* ENOSPC's answer: nothing was placed; only @largest has something to say. */
+static void memsim_alloc_nospace(struct memsim_instance *inst, u32 stream,
+				 struct memsim_alloc_arg *arg)
+{
+	struct memsim_result none = { 0 };
+
+	memsim_alloc_result(&none, arg);
+	arg->largest = memsim_largest_alloc(&inst->pool, stream);
+}
+
 /**
  * memsim_do_alloc() - allocate under the instance's limits
  * @inst: the instance; its lock is held.
  * @req: the core request.
  * @res: the result.
  *
- * Return: as memsim_alloc(), or -E2BIG when the instance holds the most
- * live blocks it may.
+ * Return: as memsim_alloc(), whose -E2BIG covers the live-block limit
+ * (the module parameter max_blocks) and the memory budget.
  */
 int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *req,
 		    struct memsim_result *res)
 {
 	lockdep_assert_held(&inst->lock);
 
-	if (inst->pool.usage.live_blocks >= READ_ONCE(memsim_limits.max_blocks))
-		return -E2BIG;
+	inst->pool.max_live_blocks = READ_ONCE(memsim_limits.max_blocks);
 	return memsim_alloc(&inst->pool, req, res);
 }
 
-static int memsim_alloc_arg(struct memsim_instance *inst, struct memsim_alloc_arg *arg)
+/*
+ * ALLOC: the block's address reaches the caller only through the result,
+ * so the block is made only once the result is written; on -ENOSPC the
+ * failure is counted only once its answer (the largest possible size) is
+ * written.  Either way an -EFAULT leaves no trace.
+ */
+static long memsim_ioctl_alloc(struct memsim_instance *inst, void __user *uarg)
 {
 	char label[MEMSIM_LABEL_MAX];
+	struct memsim_alloc_plan plan;
+	struct memsim_alloc_arg arg;
 	struct memsim_request req;
-	struct memsim_result res;
-	int ret;
+	unsigned int try;
+	int ret, wret;
 
-	ret = memsim_alloc_request(arg, &req);
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	ret = memsim_alloc_request(&arg, &req);
 	if (ret)
 		return ret;
-	ret = memsim_label_from_user(arg->label_ptr, label);
+	ret = memsim_label_from_user(arg.label_ptr, label);
 	if (ret)
 		return ret;
 	req.label = label;
 
-	memsim_call_begin(inst, label);
-	ret = memsim_do_alloc(inst, &req, &res);
-	memsim_call_end(inst);
-	if (!ret)
-		memsim_alloc_result(&res, arg);
-	return ret;
+	for (try = 0; ; try++) {
+		memsim_call_begin(inst, label);
+		inst->pool.max_live_blocks = READ_ONCE(memsim_limits.max_blocks);
+		ret = memsim_alloc_prepare(&inst->pool, &req, &plan);
+		if (ret && ret != -ENOSPC) {
+			memsim_call_end(inst);
+			return ret;
+		}
+		if (ret)
+			memsim_alloc_nospace(inst, req.stream, &arg);
+		else
+			memsim_alloc_result(&plan.res, &arg);
+		wret = memsim_result_write(uarg, &arg, sizeof(arg));
+		if (wret) {
+			if (!ret)
+				memsim_alloc_abort(&inst->pool, &plan);
+		} else if (ret) {
+			memsim_alloc_count_failure(&inst->pool, &plan);
+		} else {
+			memsim_alloc_commit(&inst->pool, &plan);
+		}
+		memsim_call_end(inst);
+		if (!wret)
+			return ret;
+		wret = memsim_result_fault_in(uarg, sizeof(arg), try);
+		if (wret)
+			return wret;
+	}
 }
 
 static long memsim_ioctl_can_alloc(struct memsim_instance *inst, void __user *uarg)
@@ -516,10 +606,8 @@ static int memsim_reset_arg(struct memsim_instance *inst, struct memsim_reset_ar
 
 MEMSIM_IOCTL(memsim_get_info, struct memsim_info, true)
 MEMSIM_IOCTL(memsim_set_strategy_arg, struct memsim_strategy_arg, false)
-MEMSIM_IOCTL(memsim_create_segment, struct memsim_segment_arg, true)
 MEMSIM_IOCTL(memsim_release_segment, struct memsim_segment_arg, false)
 MEMSIM_IOCTL(memsim_find_safe_range_arg, struct memsim_safe_range_arg, true)
-MEMSIM_IOCTL(memsim_alloc_arg, struct memsim_alloc_arg, true)
 MEMSIM_IOCTL(memsim_free_arg, struct memsim_free_arg, true)
 MEMSIM_IOCTL(memsim_complete_free_arg, struct memsim_free_arg, true)
 MEMSIM_IOCTL(memsim_sync_stream_arg, struct memsim_sync_arg, true)
@@ -544,7 +632,7 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case MEMSIM_IOC_SET_STRATEGY:
 		return memsim_ioctl_memsim_set_strategy_arg(inst, uarg);
 	case MEMSIM_IOC_CREATE_SEGMENT:
-		return memsim_ioctl_memsim_create_segment(inst, uarg);
+		return memsim_ioctl_create_segment(inst, uarg);
 	case MEMSIM_IOC_RELEASE_SEGMENT:
 		return memsim_ioctl_memsim_release_segment(inst, uarg);
 	case MEMSIM_IOC_CHECK_OVERLAP:
@@ -552,7 +640,7 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case MEMSIM_IOC_FIND_SAFE_RANGE:
 		return memsim_ioctl_memsim_find_safe_range_arg(inst, uarg);
 	case MEMSIM_IOC_ALLOC:
-		return memsim_ioctl_memsim_alloc_arg(inst, uarg);
+		return memsim_ioctl_alloc(inst, uarg);
 	case MEMSIM_IOC_CAN_ALLOC:
 		return memsim_ioctl_can_alloc(inst, uarg);
 	case MEMSIM_IOC_FREE:

@@ -16,7 +16,9 @@
  * caller is being killed.
  *
  * A batch is validated in full before its first operation runs, so a
- * malformed one changes nothing.
+ * malformed one changes nothing.  Once they run, operations are not taken
+ * back: a batch or a workload stopped by a fatal signal (or, for SIMULATE,
+ * by -ENOMEM) keeps what it did and reports how far it got.
  */
 
 #include <linux/fs.h>
@@ -31,7 +33,6 @@
 #include "memsim_internal.h"
 
 #define MEMSIM_RESCHED_EVERY	64
-#define MEMSIM_BATCH_HARD_MAX	65536
 #define MEMSIM_SIMULATE_MAX_OPS	BIT(20)
 
 /* The ALLOC argument a batch operation stands for. */
@@ -110,7 +111,7 @@ static int memsim_batch_run_op(struct memsim_instance *inst, struct memsim_batch
 
 long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg)
 {
-	u32 max = min_t(u32, READ_ONCE(memsim_limits.max_batch), MEMSIM_BATCH_HARD_MAX);
+	u32 max = READ_ONCE(memsim_limits.max_batch);
 	struct memsim_batch_op *ops;
 	struct memsim_batch_arg arg;
 	long ret = 0;
@@ -183,7 +184,7 @@ static int memsim_simulate_check(const struct memsim_simulate_arg *arg)
 		return -EINVAL;
 	if (!arg->nr_ops || arg->nr_ops > MEMSIM_SIMULATE_MAX_OPS)
 		return -EINVAL;
-	if (!arg->min_size || arg->max_size < arg->min_size || arg->free_ppm > 1000000)
+	if (!arg->min_size || arg->max_size < arg->min_size || arg->free_ppm > MEMSIM_PPM)
 		return -EINVAL;
 	return 0;
 }
@@ -222,7 +223,7 @@ static int memsim_simulate_run(struct memsim_instance *inst,
 		if (i % MEMSIM_RESCHED_EVERY == MEMSIM_RESCHED_EVERY - 1)
 			cond_resched();
 
-		if (prandom_u32_state(&rnd) % 1000000 < arg->free_ppm && nlive) {
+		if (prandom_u32_state(&rnd) % MEMSIM_PPM < arg->free_ppm && nlive) {
 			u64 k = memsim_draw(&rnd, nlive);
 
 			ret = memsim_free(&inst->pool, live[k], 0, 0, &fres);
@@ -282,7 +283,11 @@ long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg)
 	arg.elapsed_ns = ktime_get_ns() - t0;
 	kvfree(live);
 
-	if (!ret && copy_to_user(uarg, &arg, sizeof(arg)))
+	/*
+	 * The operations that ran stay, also when the run stopped early
+	 * (-EINTR, -ENOMEM): the counters say what they were.
+	 */
+	if (copy_to_user(uarg, &arg, sizeof(arg)) && !ret)
 		ret = -EFAULT;
 	return ret;
 }

@@ -26,8 +26,6 @@
 
 #include "memsim_internal.h"
 
-#define MEMSIM_LIST_MAX		4096
-
 /**
  * memsim_usage_to_uapi() - copy counters into their ABI form
  * @u: the core's counters.
@@ -173,7 +171,8 @@ static int memsim_list_check(const struct memsim_list_arg *arg)
 	return 0;
 }
 
-static void memsim_segment_to_uapi(const struct memsim_segment *seg,
+static void memsim_segment_to_uapi(struct memsim_pool *pool,
+				   const struct memsim_segment *seg,
 				   struct memsim_segment_info *out)
 {
 	out->id = seg->id;
@@ -182,7 +181,7 @@ static void memsim_segment_to_uapi(const struct memsim_segment *seg,
 	out->device = seg->device;
 	out->stream = seg->stream->id;
 	out->nr_blocks = seg->nr_blocks;
-	out->largest_free = memsim_segment_largest_free(seg);
+	out->largest_free = memsim_segment_largest_free(pool, seg);
 	out->split_ratio_ppm = memsim_split_ratio_ppm(seg->nr_blocks);
 	memsim_usage_to_uapi(&seg->usage, out->largest_free, &out->usage);
 }
@@ -222,7 +221,7 @@ long memsim_ioctl_get_segments(struct memsim_instance *inst, void __user *uarg)
 			arg.cursor = seg->start;
 			break;
 		}
-		memsim_segment_to_uapi(seg, &buf[arg.nr++]);
+		memsim_segment_to_uapi(&inst->pool, seg, &buf[arg.nr++]);
 	}
 	mutex_unlock(&inst->lock);
 

@@ -24,8 +24,7 @@
 
 #include "memsim_internal.h"
 
-/* Records a TRACE_READ may ask for, and records gathered per lock hold. */
-#define MEMSIM_TRACE_READ_MAX	4096
+/* Records gathered per lock hold. */
 #define MEMSIM_TRACE_CHUNK	32
 
 static int memsim_trace_ctl_check(const struct memsim_trace_ctl_arg *arg)
@@ -43,9 +42,24 @@ static int memsim_trace_ctl_check(const struct memsim_trace_ctl_arg *arg)
 }
 
 /**
+ * memsim_tlog_bytes() - what a trace ring of @capacity records is charged at
+ * @capacity: records.
+ *
+ * Return: its size in bytes.
+ */
+u64 memsim_tlog_bytes(u32 capacity)
+{
+	return (u64)capacity * sizeof(struct memsim_trace_record);
+}
+
+/**
  * memsim_ioctl_trace_ctl() - handle %MEMSIM_IOC_TRACE_CTL
  * @inst: the instance.
  * @uarg: user pointer to a &struct memsim_trace_ctl_arg.
+ *
+ * The new ring is charged to the instance's memory budget before it is
+ * allocated, the old one uncharged once it is swapped out; for a moment
+ * both count, so replacing a ring needs room for both.
  *
  * Return: 0 or a negative errno, the trace unchanged on error.
  */
@@ -53,6 +67,7 @@ long memsim_ioctl_trace_ctl(struct memsim_instance *inst, void __user *uarg)
 {
 	struct memsim_trace_record *recs = NULL;
 	struct memsim_trace_ctl_arg arg;
+	u64 bytes, old;
 	int ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
@@ -60,13 +75,26 @@ long memsim_ioctl_trace_ctl(struct memsim_instance *inst, void __user *uarg)
 	ret = memsim_trace_ctl_check(&arg);
 	if (ret)
 		return ret;
+	bytes = memsim_tlog_bytes(arg.capacity);
 	if (arg.capacity) {
+		mutex_lock(&inst->lock);
+		ret = memsim_pool_charge(&inst->pool, bytes);
+		mutex_unlock(&inst->lock);
+		if (ret)
+			return ret;
 		recs = kvcalloc(arg.capacity, sizeof(*recs), GFP_KERNEL_ACCOUNT);
-		if (!recs)
+		if (!recs) {
+			mutex_lock(&inst->lock);
+			memsim_pool_uncharge(&inst->pool, bytes);
+			mutex_unlock(&inst->lock);
 			return -ENOMEM;
+		}
 	}
 	mutex_lock(&inst->lock);
+	old = inst->tlog.charged;
 	recs = memsim_tlog_swap(&inst->tlog, recs, arg.capacity, arg.flags);
+	inst->tlog.charged = bytes;
+	memsim_pool_uncharge(&inst->pool, old);
 	mutex_unlock(&inst->lock);
 	kvfree(recs);
 	return 0;
@@ -102,7 +130,7 @@ long memsim_ioctl_trace_read(struct memsim_instance *inst, void __user *uarg)
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)) ||
-	    arg.buf_cap > MEMSIM_TRACE_READ_MAX)
+	    arg.buf_cap > MEMSIM_LIST_MAX)
 		return -EINVAL;
 	chunk = kmalloc_array(MEMSIM_TRACE_CHUNK, sizeof(*chunk), GFP_KERNEL);
 	if (!chunk)

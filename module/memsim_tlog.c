@@ -119,13 +119,14 @@ bool memsim_tlog_stacks_available(void)
 /**
  * memsim_tlog_max_capacity() - the largest ring %MEMSIM_IOC_TRACE_CTL takes
  *
- * Return: the module parameter max_trace_records, capped at
- * %MEMSIM_TRACE_HARD_MAX.
+ * Return: the module parameter max_trace_records (1 to
+ * %MEMSIM_TRACE_HARD_MAX, checked when it is set).
  */
 u32 memsim_tlog_max_capacity(void)
 {
-	return min(READ_ONCE(memsim_limits.max_trace_records), MEMSIM_TRACE_HARD_MAX);
+	return READ_ONCE(memsim_limits.max_trace_records);
 }
+EXPORT_SYMBOL_IF_KUNIT(memsim_tlog_max_capacity);
 
 /**
  * memsim_tlog_oldest() - sequence number of the oldest record kept

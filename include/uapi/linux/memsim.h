@@ -84,8 +84,20 @@
  * @max_segments: out: most segments one instance may hold.
  * @max_batch: out: most operations one %MEMSIM_IOC_BATCH may carry.
  * @max_blocks: out: most live (allocated) blocks one instance may hold.
- * @reserved: in: must be zero; out: zero.  Later ABI versions assign these
- *	fields without changing the size of the structure.
+ * @max_list: out: most entries one call takes or returns
+ *	(%MEMSIM_LIST_MAX): ids of %MEMSIM_IOC_CHECK_OVERLAP, entries of
+ *	%MEMSIM_IOC_GET_STATS, %MEMSIM_IOC_GET_SEGMENTS, %MEMSIM_IOC_GET_BLOCKS
+ *	and %MEMSIM_IOC_GET_BLOCKS_LIFE, records of %MEMSIM_IOC_TRACE_READ.
+ * @max_trace_records: out: largest trace ring %MEMSIM_IOC_TRACE_CTL
+ *	accepts (the module parameter max_trace_records).
+ * @max_instance_memory: out: bytes of kernel metadata one instance may
+ *	hold: its blocks (free and allocated), segments, streams and trace
+ *	ring, each counted at its structure's size.
+ * @max_total_memory: out: bytes of such metadata all instances together
+ *	may hold.
+ *
+ * @max_list to @max_total_memory were reserved words in earlier versions
+ * of this structure; like every out field they are ignored on input.
  */
 struct memsim_info {
 	__u32 abi_version;
@@ -95,8 +107,19 @@ struct memsim_info {
 	__u32 max_segments;
 	__u32 max_batch;
 	__u64 max_blocks;
-	__u64 reserved[3];
+	__u32 max_list;
+	__u32 max_trace_records;
+	__u64 max_instance_memory;
+	__u64 max_total_memory;
 };
+
+/**
+ * define MEMSIM_LIST_MAX - most entries one call takes or returns
+ *
+ * The bound on @ids_cap, @streams_cap and @buf_cap of the commands that
+ * list things; also reported as &memsim_info.max_list.
+ */
+#define MEMSIM_LIST_MAX			4096
 
 /**
  * enum memsim_strategy_id - placement strategies
@@ -563,7 +586,7 @@ struct memsim_block_life {
  *	%MEMSIM_IOC_GET_BLOCKS and %MEMSIM_IOC_GET_BLOCKS_LIFE
  * @buf_ptr: in: user pointer to an array of &struct memsim_segment_info,
  *	&struct memsim_block_info or &struct memsim_block_life.
- * @buf_cap: in: entries available at @buf_ptr; at most 4096 per call.
+ * @buf_cap: in: entries available at @buf_ptr; at most %MEMSIM_LIST_MAX per call.
  * @flags: in: must be zero.
  * @cursor: in: list the entries that start at or above this address (0
  *	for all); out: the value to pass to continue, valid when @more is 1.
@@ -839,7 +862,7 @@ struct memsim_trace_ctl_arg {
 /**
  * struct memsim_trace_read_arg - argument of %MEMSIM_IOC_TRACE_READ
  * @buf_ptr: in: user pointer to an array of &struct memsim_trace_record.
- * @buf_cap: in: records available at @buf_ptr, at most 4096; 0 only reads
+ * @buf_cap: in: records available at @buf_ptr, at most %MEMSIM_LIST_MAX; 0 only reads
  *	the state below.
  * @flags: in: must be zero.
  * @cursor: in: sequence number of the first record wanted, at most @head;
@@ -905,10 +928,14 @@ struct memsim_trace_read_arg {
  * define MEMSIM_IOC_CREATE_SEGMENT - add a segment of free space
  *
  * Takes a &struct memsim_segment_arg; returns its id in @segment_id.
- * Errors: -EFAULT; -EINVAL for a zero size, a range that wraps, stream
- * %MEMSIM_STREAM_ANY_ID, or a non-zero flag, pad or reserved field;
- * -EEXIST if the range overlaps a segment; -E2BIG if the instance holds
- * &memsim_info.max_segments segments already; -ENOMEM.
+ * Errors, checked in this order: -EFAULT; -EINVAL for a zero size, a range
+ * that wraps, stream %MEMSIM_STREAM_ANY_ID, or a non-zero flag, pad or
+ * reserved field; -E2BIG if the instance holds &memsim_info.max_segments
+ * segments already; -EEXIST if the range overlaps a segment; -E2BIG if
+ * its structures would take the instance or the module over
+ * &memsim_info.max_instance_memory or &memsim_info.max_total_memory;
+ * -ENOMEM.  The segment exists only once its id is written: an -EFAULT
+ * leaves the instance unchanged.
  */
 #define MEMSIM_IOC_CREATE_SEGMENT	_IOWR(MEMSIM_IOC_MAGIC, 0x02, struct memsim_segment_arg)
 
@@ -916,9 +943,11 @@ struct memsim_trace_read_arg {
  * define MEMSIM_IOC_RELEASE_SEGMENT - remove a segment that is entirely free
  *
  * Takes a &struct memsim_segment_arg; only @segment_id is used, the other
- * fields must be zero.  Errors: -EFAULT; -EINVAL for a non-zero unused
- * field; -ENOENT if there is no such segment; -EBUSY if one of its blocks
- * is allocated or has a deferred free pending.
+ * fields must be zero.  A stream exists while it has segments: releasing
+ * its last segment removes it and its counters.  Errors: -EFAULT;
+ * -EINVAL for a non-zero unused field; -ENOENT if there is no such
+ * segment; -EBUSY if one of its blocks is allocated or has a deferred free
+ * pending.
  */
 #define MEMSIM_IOC_RELEASE_SEGMENT	_IOW(MEMSIM_IOC_MAGIC, 0x03, struct memsim_segment_arg)
 
@@ -927,7 +956,7 @@ struct memsim_trace_read_arg {
  *
  * Takes a &struct memsim_overlap_arg.  Errors: -EFAULT, also for an
  * unwritable @ids_ptr; -EINVAL for a zero size, a wrapping range, @ids_cap
- * over 4096, or a non-zero flag or reserved field.
+ * over %MEMSIM_LIST_MAX, or a non-zero flag or reserved field.
  */
 #define MEMSIM_IOC_CHECK_OVERLAP	_IOWR(MEMSIM_IOC_MAGIC, 0x04, struct memsim_overlap_arg)
 
@@ -943,13 +972,27 @@ struct memsim_trace_read_arg {
 /**
  * define MEMSIM_IOC_ALLOC - allocate a block
  *
- * Takes a &struct memsim_alloc_arg.  Errors: -EFAULT; -EINVAL for a zero
- * size, an alignment that is not a power of two, an unknown flag, an empty
- * range, range fields without %MEMSIM_ALLOC_RANGE, a fixed address without
- * %MEMSIM_ALLOC_FIXED or misaligned or wrapping, or a non-zero pad or
- * reserved field; -ENOSPC if nothing fits (counted in the statistics);
+ * Takes a &struct memsim_alloc_arg.  Errors, checked in this order:
+ * -EFAULT; -EINVAL for a zero size, an alignment that is not a power of
+ * two, an unknown flag, an empty range, range fields without
+ * %MEMSIM_ALLOC_RANGE, a fixed address without %MEMSIM_ALLOC_FIXED, a
+ * fixed address that is misaligned or whose block would end past 2^64 - 1
+ * (for the buddy system: the block of the rounded size, which must also
+ * be aligned to that size; a size over 2^63 rounds to 2^64, so it is
+ * -EINVAL with %MEMSIM_ALLOC_FIXED and -ENOSPC without), or a non-zero pad
+ * or reserved field; -EINVAL, -EFAULT or -ENAMETOOLONG for the label;
  * -E2BIG if the instance holds &memsim_info.max_blocks live blocks
- * already; -ENOMEM.
+ * already; -ENOSPC if nothing fits; -E2BIG if the blocks the allocation
+ * would split off would take the instance or the module over its memory
+ * budget; -ENOMEM.
+ *
+ * On success every out field is written.  On -ENOSPC too: @largest is the
+ * largest size an unconstrained request for @stream could get now, the
+ * other out fields are zero, and the failure is counted (pool, strategy,
+ * and the stream named; a %MEMSIM_STREAM_ANY_ID request counts for no
+ * stream).  On any other error the argument is left as it was.  The block
+ * exists only once the result is written: an -EFAULT leaves the instance
+ * unchanged, with nothing counted or traced.
  */
 #define MEMSIM_IOC_ALLOC		_IOWR(MEMSIM_IOC_MAGIC, 0x06, struct memsim_alloc_arg)
 
@@ -958,8 +1001,9 @@ struct memsim_trace_read_arg {
  *
  * Takes a &struct memsim_alloc_arg and fills it as %MEMSIM_IOC_ALLOC would,
  * plus @largest, changing nothing; -ENOSPC is not counted.  Errors: as for
- * %MEMSIM_IOC_ALLOC, without -E2BIG and -ENOMEM; on -ENOSPC @largest is
- * still written and the other out fields are zero.
+ * %MEMSIM_IOC_ALLOC, without -E2BIG and -ENOMEM (limits are not applied);
+ * on -ENOSPC @largest is still written and the other out fields are zero;
+ * on any other error the argument is left as it was.
  */
 #define MEMSIM_IOC_CAN_ALLOC		_IOWR(MEMSIM_IOC_MAGIC, 0x07, struct memsim_alloc_arg)
 
@@ -969,7 +1013,12 @@ struct memsim_trace_read_arg {
  * Takes a &struct memsim_free_arg.  Errors: -EFAULT; -EINVAL for an unknown
  * flag, a size mismatch, or a non-zero pad or reserved field; -ENOENT if no
  * allocated block starts at @addr (never allocated, or already freed);
- * -EBUSY if its free was already requested.
+ * -EBUSY if its free was already requested.  An argument that cannot be
+ * written back is refused with -EFAULT before anything changes; should
+ * writing the result still fail after the free (another thread unmapped
+ * it meanwhile), the call returns -EFAULT and the block stays freed: the
+ * caller named it, only the report is lost.  The same holds for
+ * %MEMSIM_IOC_COMPLETE_FREE and %MEMSIM_IOC_SYNC_STREAM.
  */
 #define MEMSIM_IOC_FREE			_IOWR(MEMSIM_IOC_MAGIC, 0x08, struct memsim_free_arg)
 
@@ -986,7 +1035,8 @@ struct memsim_trace_read_arg {
  * define MEMSIM_IOC_SYNC_STREAM - complete every deferred free of a stream
  *
  * Takes a &struct memsim_sync_arg.  Errors: -EFAULT; -EINVAL for a non-zero
- * flag or reserved field; -ENOENT for a stream that never had a segment.
+ * flag or reserved field; -ENOENT for a stream that has no segment (never
+ * had one, or its last one was released).
  */
 #define MEMSIM_IOC_SYNC_STREAM		_IOWR(MEMSIM_IOC_MAGIC, 0x0a, struct memsim_sync_arg)
 
@@ -1002,8 +1052,9 @@ struct memsim_trace_read_arg {
  * define MEMSIM_IOC_GET_STATS - counters by strategy and by stream
  *
  * Takes a &struct memsim_stats_arg.  Errors: -EFAULT, also for an
- * unwritable @streams_ptr; -EINVAL for @streams_cap over 4096 or a non-zero
- * flag or reserved field.
+ * unwritable @streams_ptr; -EINVAL for @streams_cap over %MEMSIM_LIST_MAX
+ * or a non-zero flag or reserved field.  Only streams that have segments
+ * are listed.
  */
 #define MEMSIM_IOC_GET_STATS		_IOWR(MEMSIM_IOC_MAGIC, 0x0c, struct memsim_stats_arg)
 
@@ -1012,7 +1063,7 @@ struct memsim_trace_read_arg {
  *
  * Takes a &struct memsim_list_arg over &struct memsim_segment_info.
  * Errors: -EFAULT, also for an unwritable @buf_ptr; -EINVAL for @buf_cap 0
- * or over 4096, or a non-zero flag or reserved field.
+ * or over %MEMSIM_LIST_MAX, or a non-zero flag or reserved field.
  */
 #define MEMSIM_IOC_GET_SEGMENTS		_IOWR(MEMSIM_IOC_MAGIC, 0x0d, struct memsim_list_arg)
 
@@ -1029,9 +1080,13 @@ struct memsim_trace_read_arg {
  *
  * Takes a &struct memsim_batch_arg.  Errors of the call itself: -EFAULT;
  * -EINVAL for a malformed operation, an unknown flag or a non-zero reserved
- * field; -E2BIG if @count is 0 or over &memsim_info.max_batch; -EINTR if a
- * fatal signal arrived (@done tells how far it got).  Each operation's own
- * errno is in its @error field.
+ * field; -E2BIG if @count is 0 or over &memsim_info.max_batch; -ENOMEM;
+ * -EINTR if a fatal signal arrived.  Each operation's own errno is in its
+ * @error field.  Operations that ran are not taken back: on -EINTR, and
+ * on an -EFAULT from writing the results (the array is checked writable
+ * before the first operation runs), the operations that ran stay; on
+ * -EINTR @done, @failed and the results of the first @done operations
+ * are written.  Before the first operation runs, an error changes nothing.
  */
 #define MEMSIM_IOC_BATCH		_IOWR(MEMSIM_IOC_MAGIC, 0x0f, struct memsim_batch_arg)
 
@@ -1040,8 +1095,12 @@ struct memsim_trace_read_arg {
  *
  * Takes a &struct memsim_simulate_arg.  Errors: -EFAULT; -EINVAL for a zero
  * or over-large @nr_ops, a zero @min_size, @max_size < @min_size,
- * @free_ppm over 10^6, or a non-zero flag, pad or reserved field; -EINTR if
- * a fatal signal arrived; -ENOMEM.
+ * @free_ppm over 10^6, or a non-zero flag, pad or reserved field; -ENOMEM;
+ * -EINTR if a fatal signal arrived.  Allocations that find no space or hit
+ * a limit (-ENOSPC, -E2BIG) count as @failures and the run goes on.  The
+ * operations that ran stay: if the run stops early (-EINTR, or -ENOMEM
+ * from an allocation), the counters of what ran are written as on
+ * success.  An error before the first operation changes nothing.
  */
 #define MEMSIM_IOC_SIMULATE		_IOWR(MEMSIM_IOC_MAGIC, 0x10, struct memsim_simulate_arg)
 
@@ -1062,8 +1121,9 @@ struct memsim_trace_read_arg {
  * %MEMSIM_TRACE_STACK without %MEMSIM_TRACE_ON, a capacity of 0 or over
  * the maximum with %MEMSIM_TRACE_ON or non-zero without it, or a non-zero
  * reserved field; -EOPNOTSUPP for %MEMSIM_TRACE_STACK on a kernel without
- * stackdepot (%MEMSIM_FEATURE_TRACE_STACK unset); -ENOMEM.  On error the
- * trace is as it was.
+ * stackdepot (%MEMSIM_FEATURE_TRACE_STACK unset); -E2BIG if the ring (144
+ * bytes a record) would take the instance or the module over its memory
+ * budget; -ENOMEM.  On error the trace is as it was.
  */
 #define MEMSIM_IOC_TRACE_CTL		_IOW(MEMSIM_IOC_MAGIC, 0x12, struct memsim_trace_ctl_arg)
 
@@ -1072,7 +1132,8 @@ struct memsim_trace_read_arg {
  *
  * Takes a &struct memsim_trace_read_arg.  Errors: -EFAULT, also for an
  * unwritable @buf_ptr when there are records to copy; -EINVAL for @buf_cap
- * over 4096, a @cursor beyond @head, or a non-zero flag or reserved field.
+ * over %MEMSIM_LIST_MAX, a @cursor beyond @head, or a non-zero flag or
+ * reserved field.
  */
 #define MEMSIM_IOC_TRACE_READ		_IOWR(MEMSIM_IOC_MAGIC, 0x13, struct memsim_trace_read_arg)
 
