@@ -663,11 +663,13 @@ int memsim_walk_trace(struct memsim_handle *h, __u64 *cursor,
 /* One segment's map in the making, as map_segment() in memsim_debugfs.c. */
 struct map_state {
 	struct memsim_map map;
+	__u64 size;
 	__u64 seg_end;
 	__u64 pos;
 	__u64 end;
 	__u64 bytes[3];
 	unsigned int n;
+	unsigned int chars;
 };
 
 struct map_walk {
@@ -678,10 +680,15 @@ struct map_walk {
 	size_t cur;
 };
 
-/* The end of the slice that starts at @start, clamped to the segment. */
-static __u64 map_slice_end(__u64 start, __u64 slice, __u64 seg_end)
+/*
+ * The end of character @i's share of the segment: the map has
+ * chars = min(64, size) characters, character i standing for
+ * [start + floor(i * size / chars), start + floor((i + 1) * size / chars)).
+ */
+static __u64 map_slice_end(const struct map_state *st, unsigned int i)
 {
-	return seg_end - start < slice ? seg_end : start + slice;
+	return st->map.start +
+	       (__u64)((__uint128_t)(i + 1) * st->size / st->chars);
 }
 
 static char map_char(const __u64 *bytes)
@@ -706,14 +713,15 @@ static void map_account(struct map_state *st, __u64 upto, __u32 state)
 
 	if (state > MEMSIM_STATE_FREE_REQUESTED)
 		state = MEMSIM_STATE_ALLOCATED;
-	while (st->pos < upto && st->n < MEMSIM_MAP_SLICES) {
+	while (st->pos < upto && st->n < st->chars) {
 		stop = upto < st->end ? upto : st->end;
 		st->bytes[state] += stop - st->pos;
 		st->pos = stop;
 		if (st->pos == st->end) {
 			st->map.line[st->n++] = map_char(st->bytes);
 			memset(st->bytes, 0, sizeof(st->bytes));
-			st->end = map_slice_end(st->pos, st->map.slice, st->seg_end);
+			if (st->n < st->chars)
+				st->end = map_slice_end(st, st->n);
 		}
 	}
 	st->map.line[st->n] = '\0';
@@ -737,11 +745,12 @@ static int map_add_segment(const struct memsim_segment_info *seg, void *ctx)
 	memset(st, 0, sizeof(*st));
 	st->map.segment_id = seg->id;
 	st->map.start = seg->start;
-	/* As the kernel's DIV_ROUND_UP_ULL(), wrapping included. */
-	st->map.slice = (seg->size + MEMSIM_MAP_SLICES - 1) / MEMSIM_MAP_SLICES;
+	st->size = seg->size;
+	st->chars = seg->size < MEMSIM_MAP_SLICES ? seg->size : MEMSIM_MAP_SLICES;
+	st->map.slice = seg->size / st->chars;
 	st->seg_end = seg->start + seg->size;
 	st->pos = seg->start;
-	st->end = map_slice_end(st->pos, st->map.slice, st->seg_end);
+	st->end = map_slice_end(st, 0);
 	return 0;
 }
 

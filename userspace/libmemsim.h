@@ -153,8 +153,10 @@ int memsim_walk_trace(struct memsim_handle *h, __u64 *cursor,
  * struct memsim_map - one segment's line of the map
  * @segment_id: the segment.
  * @start: its first address.
- * @slice: bytes per character (the last slice may be shorter).
- * @line: one character per slice, '.', '#', 'D' or '+', NUL-terminated.
+ * @slice: bytes per character, rounded down: min(64, size) characters
+ *	share the segment to the byte, so a character stands for @slice or
+ *	@slice + 1 bytes.
+ * @line: one character per share, '.', '#', 'D' or '+', NUL-terminated.
  */
 struct memsim_map {
 	__u64 segment_id;

@@ -235,18 +235,15 @@ static inline bool ms_pow2(__u64 v)
 	return v && !(v & (v - 1));
 }
 
-/* 1 - largest / free in ppm, as the core computes it (exact to the ppm). */
+/*
+ * 1 - largest / free in ppm as the ABI defines it: (free - largest) / free,
+ * rounded down like every ratio.
+ */
 static inline __u32 ms_frag_ppm(__u64 free, __u64 largest)
 {
 	if (!free || largest >= free)
 		return 0;
-	return (__u32)(MS_PPM - (__u64)((__uint128_t)largest * MS_PPM / free));
-}
-
-/* |a - b| <= 1: ratios whose rounding the ABI leaves open. */
-static inline bool ms_ppm_close(__u64 a, __u64 b)
-{
-	return a == b || a + 1 == b || b + 1 == a;
+	return (__u32)((__uint128_t)(free - largest) * MS_PPM / free);
 }
 
 /* Expected ppm of num / den, floor. */
@@ -624,8 +621,7 @@ static inline void ms_usage_expect(struct __test_metadata *_metadata, const char
 	EXPECT_EQ(got->total, got->allocated + got->free) TH_LOG("%s: total", what);
 	EXPECT_EQ(ms_frag_ppm(want->free, want->largest_free), got->frag_ppm)
 		TH_LOG("%s: frag_ppm", what);
-	EXPECT_TRUE(ms_ppm_close(ms_ratio_ppm(want->allocated, want->total),
-				 got->utilization_ppm))
+	EXPECT_EQ(ms_ratio_ppm(want->allocated, want->total), got->utilization_ppm)
 		TH_LOG("%s: utilization_ppm %u", what, got->utilization_ppm);
 	for (i = 0; i < MEMSIM_HIST_SIZE; i++)
 		EXPECT_EQ(want->free_hist[i], got->free_hist[i])
@@ -732,8 +728,7 @@ static inline void ms_check_pool(struct __test_metadata *_metadata, int fd, __u3
 							 (unsigned long long)s->id);
 		EXPECT_EQ(nr, s->nr_blocks);
 		EXPECT_EQ(largest, s->largest_free);
-		EXPECT_TRUE(ms_ppm_close(nr > 1 ? MS_PPM - MS_PPM / nr : 0,
-					 s->split_ratio_ppm));
+		EXPECT_EQ(nr > 1 ? ms_ratio_ppm(nr - 1, nr) : 0, s->split_ratio_ppm);
 		EXPECT_EQ(0U, s->pad);
 		EXPECT_EQ(0ULL, s->usage.failures);
 		ms_usage_expect(_metadata, "segment", &want_seg[i], &s->usage, buddy);
