@@ -440,6 +440,7 @@ static int check_segments(struct check_ctx *c)
 		ret = check_segment_blocks(c, seg);
 		if (ret)
 			return ret;
+		memsim_env_cond_resched();
 		ret = usage_compare(c, &seg->usage, "segment", seg->id);
 		if (ret)
 			return ret;
@@ -659,6 +660,9 @@ static int check_stream(struct check_ctx *c, struct memsim_stream *st)
 	int ret;
 
 	nr_segments = stream_sum_segments(c, st);
+	/* A stream goes with its last segment. */
+	if (!nr_segments)
+		return check_fail(c, "stream %u: no segment left", st->id);
 	if (nr_segments != st->nr_segments)
 		return check_fail(c, "stream %u: nr_segments %llu, the pool has %llu", st->id,
 				  ull(st->nr_segments), ull(nr_segments));
@@ -769,6 +773,10 @@ int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len)
 	ret = check_segments(&c);
 	if (ret)
 		return ret;
+	/* Every block structure the pool counts is on a segment's list. */
+	if (pool->nr_block_structs != c.nr_blocks)
+		return check_fail(&c, "pool: %llu block structures, the segments hold %llu",
+				  ull(pool->nr_block_structs), ull(c.nr_blocks));
 	ret = check_streams(&c);
 	if (ret)
 		return ret;

@@ -482,6 +482,7 @@ static void check_catches_fit_corruption(struct kunit *test)
 	expect_caught_u64(test, pool, &pool->nr_segments, 0, "pool nr_segments");
 	expect_caught_u64(test, pool, &pool->last_segment_id, 0, "segment id above the last");
 	expect_caught_u64(test, pool, &st->order_mask, 1ULL << 8, "order_mask in fit mode");
+	expect_caught_u64(test, pool, &pool->nr_block_structs, 4, "block structures");
 	/* Allocated, flagged free: adjacent free blocks, and in the wrong index. */
 	expect_caught_u8(test, pool, &a->state, MEMSIM_BLOCK_FREE, "uncoalesced free blocks");
 	/* Deferred without being on the deferred list. */

@@ -12,9 +12,14 @@
  * and out of userspace, and the work on a kernel copy.  Every input field is
  * validated before the instance lock is taken and before anything changes,
  * so a rejected call leaves both the instance and the caller's structure as
- * they were.  The lock is never held across a copy to or from userspace:
- * results are gathered under the lock into kernel memory and copied out
- * after it is dropped.
+ * they were.  The lock is never held across a copy that can fault: results
+ * are gathered under the lock into kernel memory and copied out after it
+ * is dropped.  ALLOC and CREATE_SEGMENT are the exception that proves it:
+ * their result is the caller's only handle on what they make, so it is
+ * written before the change is committed, under the lock but with page
+ * faults disabled (memsim_result_write()), and a page that is not there
+ * makes the call start again after faulting it in, never leaves a block or
+ * segment nobody knows of.
  *
  * The uapi numbers (strategies, flags) are translated here; the allocator
  * core has its own and knows nothing of the ABI.

@@ -1104,7 +1104,8 @@ static void memsim_emit_strategy(struct memsim_pool *pool)
  * system's minimum block.
  *
  * Return: 0; -EINVAL for an unknown strategy or a bad minimum block; -EBUSY
- * if blocks are allocated; -ENOMEM.
+ * if blocks are allocated; -E2BIG if the new layout would exceed the memory
+ * budget; -ENOMEM.
  */
 int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 			u64 buddy_min_block)

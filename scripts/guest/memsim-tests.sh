@@ -44,6 +44,20 @@ kunit_results() {
 	[ "$found" -eq 1 ]
 }
 
+refused() {
+	# refused PARAM=VALUE: insmod must fail and leave no module behind.
+	if insmod ./memsim.ko "$1" 2> /dev/null; then
+		rmmod memsim
+		return 1
+	fi
+	! grep -q '^memsim ' /proc/modules
+}
+
+step "insmod refuses dev_mode=0666 (world-writable)" refused dev_mode=0666
+step "insmod refuses dev_mode=01600" refused dev_mode=01600
+step "insmod refuses max_batch=0" refused max_batch=0
+step "insmod refuses max_trace_records=1048577" refused max_trace_records=1048577
+step "insmod refuses max_segments=0" refused max_segments=0
 step "insmod memsim.ko" insmod ./memsim.ko
 step "/dev/memsim is a character device" test -c /dev/memsim
 step "/sys/kernel/debug/memsim exists" test -d /sys/kernel/debug/memsim

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 #include "memsim_util.h"
@@ -217,16 +218,20 @@ TEST_F(bounds, buddy_spray_is_bounded_by_the_memory_budget)
 TEST_F(bounds, segment_over_budget)
 {
 	struct param mem = { .name = "max_instance_memory" };
+	struct param segs = { .name = "max_segments" };
 	struct memsim_summary s;
-	long long ret;
-	__u64 i;
+	long long ret = 0;
+	bool set;
+	__u64 i = 0;
 
-	if (param_set(&mem, 1ULL << 20))
-		SKIP(return, "cannot set %s", mem.name);
-	/* Each new stream costs more than a kilobyte: 1 MiB runs out. */
-	for (i = 0, ret = 0; i < 4096 && ret >= 0; i++)
-		ret = ms_create(self->fd, i << 20, 1 << 20, (__u32)i);
+	set = !param_set(&mem, 1ULL << 20) && !param_set(&segs, 65536);
+	/* A segment, its block and a share of 32 streams: 1 MiB runs out. */
+	for (; set && i < 65536 && ret >= 0; i++)
+		ret = ms_create(self->fd, i << 20, 1 << 20, (__u32)i % 32);
 	param_restore(&mem);
+	param_restore(&segs);
+	if (!set)
+		SKIP(return, "cannot set %s and %s", mem.name, segs.name);
 	EXPECT_EQ(-E2BIG, ret);
 	ASSERT_EQ(0, ms_summary(self->fd, &s));
 	EXPECT_EQ(i - 1, s.nr_segments);
@@ -236,7 +241,7 @@ TEST_F(bounds, segment_over_budget)
 /* Issue 9, defect 1: streams are freed with their last segment. */
 TEST_F(bounds, streams_go_with_their_last_segment)
 {
-	struct memsim_stats_arg st;
+	struct memsim_summary sum;
 	long long mem0 = -1;
 	__u64 completed;
 	unsigned int i;
@@ -250,9 +255,9 @@ TEST_F(bounds, streams_go_with_their_last_segment)
 		ASSERT_LT(0, id);
 		ASSERT_EQ(0, ms_release(self->fd, id));
 	}
-	memset(&st, 0, sizeof(st));
-	ASSERT_EQ(0, ms_ioctl(self->fd, MEMSIM_IOC_GET_STATS, &st));
-	EXPECT_EQ(1U, st.nr_streams);
+	ASSERT_EQ(0, ms_summary(self->fd, &sum));
+	EXPECT_EQ(1U, sum.nr_streams);
+	EXPECT_EQ(1ULL, sum.nr_segments);
 	EXPECT_EQ(-ENOENT, ms_sync(self->fd, 100, &completed));
 	EXPECT_EQ(-ENOENT, ms_sync(self->fd, 2099, &completed));
 	EXPECT_EQ(0, ms_sync(self->fd, 7, &completed));
@@ -264,7 +269,7 @@ TEST_F(bounds, streams_go_with_their_last_segment)
  * Issue 9, defect 2: a million block structures synced, reset and closed.
  * The VM runner fails the run on any RCU stall, soft lockup or hung task.
  */
-TEST_F(bounds, a_million_blocks_sync_reset_and_close)
+TEST_F_TIMEOUT(bounds, a_million_blocks_sync_reset_and_close, 900)
 {
 	struct param mem = { .name = "max_instance_memory" };
 	struct param total = { .name = "max_total_memory" };
@@ -273,6 +278,7 @@ TEST_F(bounds, a_million_blocks_sync_reset_and_close)
 	struct memsim_batch_arg b;
 	unsigned int ok = 0, i, n;
 	__u64 structs, completed;
+	time_t t0 = time(NULL);
 
 	if (param_set(&mem, 400ULL << 20) || param_set(&total, 400ULL << 20))
 		SKIP(goto out, "cannot raise the memory budget");
@@ -283,6 +289,7 @@ TEST_F(bounds, a_million_blocks_sync_reset_and_close)
 		EXPECT_EQ(0, fixed_spray(_metadata, self->fd, n, 4000, 43, E2BIG, &ok));
 	ASSERT_EQ(0, ms_summary(self->fd, &s));
 	structs = s.usage.live_blocks + s.usage.free_blocks;
+	TH_LOG("[%lds] sprayed", (long)(time(NULL) - t0));
 	TH_LOG("%u allocations, %llu block structures", ok, (unsigned long long)structs);
 	EXPECT_LE(1000000ULL, structs);
 
@@ -308,6 +315,7 @@ TEST_F(bounds, a_million_blocks_sync_reset_and_close)
 	free(ops);
 	EXPECT_EQ(0, ms_sync(self->fd, 0, &completed));
 	EXPECT_EQ((ok + 1) / 2, completed);
+	TH_LOG("[%lds] synced", (long)(time(NULL) - t0));
 
 	/* Reset keeping the segments: every block freed and merged. */
 	EXPECT_EQ(0, ms_reset(self->fd, MEMSIM_RESET_KEEP_SEGMENTS));
@@ -323,6 +331,7 @@ TEST_F(bounds, a_million_blocks_sync_reset_and_close)
 	EXPECT_LE(1000000ULL, s.usage.live_blocks + s.usage.free_blocks);
 	close(self->fd);
 	self->fd = -1;
+	TH_LOG("[%lds] closed", (long)(time(NULL) - t0));
 out:
 	param_restore(&mem);
 	param_restore(&total);
@@ -418,13 +427,15 @@ TEST_F(bounds, killed_batch_keeps_a_prefix)
 	struct ms_list l = { 0 };
 	struct memsim_block_info *bi;
 	unsigned int i, live = 0;
+	int st, ready[2];
 	__u64 max_tag = 0;
 	pid_t pid;
-	int st;
+	char c;
 
 	if (param_set(&batch, n))
 		SKIP(return, "cannot set %s", batch.name);
 	ASSERT_LT(0, ms_create(self->fd, 0x100000, 64ULL * n, 0));
+	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
@@ -438,10 +449,14 @@ TEST_F(bounds, killed_batch_keeps_a_prefix)
 		}
 		b.ops_ptr = (uintptr_t)ops;
 		b.count = n;
+		/* The array is ready and touched: the batch starts at once. */
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
 		ioctl(self->fd, MEMSIM_IOC_BATCH, &b);
 		_exit(0);
 	}
-	usleep(300000);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	usleep(200000);
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	param_restore(&batch);
@@ -460,6 +475,8 @@ TEST_F(bounds, killed_batch_keeps_a_prefix)
 	TH_LOG("%u of %u operations ran before SIGKILL%s", live, n,
 	       WIFSIGNALED(st) ? "" : " (the batch ended first)");
 	EXPECT_EQ(live, max_tag);
+	close(ready[0]);
+	close(ready[1]);
 	free(l.items);
 	ms_check_pool(_metadata, self->fd, MS_LIST_MAX, NULL, 0);
 }

@@ -480,7 +480,8 @@ TEST_F(dbg, trace_snapshot_and_lost)
 
 TEST_F(dbg, instances_and_removal)
 {
-	char id[24], dir2[96], *w, *f[8];
+	char id[24], dir2[96], *w, *f[10];
+	struct memsim_summary sum;
 	struct memsim_info info2;
 	struct ms_lines l;
 	struct stat sb;
@@ -489,14 +490,16 @@ TEST_F(dbg, instances_and_removal)
 	int fd2;
 
 	script(_metadata, self->fd);
+	ASSERT_EQ(0, ms_summary(self->fd, &sum));
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)self->info.instance_id);
 	ASSERT_EQ(0, ms_read_lines(MS_DEBUGFS "/instances", &l));
 	ASSERT_LE(1U, l.nr);
-	EXPECT_STREQ("id\ttgid\tcomm\tstrategy\tsegments\tlive_blocks\tallocated", l.line[0]);
+	EXPECT_STREQ("id\ttgid\tcomm\tstrategy\tsegments\tlive_blocks\tallocated\t"
+		     "block_structs\tmemory", l.line[0]);
 	for (i = 1; i < l.nr; i++) {
 		char comm[16] = "";
 
-		ASSERT_EQ(7U, ms_split_tabs(l.line[i], f, 7));
+		ASSERT_EQ(9U, ms_split_tabs(l.line[i], f, 9));
 		if (strcmp(f[0], id))
 			continue;
 		found++;
@@ -507,6 +510,9 @@ TEST_F(dbg, instances_and_removal)
 		EXPECT_STREQ("2", f[4]);
 		EXPECT_STREQ("3", f[5]);
 		EXPECT_STREQ("6400", f[6]);
+		/* Every block structure, free or allocated, and what they cost. */
+		EXPECT_EQ(sum.usage.live_blocks + sum.usage.free_blocks, strtoull(f[7], NULL, 10));
+		EXPECT_LT(0ULL, strtoull(f[8], NULL, 10));
 	}
 	EXPECT_EQ(1U, found);
 	ms_lines_free(&l);
@@ -532,7 +538,7 @@ TEST_F(dbg, instances_and_removal)
 	free(w);
 	ASSERT_EQ(0, ms_read_lines(MS_DEBUGFS "/instances", &l));
 	for (i = 1; i < l.nr; i++) {
-		ASSERT_EQ(7U, ms_split_tabs(l.line[i], f, 7));
+		ASSERT_EQ(9U, ms_split_tabs(l.line[i], f, 9));
 		EXPECT_STRNE(id, f[0]);
 	}
 	ms_lines_free(&l);

@@ -279,7 +279,7 @@ TEST_F(io, release_segment)
 	EXPECT_EQ(2ULL, s.nr_segments);
 	EXPECT_EQ(0x50000ULL, s.usage.total);
 	EXPECT_EQ(0x50000ULL, s.usage.free);
-	EXPECT_EQ(2U, s.nr_streams);		/* streams that ever had a segment */
+	EXPECT_EQ(1U, s.nr_streams);		/* stream 1 went with its last segment */
 	EXPECT_EQ(1ULL, s.usage.allocs);	/* history stays */
 	EXPECT_EQ(1ULL, s.usage.frees);
 	ASSERT_EQ(0, ms_segments(_metadata, self->fd, 8, &l));

@@ -412,12 +412,15 @@ struct memsim_usage_info {
  * @buddy_min_block: out: the buddy system's minimum block (the one it will
  *	use, when another strategy is active).
  * @nr_segments: out: segments.
- * @nr_streams: out: streams that ever had a segment.
+ * @nr_streams: out: streams that have segments (a stream goes with its
+ *	last segment).
  * @pad: out: zero.
  * @usage: out: the whole pool's counters.
  * @alloc_bytes: out: bytes handed out by all successful allocations since
- *	creation or reset (the total of @usage.allocated).
- * @requested_bytes: out: bytes those allocations asked for.
+ *	creation or reset (the total of @usage.allocated); it stops at
+ *	2^64 - 1 rather than wrap.
+ * @requested_bytes: out: bytes those allocations asked for; stops at
+ *	2^64 - 1.
  * @peak_requested: out: the highest @usage.requested since creation or
  *	reset.
  * @peak_live_blocks: out: the highest @usage.live_blocks since creation or
@@ -920,7 +923,8 @@ struct memsim_trace_read_arg {
  * Errors: -EFAULT; -EINVAL for an unknown strategy, a minimum block that is
  * not a power of two or is given for a fit strategy, or a non-zero flag or
  * reserved field; -EBUSY if blocks are allocated (deferred frees count);
- * -ENOMEM.
+ * -E2BIG if the new layout's blocks (laid before the old ones are freed)
+ * would take the instance or the module over its memory budget; -ENOMEM.
  */
 #define MEMSIM_IOC_SET_STRATEGY		_IOW(MEMSIM_IOC_MAGIC, 0x01, struct memsim_strategy_arg)
 
