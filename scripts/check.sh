@@ -14,6 +14,10 @@
 #
 # Each stage's log is kept in build/check/.  The last line sums the test
 # cases of every stage: "N passed, N failed".  Exit status 1 on any failure.
+#
+# A VM stage is killed after MEMSIM_VM_TIMEOUT seconds if that is set, else
+# after 1800 s (vm-6.12, about 4 minutes idle) or 900 s (vm-6.1, under a
+# minute): even both hanging end make check within an hour.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -89,6 +93,7 @@ done
 
 if [ $built -eq 1 ]; then
 	stage vm-6.12 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.12.console" \
+		--timeout "${MEMSIM_VM_TIMEOUT:-1800}" \
 		--kernel "$KDIR/arch/x86/boot/bzImage" \
 		--add module/memsim.ko --add module/memsim_test.ko "${adds[@]}" \
 		-- sh memsim-tests.sh "${names[@]}"
@@ -112,6 +117,7 @@ else
 			vmlinuz=$logs/vmlinuz-$dver
 		fi
 		stage vm-6.1 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.1.console" \
+			--timeout "${MEMSIM_VM_TIMEOUT:-900}" \
 			--kernel "$vmlinuz" --add "$dout/module/memsim.ko" "${adds[@]}" \
 			-- sh memsim-tests.sh "${names[@]}"
 	fi
