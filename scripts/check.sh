@@ -14,6 +14,8 @@
 #
 # Each stage's log is kept in build/check/.  The last line sums the test
 # cases of every stage: "N passed, N failed".  Exit status 1 on any failure.
+# While a stage runs, its progress lines ("vm-run: [12s] ...") are shown
+# indented, as "  vm-6.12: [12s] ...".
 #
 # A VM stage is killed after MEMSIM_VM_TIMEOUT seconds if that is set, else
 # after 1800 s (vm-6.12, about 4 minutes idle) or 900 s (vm-6.1, under a
@@ -36,8 +38,9 @@ stage() {
 	local name=$1 log=$logs/$1.log p f line start
 	shift
 	start=$(date +%s)
-	"$@" > "$log" 2>&1
-	local st=$?
+	"$@" 2>&1 | tee "$log" |
+		sed -un -E "s/^[a-z0-9.-]+: (\[[0-9]+s\] .*)/  $name: \1/p"
+	local st=${PIPESTATUS[0]}
 	line=$(grep -E '([a-z0-9.-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/.*\b([0-9]+) passed.*/\1/')

@@ -168,6 +168,8 @@ def judge(console, results, timed_out):
 PROGRESS = re.compile(r'^# memsim-progress: (start|end) (\S+)(?: (-?\d+))?\s*$')
 KUNIT_SUITE_START = re.compile(r'^    # Subtest: (\S+)\s*$')
 KUNIT_SUITE_END = re.compile(r'^(?:not ok|ok) \d+ (\S+)')
+# The kselftest harness: "#  RUN           fixture.variant.case ..."
+KSFT_RUN = re.compile(r'^#\s+RUN\s+(\S+) \.\.\.')
 
 
 class Follower:
@@ -175,6 +177,7 @@ class Follower:
 
     def __init__(self, console, results, start, heartbeat=60, out=sys.stderr):
         self.files = {'console': [console, 0, b''], 'results': [results, 0, b'']}
+        self.exit = None        # the guest's exit, said after the results
         self.start = start
         self.heartbeat = heartbeat
         self.out = out
@@ -182,6 +185,8 @@ class Follower:
         self.running = {}       # name -> start time, in start order
         self.suite = None       # current KUnit suite and its start
         self.times = []         # (name, seconds) of finished steps
+        self.case = None        # current kselftest case and its start
+        self.cases = []         # (seconds, name) of finished cases
         self.splats = 0
 
     def say(self, now, msg):
@@ -208,6 +213,9 @@ class Follower:
                     self.results_line(now, line)
                 else:
                     self.console_line(now, line)
+        if self.exit is not None:
+            self.say(now, 'guest command exited with status %s' % self.exit)
+            self.exit = None
         if now - self.last_print >= self.heartbeat:
             if self.running:
                 name, t0 = list(self.running.items())[-1]
@@ -228,10 +236,18 @@ class Follower:
             else:
                 t0 = self.running.pop(name, now)
                 self.times.append((name, now - t0))
-                self.say(now, '%s finished in %ds (exit %s)'
-                         % (name, now - t0, status or '?'))
+                self.say(now, '%s finished in %ds%s' % (
+                    name, now - t0,
+                    ' (exit %s)' % status if status is not None else ''))
+            return
+        m = KSFT_RUN.match(line)
+        if m:
+            self.case = (m.group(1), now)
             return
         m = RESULT.match(line)
+        if m and self.case and m.group(4).strip() == self.case[0]:
+            self.cases.append((now - self.case[1], self.case[0]))
+            self.case = None
         if m and m.group(2) == 'not ok':
             self.say(now, line.strip())
 
@@ -250,7 +266,7 @@ class Follower:
             return
         m = re.search(r'MEMSIM-VM-EXIT: (\d+)', line)
         if m:
-            self.say(now, 'guest command exited with status %s' % m.group(1))
+            self.exit = m.group(1)
             return
         ts = TIMESTAMP.match(line)
         if ts:
@@ -276,14 +292,20 @@ class Follower:
         if self.times:
             self.say(now, 'times: ' + ', '.join(
                 '%s %ds' % t for t in self.times))
+        slow = sorted((c for c in self.cases if c[0] >= 5), reverse=True)[:8]
+        if slow:
+            self.say(now, 'slowest cases: ' + ', '.join(
+                '%s %ds' % (n, t) for t, n in slow))
 
 
 def follow(args):
     import time
     fol = Follower(args.console, args.results, args.start or time.time(),
                    args.heartbeat)
+    parent = os.getppid()
     while True:
-        done = os.path.exists(args.done)
+        # Done, or vm-run itself is gone (killed): a last look, then stop.
+        done = os.path.exists(args.done) or os.getppid() != parent
         now = time.time()
         fol.poll(now)
         if done:
@@ -406,14 +428,20 @@ def self_test():
         fol.poll(1030)
         fol.poll(1100)
         with open(res, 'a') as f:
-            f.write('test\n')
+            f.write('test\n#  RUN           lst.big ...\n')
         fol.poll(1200)
+        with open(res, 'a') as f:
+            f.write('#            OK  lst.big\nok 1 lst.big\n')
+        fol.poll(1230)
+        fol.summary(1231)
         want = ['vm-run: [11s] guest booted',
                 'vm-run: [11s] memsim_ioctl_test started',
                 'vm-run: [30s] not ok 2 bad',
                 'vm-run: [30s] memsim_ioctl_test finished in 19s (exit 1)',
                 'vm-run: [100s] still running',
-                'vm-run: [200s] memsim_list_test started']
+                'vm-run: [200s] memsim_list_test started',
+                'vm-run: [231s] times: boot 11s, memsim_ioctl_test 19s',
+                'vm-run: [231s] slowest cases: lst.big 30s']
         check('follower lines: %r' % buf.getvalue(),
               buf.getvalue().splitlines() == want)
         # Progress lines must never look like a stage's result line.
