@@ -7,8 +7,9 @@
 #   lint     scripts/lint.sh
 #   host     make hosttest: the allocator core in userspace (ASan, UBSan)
 #            against its reference model
-#   vm-6.12  the debug test kernel (KASAN, lockdep, kmemleak, UBSAN): load,
-#            KUnit suites, kselftests, unload, kernel log and kmemleak clean
+#   vm-6.12  the debug test kernel (KASAN, lockdep, kmemleak, UBSAN), 2 GiB:
+#            load, KUnit suites, kselftests, unload, kernel log and kmemleak
+#            clean
 #   distro   the module built against Debian's own kernel headers (6.1)
 #   vm-6.1   Debian's own vmlinuz: load, kselftests, unload
 #
@@ -96,7 +97,7 @@ done
 
 if [ $built -eq 1 ]; then
 	stage vm-6.12 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.12.console" \
-		--timeout "${MEMSIM_VM_TIMEOUT:-1800}" \
+		--timeout "${MEMSIM_VM_TIMEOUT:-1800}" --memory 2G \
 		--kernel "$KDIR/arch/x86/boot/bzImage" \
 		--add module/memsim.ko --add module/memsim_test.ko "${adds[@]}" \
 		-- sh memsim-tests.sh "${names[@]}"
