@@ -187,6 +187,7 @@ class Follower:
         self.times = []         # (name, seconds) of finished steps
         self.case = None        # current kselftest case and its start
         self.cases = []         # (seconds, name) of finished cases
+        self.suites = []        # (seconds, name) of finished KUnit suites
         self.splats = 0
 
     def say(self, now, msg):
@@ -273,14 +274,13 @@ class Follower:
             msg = line[ts.end():]
             m = KUNIT_SUITE_START.match(msg)
             if m:
+                # Suites are timed, not announced: KUnit as a whole is one
+                # program with its own start and end lines.
                 self.suite = (m.group(1), now)
-                self.say(now, 'KUnit suite %s started' % m.group(1))
                 return
             m = KUNIT_SUITE_END.match(msg)
             if m and self.suite and m.group(1) == self.suite[0]:
-                self.times.append(('kunit:' + self.suite[0], now - self.suite[1]))
-                self.say(now, 'KUnit suite %s finished in %ds'
-                         % (self.suite[0], now - self.suite[1]))
+                self.suites.append((now - self.suite[1], self.suite[0]))
                 self.suite = None
                 return
         if any(p.search(line) for p in SPLATS + STALLS):
@@ -292,10 +292,12 @@ class Follower:
         if self.times:
             self.say(now, 'times: ' + ', '.join(
                 '%s %ds' % t for t in self.times))
-        slow = sorted((c for c in self.cases if c[0] >= 5), reverse=True)[:8]
-        if slow:
-            self.say(now, 'slowest cases: ' + ', '.join(
-                '%s %ds' % (n, t) for t, n in slow))
+        for what, items in (('KUnit suites', self.suites),
+                            ('kselftest cases', self.cases)):
+            slow = sorted((c for c in items if c[0] >= 2), reverse=True)[:8]
+            if slow:
+                self.say(now, 'slowest %s: %s' % (what, ', '.join(
+                    '%s %ds' % (n, t) for t, n in slow)))
 
 
 def follow(args):
@@ -441,7 +443,7 @@ def self_test():
                 'vm-run: [100s] still running',
                 'vm-run: [200s] memsim_list_test started',
                 'vm-run: [231s] times: boot 11s, memsim_ioctl_test 19s',
-                'vm-run: [231s] slowest cases: lst.big 30s']
+                'vm-run: [231s] slowest kselftest cases: lst.big 30s']
         check('follower lines: %r' % buf.getvalue(),
               buf.getvalue().splitlines() == want)
         # Progress lines must never look like a stage's result line.
