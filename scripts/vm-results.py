@@ -151,6 +151,10 @@ def judge(console, results, timed_out):
 
     if passed + failed == 1 and not results:
         problems.append('note: the guest command printed no TAP results')
+    if any('Switched to clocksource refined-jiffies' in l or
+           'Switched to clocksource jiffies' in l for l in console):
+        problems.append('note: the guest clock fell back to jiffies '
+                        '(timestamps in 4 ms steps)')
 
     out = ['vm-run: ' + p for p in problems]
     tail = 'vm-run: %d passed, %d failed' % (passed, failed)
@@ -322,6 +326,7 @@ BENIGN_BOOT = r"""[    0.000000] Linux version 6.12.57 (root@host) #1 SMP PREEMP
 [    0.000000] Command line: console=ttyS0 loglevel=7 panic=-1 rdinit=/init clocksource=tsc tsc=reliable
 [    0.000000] kasan: KernelAddressSanitizer initialized
 [    0.010000] tsc: Fast TSC calibration using PIT
+[    0.010000] tsc: Fast TSC calibration failed
 [    0.010000] tsc: Detected 2399.998 MHz processor
 [    0.020000] rcu: Hierarchical RCU implementation.
 [    0.020000] rcu: 	RCU event tracing is enabled.
