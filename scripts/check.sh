@@ -7,13 +7,20 @@
 #   lint     scripts/lint.sh
 #   host     make hosttest: the allocator core in userspace (ASan, UBSan)
 #            against its reference model
-#   vm-6.12  the debug test kernel (KASAN, lockdep, kmemleak, UBSAN): load,
-#            KUnit suites, kselftests, unload, kernel log and kmemleak clean
+#   vm-6.12  the debug test kernel (KASAN, lockdep, kmemleak, UBSAN), 2 GiB:
+#            load, KUnit suites, kselftests, unload, kernel log and kmemleak
+#            clean
 #   distro   the module built against Debian's own kernel headers (6.1)
 #   vm-6.1   Debian's own vmlinuz: load, kselftests, unload
 #
 # Each stage's log is kept in build/check/.  The last line sums the test
 # cases of every stage: "N passed, N failed".  Exit status 1 on any failure.
+# While a stage runs, its progress lines ("vm-run: [12s] ...") are shown
+# indented, as "  vm-6.12: [12s] ...".
+#
+# A VM stage is killed after MEMSIM_VM_TIMEOUT seconds if that is set, else
+# after 1800 s (vm-6.12, about 4 minutes idle) or 900 s (vm-6.1, under a
+# minute): even both hanging end make check within an hour.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,8 +39,9 @@ stage() {
 	local name=$1 log=$logs/$1.log p f line start
 	shift
 	start=$(date +%s)
-	"$@" > "$log" 2>&1
-	local st=$?
+	"$@" 2>&1 | tee "$log" |
+		sed -un -E "s/^[a-z0-9.-]+: (\[[0-9]+s\] .*)/  $name: \1/p"
+	local st=${PIPESTATUS[0]}
 	line=$(grep -E '([a-z0-9.-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/.*\b([0-9]+) passed.*/\1/')
@@ -89,6 +97,7 @@ done
 
 if [ $built -eq 1 ]; then
 	stage vm-6.12 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.12.console" \
+		--timeout "${MEMSIM_VM_TIMEOUT:-1800}" --memory 2G \
 		--kernel "$KDIR/arch/x86/boot/bzImage" \
 		--add module/memsim.ko --add module/memsim_test.ko "${adds[@]}" \
 		-- sh memsim-tests.sh "${names[@]}"
@@ -112,6 +121,7 @@ else
 			vmlinuz=$logs/vmlinuz-$dver
 		fi
 		stage vm-6.1 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.1.console" \
+			--timeout "${MEMSIM_VM_TIMEOUT:-900}" \
 			--kernel "$vmlinuz" --add "$dout/module/memsim.ko" "${adds[@]}" \
 			-- sh memsim-tests.sh "${names[@]}"
 	fi

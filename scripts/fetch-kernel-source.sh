@@ -22,7 +22,13 @@ log() { echo "fetch-kernel-source: $*" >&2; }
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/etc" "$src_root"
 
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-echo "deb [signed-by=$keyring] $MIRROR $SUITE main" > "$apt_dir/etc/sources.list"
+# Written only when it changes, and atomically: a second make check running
+# beside this one may be reading it.
+line="deb [signed-by=$keyring] $MIRROR $SUITE main"
+if [ "$(cat "$apt_dir/etc/sources.list" 2>/dev/null)" != "$line" ]; then
+	echo "$line" > "$apt_dir/etc/sources.list.$$"
+	mv -f "$apt_dir/etc/sources.list.$$" "$apt_dir/etc/sources.list"
+fi
 
 apt_private() {
 	apt-get -q \

@@ -10,6 +10,8 @@
 #   W=1         the modules built with W=1 against the test kernel
 #   uapi        include/uapi/linux/memsim.h compiles alone, as C and as C++,
 #               with -Wall -Werror
+#   vm-results  scripts/vm-results.py --self-test: every kernel report the
+#               VM judge knows fails a synthetic run, benign boot lines do not
 #
 # checkpatch and kernel-doc come from the fetched kernel source (KSRC).
 # Ends with "lint: N passed, N failed".
@@ -82,6 +84,11 @@ verdict "W=1 module build" "$out/w1.log" 0
 	done
 } > "$out/uapi.log"
 verdict "uapi header standalone (C, C++)" "$out/uapi.log" 0
+
+python3 "$top/scripts/vm-results.py" --self-test > "$out/vm-results.log" 2>&1
+st=$?
+grep -v '^vm-results self-test: ok$' "$out/vm-results.log" > "$out/vm-results-bad.log"
+verdict "vm-results.py --self-test" "$out/vm-results-bad.log" $st
 
 echo "lint: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,6 +9,11 @@
 failed=0
 n=0
 
+progress() {
+	# progress start|end NAME [STATUS]
+	echo "# memsim-progress: $*"
+}
+
 step() {
 	# step DESCRIPTION COMMAND...: run COMMAND, print one TAP line for it.
 	desc=$1
@@ -63,13 +68,19 @@ step "/dev/memsim is a character device" test -c /dev/memsim
 step "/sys/kernel/debug/memsim exists" test -d /sys/kernel/debug/memsim
 
 if [ -f ./memsim_test.ko ]; then
+	progress start KUnit
 	step "insmod memsim_test.ko" insmod ./memsim_test.ko
+	progress end KUnit
 	step "KUnit results are readable" kunit_results
 fi
 
 for t in "$@"; do
 	echo "# kselftest: $t"
-	"./$t" || failed=1
+	progress start "$t"
+	"./$t"
+	rc=$?
+	progress end "$t" $rc
+	[ $rc -eq 0 ] || failed=1
 done
 
 [ -f ./memsim_test.ko ] && step "rmmod memsim_test" rmmod memsim_test
