@@ -38,6 +38,8 @@ LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
 LIBMEMSIM_HDR := userspace/libmemsim.h
 SELFTEST_SRCS := $(wildcard selftests/memsim/*_test.c)
 SELFTESTS := $(patsubst selftests/memsim/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
+# The fuzzer of the ioctl interface, built like the kselftests.
+FUZZ := $(BUILD)/selftests/memsim_fuzz
 UAPI := include/uapi/linux/memsim.h
 
 # The allocator core.  Besides the module, the host harness builds it
@@ -106,7 +108,7 @@ $(LIBMEMSIM): $(BUILD)/userspace/libmemsim.o
 $(MEMSIMCTL): $(BUILD)/userspace/memsimctl.o $(LIBMEMSIM)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS)
 
-selftests: $(SELFTESTS)
+selftests: $(SELFTESTS) $(FUZZ)
 
 $(BUILD)/selftests/%: selftests/memsim/%.c $(wildcard selftests/memsim/*.h) $(UAPI)
 	@mkdir -p $(@D)
