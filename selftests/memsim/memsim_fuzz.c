@@ -139,45 +139,45 @@ struct fz_cmd {
 
 #define CMD(id, n, c, s, f, w) [id] = { n, c, sizeof(s), f, w }
 static const struct fz_cmd fz_cmds[C_NR] = {
-	CMD(C_INFO, "GET_INFO", MEMSIM_IOC_GET_INFO, struct memsim_info, 0, 2),
+	CMD(C_INFO, "GET_INFO", MEMSIM_IOC_GET_INFO, struct memsim_info, 0, 4),
 	CMD(C_STRATEGY, "SET_STRATEGY", MEMSIM_IOC_SET_STRATEGY,
-	    struct memsim_strategy_arg, 0, 3),
+	    struct memsim_strategy_arg, 0, 6),
 	CMD(C_CREATE, "CREATE_SEGMENT", MEMSIM_IOC_CREATE_SEGMENT,
-	    struct memsim_segment_arg, 0, 6),
+	    struct memsim_segment_arg, 0, 12),
 	CMD(C_RELEASE, "RELEASE_SEGMENT", MEMSIM_IOC_RELEASE_SEGMENT,
-	    struct memsim_segment_arg, 0, 3),
+	    struct memsim_segment_arg, 0, 6),
 	CMD(C_OVERLAP, "CHECK_OVERLAP", MEMSIM_IOC_CHECK_OVERLAP,
-	    struct memsim_overlap_arg, 0, 3),
+	    struct memsim_overlap_arg, 0, 6),
 	CMD(C_SAFE, "FIND_SAFE_RANGE", MEMSIM_IOC_FIND_SAFE_RANGE,
-	    struct memsim_safe_range_arg, 0, 2),
+	    struct memsim_safe_range_arg, 0, 4),
 	CMD(C_ALLOC, "ALLOC", MEMSIM_IOC_ALLOC, struct memsim_alloc_arg,
-	    FZ_LABEL, 16),
+	    FZ_LABEL, 32),
 	CMD(C_CAN_ALLOC, "CAN_ALLOC", MEMSIM_IOC_CAN_ALLOC,
-	    struct memsim_alloc_arg, FZ_LABEL, 4),
-	CMD(C_FREE, "FREE", MEMSIM_IOC_FREE, struct memsim_free_arg, FZ_LABEL, 12),
+	    struct memsim_alloc_arg, FZ_LABEL, 8),
+	CMD(C_FREE, "FREE", MEMSIM_IOC_FREE, struct memsim_free_arg, FZ_LABEL, 24),
 	CMD(C_COMPLETE, "COMPLETE_FREE", MEMSIM_IOC_COMPLETE_FREE,
-	    struct memsim_free_arg, FZ_LABEL, 4),
+	    struct memsim_free_arg, FZ_LABEL, 8),
 	CMD(C_SYNC, "SYNC_STREAM", MEMSIM_IOC_SYNC_STREAM, struct memsim_sync_arg,
-	    0, 3),
+	    0, 6),
 	CMD(C_SUMMARY, "GET_SUMMARY", MEMSIM_IOC_GET_SUMMARY, struct memsim_summary,
-	    0, 2),
-	CMD(C_STATS, "GET_STATS", MEMSIM_IOC_GET_STATS, struct memsim_stats_arg,
-	    0, 3),
-	CMD(C_SEGMENTS, "GET_SEGMENTS", MEMSIM_IOC_GET_SEGMENTS,
-	    struct memsim_list_arg, 0, 3),
-	CMD(C_BLOCKS, "GET_BLOCKS", MEMSIM_IOC_GET_BLOCKS, struct memsim_list_arg,
 	    0, 4),
+	CMD(C_STATS, "GET_STATS", MEMSIM_IOC_GET_STATS, struct memsim_stats_arg,
+	    0, 6),
+	CMD(C_SEGMENTS, "GET_SEGMENTS", MEMSIM_IOC_GET_SEGMENTS,
+	    struct memsim_list_arg, 0, 6),
+	CMD(C_BLOCKS, "GET_BLOCKS", MEMSIM_IOC_GET_BLOCKS, struct memsim_list_arg,
+	    0, 8),
 	CMD(C_BATCH, "BATCH", MEMSIM_IOC_BATCH, struct memsim_batch_arg,
-	    FZ_EINTR, 5),
+	    FZ_EINTR, 10),
 	CMD(C_SIMULATE, "SIMULATE", MEMSIM_IOC_SIMULATE,
-	    struct memsim_simulate_arg, FZ_EINTR, 2),
+	    struct memsim_simulate_arg, FZ_EINTR, 4),
 	CMD(C_RESET, "RESET", MEMSIM_IOC_RESET, struct memsim_reset_arg, 0, 1),
 	CMD(C_TRACE_CTL, "TRACE_CTL", MEMSIM_IOC_TRACE_CTL,
-	    struct memsim_trace_ctl_arg, FZ_NOTSUP, 2),
+	    struct memsim_trace_ctl_arg, FZ_NOTSUP, 4),
 	CMD(C_TRACE_READ, "TRACE_READ", MEMSIM_IOC_TRACE_READ,
-	    struct memsim_trace_read_arg, 0, 3),
+	    struct memsim_trace_read_arg, 0, 6),
 	CMD(C_BLOCKS_LIFE, "GET_BLOCKS_LIFE", MEMSIM_IOC_GET_BLOCKS_LIFE,
-	    struct memsim_list_arg, 0, 2),
+	    struct memsim_list_arg, 0, 4),
 };
 #undef CMD
 
@@ -1359,7 +1359,7 @@ static bool phase_sequential(struct fz_inst *a, struct fz_inst *b, __u64 nr)
 		c->cur = &c->inst[chance(c, 75) ? 0 : 1];
 		if (!(i % 64))
 			fz_housekeeping(c);
-		if (c->cur == &c->inst[1] && chance(c, 1)) {
+		if (c->cur == &c->inst[1] && !rnd_below(c, 400)) {
 			/* The second instance goes away and comes back. */
 			close(c->cur->fd);
 			ret = fz_open(c->cur);
