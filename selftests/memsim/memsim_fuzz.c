@@ -137,49 +137,42 @@ struct fz_cmd {
 	unsigned int weight;	/* how often it is picked */
 };
 
-#define CMD(id, n, c, s, f, w) [id] = { n, c, sizeof(s), f, w }
 static const struct fz_cmd fz_cmds[C_NR] = {
-	CMD(C_INFO, "GET_INFO", MEMSIM_IOC_GET_INFO, struct memsim_info, 0, 4),
-	CMD(C_STRATEGY, "SET_STRATEGY", MEMSIM_IOC_SET_STRATEGY,
-	    struct memsim_strategy_arg, 0, 6),
-	CMD(C_CREATE, "CREATE_SEGMENT", MEMSIM_IOC_CREATE_SEGMENT,
-	    struct memsim_segment_arg, 0, 12),
-	CMD(C_RELEASE, "RELEASE_SEGMENT", MEMSIM_IOC_RELEASE_SEGMENT,
-	    struct memsim_segment_arg, 0, 6),
-	CMD(C_OVERLAP, "CHECK_OVERLAP", MEMSIM_IOC_CHECK_OVERLAP,
-	    struct memsim_overlap_arg, 0, 6),
-	CMD(C_SAFE, "FIND_SAFE_RANGE", MEMSIM_IOC_FIND_SAFE_RANGE,
-	    struct memsim_safe_range_arg, 0, 4),
-	CMD(C_ALLOC, "ALLOC", MEMSIM_IOC_ALLOC, struct memsim_alloc_arg,
-	    FZ_LABEL, 32),
-	CMD(C_CAN_ALLOC, "CAN_ALLOC", MEMSIM_IOC_CAN_ALLOC,
-	    struct memsim_alloc_arg, FZ_LABEL, 8),
-	CMD(C_FREE, "FREE", MEMSIM_IOC_FREE, struct memsim_free_arg, FZ_LABEL, 24),
-	CMD(C_COMPLETE, "COMPLETE_FREE", MEMSIM_IOC_COMPLETE_FREE,
-	    struct memsim_free_arg, FZ_LABEL, 8),
-	CMD(C_SYNC, "SYNC_STREAM", MEMSIM_IOC_SYNC_STREAM, struct memsim_sync_arg,
-	    0, 6),
-	CMD(C_SUMMARY, "GET_SUMMARY", MEMSIM_IOC_GET_SUMMARY, struct memsim_summary,
-	    0, 4),
-	CMD(C_STATS, "GET_STATS", MEMSIM_IOC_GET_STATS, struct memsim_stats_arg,
-	    0, 6),
-	CMD(C_SEGMENTS, "GET_SEGMENTS", MEMSIM_IOC_GET_SEGMENTS,
-	    struct memsim_list_arg, 0, 6),
-	CMD(C_BLOCKS, "GET_BLOCKS", MEMSIM_IOC_GET_BLOCKS, struct memsim_list_arg,
-	    0, 8),
-	CMD(C_BATCH, "BATCH", MEMSIM_IOC_BATCH, struct memsim_batch_arg,
-	    FZ_EINTR, 10),
-	CMD(C_SIMULATE, "SIMULATE", MEMSIM_IOC_SIMULATE,
-	    struct memsim_simulate_arg, FZ_EINTR, 4),
-	CMD(C_RESET, "RESET", MEMSIM_IOC_RESET, struct memsim_reset_arg, 0, 1),
-	CMD(C_TRACE_CTL, "TRACE_CTL", MEMSIM_IOC_TRACE_CTL,
-	    struct memsim_trace_ctl_arg, FZ_NOTSUP, 4),
-	CMD(C_TRACE_READ, "TRACE_READ", MEMSIM_IOC_TRACE_READ,
-	    struct memsim_trace_read_arg, 0, 6),
-	CMD(C_BLOCKS_LIFE, "GET_BLOCKS_LIFE", MEMSIM_IOC_GET_BLOCKS_LIFE,
-	    struct memsim_list_arg, 0, 4),
+	[C_INFO] = { "GET_INFO", MEMSIM_IOC_GET_INFO, sizeof(struct memsim_info), 0, 4 },
+	[C_STRATEGY] = { "SET_STRATEGY", MEMSIM_IOC_SET_STRATEGY,
+		sizeof(struct memsim_strategy_arg), 0, 6 },
+	[C_CREATE] = { "CREATE_SEGMENT", MEMSIM_IOC_CREATE_SEGMENT,
+		sizeof(struct memsim_segment_arg), 0, 12 },
+	[C_RELEASE] = { "RELEASE_SEGMENT", MEMSIM_IOC_RELEASE_SEGMENT,
+		sizeof(struct memsim_segment_arg), 0, 6 },
+	[C_OVERLAP] = { "CHECK_OVERLAP", MEMSIM_IOC_CHECK_OVERLAP,
+		sizeof(struct memsim_overlap_arg), 0, 6 },
+	[C_SAFE] = { "FIND_SAFE_RANGE", MEMSIM_IOC_FIND_SAFE_RANGE,
+		sizeof(struct memsim_safe_range_arg), 0, 4 },
+	[C_ALLOC] = { "ALLOC", MEMSIM_IOC_ALLOC, sizeof(struct memsim_alloc_arg), FZ_LABEL, 32 },
+	[C_CAN_ALLOC] = { "CAN_ALLOC", MEMSIM_IOC_CAN_ALLOC,
+		sizeof(struct memsim_alloc_arg), FZ_LABEL, 8 },
+	[C_FREE] = { "FREE", MEMSIM_IOC_FREE, sizeof(struct memsim_free_arg), FZ_LABEL, 24 },
+	[C_COMPLETE] = { "COMPLETE_FREE", MEMSIM_IOC_COMPLETE_FREE,
+		sizeof(struct memsim_free_arg), FZ_LABEL, 8 },
+	[C_SYNC] = { "SYNC_STREAM", MEMSIM_IOC_SYNC_STREAM, sizeof(struct memsim_sync_arg), 0, 6 },
+	[C_SUMMARY] = { "GET_SUMMARY", MEMSIM_IOC_GET_SUMMARY,
+		sizeof(struct memsim_summary), 0, 4 },
+	[C_STATS] = { "GET_STATS", MEMSIM_IOC_GET_STATS, sizeof(struct memsim_stats_arg), 0, 6 },
+	[C_SEGMENTS] = { "GET_SEGMENTS", MEMSIM_IOC_GET_SEGMENTS,
+		sizeof(struct memsim_list_arg), 0, 6 },
+	[C_BLOCKS] = { "GET_BLOCKS", MEMSIM_IOC_GET_BLOCKS, sizeof(struct memsim_list_arg), 0, 8 },
+	[C_BATCH] = { "BATCH", MEMSIM_IOC_BATCH, sizeof(struct memsim_batch_arg), FZ_EINTR, 10 },
+	[C_SIMULATE] = { "SIMULATE", MEMSIM_IOC_SIMULATE,
+		sizeof(struct memsim_simulate_arg), FZ_EINTR, 4 },
+	[C_RESET] = { "RESET", MEMSIM_IOC_RESET, sizeof(struct memsim_reset_arg), 0, 1 },
+	[C_TRACE_CTL] = { "TRACE_CTL", MEMSIM_IOC_TRACE_CTL,
+		sizeof(struct memsim_trace_ctl_arg), FZ_NOTSUP, 4 },
+	[C_TRACE_READ] = { "TRACE_READ", MEMSIM_IOC_TRACE_READ,
+		sizeof(struct memsim_trace_read_arg), 0, 6 },
+	[C_BLOCKS_LIFE] = { "GET_BLOCKS_LIFE", MEMSIM_IOC_GET_BLOCKS_LIFE,
+		sizeof(struct memsim_list_arg), 0, 4 },
 };
-#undef CMD
 
 static const struct fz_cmd *fz_cmd_lookup(unsigned long cmd)
 {
@@ -1394,8 +1387,8 @@ struct fz_worker {
 	bool use_slot;
 };
 
-static volatile int fz_stop_churn;
-static volatile sig_atomic_t fz_stop_reader;
+static int fz_stop_churn;
+static int fz_stop_reader;	/* set by SIGTERM */
 
 static void *fz_worker_main(void *p)
 {
@@ -1563,7 +1556,7 @@ static size_t fz_read_file(const char *path, size_t max, struct fz_rng *r)
 
 static void fz_reader_stop(int sig)
 {
-	fz_stop_reader = 1;
+	__atomic_store_n(&fz_stop_reader, 1, __ATOMIC_RELAXED);
 }
 
 /* Read every file of every memsim debugfs directory, and tracefs' trace. */
@@ -1575,13 +1568,13 @@ static int fz_reader(const char *tracefs)
 
 	signal(SIGTERM, fz_reader_stop);
 	fz_seed(&r, opt_seed, 99);
-	while (!fz_stop_reader) {
+	while (!__atomic_load_n(&fz_stop_reader, __ATOMIC_RELAXED)) {
 		DIR *top = opendir(MS_DEBUGFS);
 		struct dirent *d;
 
 		if (!top)
 			break;
-		while (!fz_stop_reader && (d = readdir(top))) {
+		while (!__atomic_load_n(&fz_stop_reader, __ATOMIC_RELAXED) && (d = readdir(top))) {
 			DIR *sub;
 			struct dirent *e;
 
@@ -1594,7 +1587,7 @@ static int fz_reader(const char *tracefs)
 				files++;
 				continue;
 			}
-			while (!fz_stop_reader && (e = readdir(sub))) {
+			while (!__atomic_load_n(&fz_stop_reader, __ATOMIC_RELAXED) && (e = readdir(sub))) {
 				char file[768];
 
 				if (e->d_name[0] == '.')
@@ -1778,13 +1771,14 @@ static void tap(bool ok, const char *fmt, ...)
 		nr_failures++;
 }
 
-static void usage(FILE *f)
+static void fz_help(FILE *f)
 {
 	fprintf(f, "usage: memsim_fuzz [--seed N] [--ops M] [--procs P] [--threads T] [-v]\n");
 }
 
 int main(int argc, char **argv)
 {
+	static const __u32 page_caps[] = { 7, 64, 256 };	/* validation paging */
 	static const struct option opts[] = {
 		{ "seed", required_argument, NULL, 's' },
 		{ "ops", required_argument, NULL, 'n' },
@@ -1819,10 +1813,10 @@ int main(int argc, char **argv)
 			opt_verbose = true;
 			break;
 		case 'h':
-			usage(stdout);
+			fz_help(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			fz_help(stderr);
 			return 2;
 		}
 	}
@@ -1856,10 +1850,10 @@ int main(int argc, char **argv)
 	    "concurrent: %u processes x %u threads on one fd, debugfs readers, tracefs events, fd churn, a killed worker",
 	    opt_procs, opt_threads);
 
-	ok = fz_validate(&a, (__u32[]){ 7, 64, 256 }[fz_next(&r) % 3]);
+	ok = fz_validate(&a, page_caps[fz_next(&r) % 3]);
 	tap(ok, "validation of the shared instance %llu: blocks tile every segment, counters agree",
 	    P64(a.id));
-	ok = fz_validate(&b, (__u32[]){ 7, 64, 256 }[fz_next(&r) % 3]);
+	ok = fz_validate(&b, page_caps[fz_next(&r) % 3]);
 	tap(ok, "validation of the second instance %llu: blocks tile every segment, counters agree",
 	    P64(b.id));
 
