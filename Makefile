@@ -38,6 +38,8 @@ LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
 LIBMEMSIM_HDR := userspace/libmemsim.h
 SELFTEST_SRCS := $(wildcard selftests/memsim/*_test.c)
 SELFTESTS := $(patsubst selftests/memsim/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
+# The fuzzer of the ioctl interface, built like the kselftests.
+FUZZ := $(BUILD)/selftests/memsim_fuzz
 UAPI := include/uapi/linux/memsim.h
 
 # The allocator core.  Besides the module, the host harness builds it
@@ -70,8 +72,26 @@ CORE_HOST_CFLAGS := -Wno-unused-parameter
 # Arguments for the test binary, e.g. HOSTTEST_ARGS="--seed 7 --ops 1000000"
 HOSTTEST_ARGS ?=
 
+# The libFuzzer target: the core against its model, built with clang.
+HOSTFUZZ := $(HOST)/memsim-fuzz
+HOSTFUZZ_SRCS := $(CORE_SRCS) userspace/host/memsim_ref.c \
+	userspace/host/memsim_fuzz_target.c
+HOSTFUZZ_OBJS := $(patsubst %.c,$(HOST)/fuzz/%.o,$(HOSTFUZZ_SRCS)) \
+	$(HOST)/fuzz/rbtree.o
+HOSTFUZZ_CC ?= clang
+HOSTFUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOSTFUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(HOSTFUZZ_SAN) $(HOST_WARN)
+# make hostfuzz HOSTFUZZ_TIME=600 HOSTFUZZ_ARGS="-jobs=2 -seed=7"
+HOSTFUZZ_TIME ?= 60
+HOSTFUZZ_ARGS ?=
+HOSTFUZZ_SEEDS := userspace/host/fuzz-corpus
+
+# The fuzzer of the ioctl interface in the debug VM: make fuzz SEED=N OPS=M
+SEED ?=
+OPS ?= 200000
+
 .PHONY: all modules userspace selftests check run testkernel compat lint \
-	clean install deps help hosttest hostbench tracebench
+	clean install deps help hosttest hostbench tracebench fuzz hostfuzz
 
 all: modules userspace selftests
 
@@ -84,6 +104,8 @@ help:
 	@echo "make lint       checkpatch --strict, kernel-doc, W=1, uapi header"
 	@echo "make hosttest   the allocator core in userspace (ASan, UBSan) against its model"
 	@echo "make hostbench  build/host/memsim-bench, the core's per-operation cost"
+	@echo "make fuzz       memsim_fuzz in the debug VM: SEED=N OPS=M (default 200000)"
+	@echo "make hostfuzz   libFuzzer on the core against its model, HOSTFUZZ_TIME=60 s"
 	@echo "make tracebench the cost of the operation trace, in a VM (Debian's kernel)"
 	@echo "make install    install the modules and memsimctl (KDIR of this machine)"
 	@echo "make clean      remove build products"
@@ -106,7 +128,7 @@ $(LIBMEMSIM): $(BUILD)/userspace/libmemsim.o
 $(MEMSIMCTL): $(BUILD)/userspace/memsimctl.o $(LIBMEMSIM)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS)
 
-selftests: $(SELFTESTS)
+selftests: $(SELFTESTS) $(FUZZ)
 
 $(BUILD)/selftests/%: selftests/memsim/%.c $(wildcard selftests/memsim/*.h) $(UAPI)
 	@mkdir -p $(@D)
@@ -134,6 +156,40 @@ $(HOST)/bench/%.o: %.c
 
 $(patsubst %.c,$(HOST)/test/%.o,$(CORE_SRCS)) \
 $(patsubst %.c,$(HOST)/bench/%.o,$(CORE_SRCS)): HOST_EXTRA_CFLAGS := $(CORE_HOST_CFLAGS)
+
+$(HOSTFUZZ): $(HOSTFUZZ_OBJS)
+	$(HOSTFUZZ_CC) $(HOSTFUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+$(HOST)/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOSTFUZZ_CC) $(HOSTFUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(HOST_EXTRA_CFLAGS) \
+		$(host_cppflags) -MMD -MP -c -o $@ $<
+
+$(patsubst %.c,$(HOST)/fuzz/%.o,$(CORE_SRCS)): HOST_EXTRA_CFLAGS := $(CORE_HOST_CFLAGS)
+
+$(HOST)/fuzz/rbtree.o:
+	@mkdir -p $(@D)
+	$(HOSTFUZZ_CC) $(HOSTFUZZ_CFLAGS) $(RBTREE_CFLAGS) $(host_cppflags) -c -o $@ \
+		$(ksrc)/tools/lib/rbtree.c
+
+# Bounded: HOSTFUZZ_TIME seconds; new inputs go to build/host/fuzz-corpus,
+# crashes to build/host/fuzz-crashes/ (rerun one: build/host/memsim-fuzz FILE).
+hostfuzz:
+	@$(CURDIR)/scripts/install-deps.sh hostfuzz
+	$(MAKE) $(HOSTFUZZ)
+	@mkdir -p $(HOST)/fuzz-corpus $(HOST)/fuzz-crashes
+	$(HOSTFUZZ) -max_total_time=$(HOSTFUZZ_TIME) -print_final_stats=1 \
+		-artifact_prefix=$(HOST)/fuzz-crashes/ $(HOSTFUZZ_ARGS) \
+		$(HOST)/fuzz-corpus $(HOSTFUZZ_SEEDS)
+
+# Long runs of the VM fuzzer; the VM's timeout grows with OPS.
+fuzz: deps modules $(FUZZ)
+	$(CURDIR)/scripts/vm-run --log $(BUILD)/fuzz.console \
+		--timeout $$(( $(OPS) / 200 + 300 )) \
+		--kernel $(kdir)/arch/x86/boot/bzImage --add module/memsim.ko \
+		--add $(FUZZ) --add scripts/guest/memsim-tests.sh -- \
+		env MEMSIM_FUZZ_OPS=$(OPS) MEMSIM_FUZZ_ARGS="$(if $(SEED),--seed $(SEED))" \
+		sh memsim-tests.sh
 
 $(HOST)/test/rbtree.o:
 	@mkdir -p $(@D)

@@ -94,6 +94,8 @@ adds=()
 for t in "${selftests[@]}" scripts/guest/memsim-tests.sh; do
 	adds+=(--add "$t")
 done
+# The fuzzer: memsim-tests.sh runs it when present (20,000 operations).
+[ -x build/selftests/memsim_fuzz ] && adds+=(--add build/selftests/memsim_fuzz)
 
 if [ $built -eq 1 ]; then
 	stage vm-6.12 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.12.console" \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install, through apt, whatever memsim's build and VM tests need and the
-# machine lacks.  Idempotent: a second run installs nothing and returns fast.
+# machine lacks (with the argument "hostfuzz", what make hostfuzz needs too).  Idempotent: a second run installs nothing and returns fast.
 #
 # Debian 12 (bookworm) package names.  The 6.12 kernel source is not fetched
 # here: scripts/fetch-kernel-source.sh takes it from Debian 13 with a private
@@ -13,6 +13,10 @@ pkgs="build-essential bc bison flex cpio kmod libelf-dev libssl-dev \
 	python3 perl xz-utils zstd rsync git \
 	qemu-system-x86 busybox-static \
 	linux-headers-amd64 linux-image-amd64"
+# "install-deps.sh hostfuzz": also clang and its libFuzzer runtime.
+if [ "${1:-}" = hostfuzz ]; then
+	pkgs="$pkgs clang libclang-rt-14-dev"
+fi
 
 missing=""
 for p in $pkgs; do

@@ -3,7 +3,9 @@
 #
 # Runs inside the test VM (see scripts/vm-run): loads memsim, runs the KUnit
 # suites when memsim_test.ko is present, runs every kselftest binary named on
-# the command line, then unloads.  Each step of its own prints a TAP line so
+# the command line, then the fuzzer when memsim_fuzz is present
+# (MEMSIM_FUZZ_OPS operations, default 20000; MEMSIM_FUZZ_ARGS more
+# arguments, e.g. "--seed 7"), then unloads.  Each step of its own prints a TAP line so
 # the host counts it; KUnit and kselftest print their own KTAP/TAP.
 
 failed=0
@@ -82,6 +84,12 @@ for t in "$@"; do
 	progress end "$t" $rc
 	[ $rc -eq 0 ] || failed=1
 done
+
+if [ -x ./memsim_fuzz ]; then
+	echo "# fuzz: memsim_fuzz --ops ${MEMSIM_FUZZ_OPS:-20000} ${MEMSIM_FUZZ_ARGS:-}"
+	# shellcheck disable=SC2086
+	./memsim_fuzz --ops "${MEMSIM_FUZZ_OPS:-20000}" ${MEMSIM_FUZZ_ARGS:-} || failed=1
+fi
 
 [ -f ./memsim_test.ko ] && step "rmmod memsim_test" rmmod memsim_test
 step "rmmod refused while /dev/memsim is open" rmmod_refused
