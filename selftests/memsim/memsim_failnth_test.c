@@ -95,7 +95,7 @@ static const struct fn_knob fn_knobs[] = {
 	{ "fail_usercopy", "verbose", "0" },
 };
 
-#define FN_NR_KNOBS	(sizeof(fn_knobs) / sizeof(fn_knobs[0]))
+#define FN_NR_KNOBS	ARRAY_SIZE(fn_knobs)
 
 struct fn_env {
 	int failfd;
@@ -1239,14 +1239,11 @@ FIXTURE_TEARDOWN(failnth)
 	fn_env_teardown();
 }
 
-#define FN_TEST(test, c)						\
-	TEST_F_TIMEOUT(failnth, test, 120)					\
-	{								\
-		fn_run(_metadata, &(c), variant->strategy);		\
-	}
-
 /* Fit: into the buddy system, 14 roots for the odd segment; buddy: out. */
-FN_TEST(set_strategy_buddy, fn_set_strategy_buddy_case)
+TEST_F_TIMEOUT(failnth, set_strategy_buddy, 120)
+{
+	fn_run(_metadata, &fn_set_strategy_buddy_case, variant->strategy);
+}
 
 /* Fit: another fit strategy with blocks live; buddy: a new minimum block. */
 TEST_F_TIMEOUT(failnth, set_strategy_other, 120)
@@ -1258,30 +1255,125 @@ TEST_F_TIMEOUT(failnth, set_strategy_other, 120)
 	fn_run(_metadata, &c, variant->strategy);
 }
 
-FN_TEST(create_segment_new_stream, fn_create_new_case)
-FN_TEST(create_segment_old_stream, fn_create_old_case)
-FN_TEST(release_segment_last_of_stream, fn_release_new_case)
-FN_TEST(release_segment_shared_stream, fn_release_shared_case)
-FN_TEST(alloc_label, fn_alloc_label_case)
-FN_TEST(alloc_any_stream, fn_alloc_any_case)
-FN_TEST(alloc_odd_segment, fn_alloc_odd_case)
-FN_TEST(alloc_topdown, fn_alloc_topdown_case)
-FN_TEST(alloc_fixed, fn_alloc_fixed_case)
-FN_TEST(alloc_range, fn_alloc_range_case)
-FN_TEST(can_alloc, fn_can_alloc_case)
-FN_TEST(free_coalesce, fn_free_coalesce_case)
-FN_TEST(free_defer, fn_free_defer_case)
-FN_TEST(complete_free, fn_complete_case)
-FN_TEST(sync_stream, fn_sync_stream_case)
-FN_TEST(sync_any, fn_sync_any_case)
-FN_TEST(batch, fn_batch_case)
-FN_TEST(batch_stop_on_error, fn_batch_stop_case)
-FN_TEST(simulate, fn_simulate_case)
-FN_TEST(reset, fn_reset_case)
-FN_TEST(reset_keep_segments, fn_reset_keep_case)
-FN_TEST(traced_alloc, fn_trace_alloc_case)
-FN_TEST(traced_free, fn_trace_free_case)
-FN_TEST(traced_complete_free, fn_trace_complete_case)
+TEST_F_TIMEOUT(failnth, create_segment_new_stream, 120)
+{
+	fn_run(_metadata, &fn_create_new_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, create_segment_old_stream, 120)
+{
+	fn_run(_metadata, &fn_create_old_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, release_segment_last_of_stream, 120)
+{
+	fn_run(_metadata, &fn_release_new_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, release_segment_shared_stream, 120)
+{
+	fn_run(_metadata, &fn_release_shared_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, alloc_label, 120)
+{
+	fn_run(_metadata, &fn_alloc_label_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, alloc_any_stream, 120)
+{
+	fn_run(_metadata, &fn_alloc_any_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, alloc_odd_segment, 120)
+{
+	fn_run(_metadata, &fn_alloc_odd_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, alloc_topdown, 120)
+{
+	fn_run(_metadata, &fn_alloc_topdown_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, alloc_fixed, 120)
+{
+	fn_run(_metadata, &fn_alloc_fixed_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, alloc_range, 120)
+{
+	fn_run(_metadata, &fn_alloc_range_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, can_alloc, 120)
+{
+	fn_run(_metadata, &fn_can_alloc_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, free_coalesce, 120)
+{
+	fn_run(_metadata, &fn_free_coalesce_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, free_defer, 120)
+{
+	fn_run(_metadata, &fn_free_defer_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, complete_free, 120)
+{
+	fn_run(_metadata, &fn_complete_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, sync_stream, 120)
+{
+	fn_run(_metadata, &fn_sync_stream_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, sync_any, 120)
+{
+	fn_run(_metadata, &fn_sync_any_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, batch, 120)
+{
+	fn_run(_metadata, &fn_batch_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, batch_stop_on_error, 120)
+{
+	fn_run(_metadata, &fn_batch_stop_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, simulate, 120)
+{
+	fn_run(_metadata, &fn_simulate_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, reset, 120)
+{
+	fn_run(_metadata, &fn_reset_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, reset_keep_segments, 120)
+{
+	fn_run(_metadata, &fn_reset_keep_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, traced_alloc, 120)
+{
+	fn_run(_metadata, &fn_trace_alloc_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, traced_free, 120)
+{
+	fn_run(_metadata, &fn_trace_free_case, variant->strategy);
+}
+
+TEST_F_TIMEOUT(failnth, traced_complete_free, 120)
+{
+	fn_run(_metadata, &fn_trace_complete_case, variant->strategy);
+}
 
 /* ---- Calls whose glue does not depend on the strategy ---- */
 
