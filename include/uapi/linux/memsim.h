@@ -1104,7 +1104,8 @@ struct memsim_trace_read_arg {
  * a limit (-ENOSPC, -E2BIG) count as @failures and the run goes on.  The
  * operations that ran stay: if the run stops early (-EINTR, or -ENOMEM
  * from an allocation), the counters of what ran are written as on
- * success.  An error before the first operation changes nothing.
+ * success; counters that cannot be written give -EFAULT and the operations
+ * stay too.  An error before the first operation changes nothing.
  */
 #define MEMSIM_IOC_SIMULATE		_IOWR(MEMSIM_IOC_MAGIC, 0x10, struct memsim_simulate_arg)
 
