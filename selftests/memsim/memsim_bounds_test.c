@@ -270,7 +270,7 @@ TEST_F(bounds, streams_go_with_their_last_segment)
  * The VM runner fails the run on any RCU stall, soft lockup or hung task.
  * MEMSIM_BOUNDS_ALLOCS=N makes it N allocations (~37 structures each)
  * instead of 28,000: make check's debug stage, where a million take about
- * 15 minutes under KASAN in TCG, runs 1,400.
+ * 15 minutes under KASAN in TCG, runs 2,800 (about 106,000 structures).
  */
 TEST_F_TIMEOUT(bounds, a_million_blocks_sync_reset_and_close, 1800)
 {
