@@ -27,11 +27,34 @@ ksrc = $(KSRC)
 endif
 
 CC ?= gcc
+HOST_WARN := -Wall -Wextra -Werror
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(CURDIR)/include/uapi
 # Static, so the binaries run in the busybox initramfs of the test VMs.
 USER_LDFLAGS := -static
 
 MEMSIMCTL := $(BUILD)/userspace/memsimctl
+# memsimctl's sources, one file per responsibility (userspace/memsimctl/);
+# objects in build/userspace/ctl/.  MEMSIMCTL_LIBS: libraries it links.
+MEMSIMCTL_SRCS := $(wildcard userspace/memsimctl/*.c)
+MEMSIMCTL_HDRS := $(wildcard userspace/memsimctl/*.h)
+MEMSIMCTL_OBJS := $(patsubst userspace/memsimctl/%.c,$(BUILD)/userspace/ctl/%.o,$(MEMSIMCTL_SRCS))
+MEMSIMCTL_CFLAGS := -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
+MEMSIMCTL_LIBS :=
+# The memsimctl tests that need the device, for the guest: one tarball of
+# selftests/memsimctl/ (run.sh, lib.sh, t-*.sh) and userspace/examples/.
+CTLTAR := $(BUILD)/memsimctl-tests.tar
+CTLTAR_FILES := $(wildcard selftests/memsimctl/*.sh userspace/examples/* \
+	userspace/examples/*/*)
+# Host tests of memsimctl's pure modules (make ctltest): each
+# selftests/memsimctl/host/NAME.c is linked with the modules listed in
+# CTLTEST_MODS_NAME (file names in userspace/memsimctl/ without .c).
+CTLTEST_BIN := $(BUILD)/ctltest
+CTLTEST_SRCS := $(wildcard selftests/memsimctl/host/*.c)
+CTLTESTS := $(patsubst selftests/memsimctl/host/%.c,$(CTLTEST_BIN)/%,$(CTLTEST_SRCS))
+CTLTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all $(HOST_WARN) \
+	-I$(CURDIR)/include/uapi $(MEMSIMCTL_CFLAGS)
+CTLTEST_MODS_options_test := options num
 # libmemsim: the ioctl wrappers memsimctl is built on, also as an archive
 # for other programs (include userspace/libmemsim.h, link libmemsim.a).
 LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
@@ -60,7 +83,6 @@ HOSTBENCH_OBJS := $(patsubst %.c,$(HOST)/bench/%.o,$(HOSTBENCH_SRCS)) \
 # Lazy: the kernel source is looked up only when a host object is built.
 host_cppflags = -I$(CURDIR)/module -I$(CURDIR)/userspace/host \
 	-I$(ksrc)/tools/include -I$(ksrc)/tools/arch/x86/include
-HOST_WARN := -Wall -Wextra -Werror
 HOSTTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all $(HOST_WARN)
 HOSTBENCH_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN)
@@ -91,9 +113,10 @@ SEED ?=
 OPS ?= 200000
 
 .PHONY: all modules userspace selftests check run testkernel compat lint \
-	clean install deps help hosttest hostbench tracebench fuzz hostfuzz
+	clean install deps help hosttest hostbench tracebench fuzz hostfuzz \
+	ctltest
 
-all: modules userspace selftests
+all: modules userspace selftests $(CTLTAR)
 
 help:
 	@echo "make            modules (memsim.ko, memsim_test.ko), memsimctl, selftests"
@@ -104,6 +127,7 @@ help:
 	@echo "make lint       checkpatch --strict, kernel-doc, W=1, uapi header"
 	@echo "make hosttest   the allocator core in userspace (ASan, UBSan) against its model"
 	@echo "make hostbench  build/host/memsim-bench, the core's per-operation cost"
+	@echo "make ctltest    memsimctl's option parser, numbers... on the host (ASan, UBSan)"
 	@echo "make fuzz       memsim_fuzz in the debug VM: SEED=N OPS=M (default 200000)"
 	@echo "make hostfuzz   libFuzzer on the core against its model, HOSTFUZZ_TIME=60 s"
 	@echo "make tracebench the cost of the operation trace, in a VM (Debian's kernel)"
@@ -125,8 +149,34 @@ $(BUILD)/userspace/%.o: userspace/%.c $(LIBMEMSIM_HDR) $(UAPI)
 $(LIBMEMSIM): $(BUILD)/userspace/libmemsim.o
 	$(AR) rcs $@ $^
 
-$(MEMSIMCTL): $(BUILD)/userspace/memsimctl.o $(LIBMEMSIM)
-	$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDFLAGS)
+$(BUILD)/userspace/ctl/%.o: userspace/memsimctl/%.c $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $(MEMSIMCTL_CFLAGS) -c -o $@ $<
+
+$(MEMSIMCTL): $(MEMSIMCTL_OBJS) $(LIBMEMSIM)
+	$(CC) $(USER_CFLAGS) -o $@ $^ $(MEMSIMCTL_LIBS) $(USER_LDFLAGS)
+
+$(CTLTAR): $(CTLTAR_FILES)
+	@mkdir -p $(@D)
+	tar cf $@ --format=ustar --owner=0 --group=0 --sort=name \
+		--exclude=selftests/memsimctl/host selftests/memsimctl userspace/examples
+
+# Each host test with the modules it names (see CTLTEST_MODS_NAME above).
+.SECONDEXPANSION:
+$(CTLTEST_BIN)/%: selftests/memsimctl/host/%.c \
+		$$(addprefix userspace/memsimctl/,$$(addsuffix .c,$$(CTLTEST_MODS_$$*))) \
+		$(MEMSIMCTL_HDRS) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^)
+
+# Every host test of memsimctl; the last line sums their TAP cases.
+ctltest: $(CTLTESTS)
+	@pass=0; fail=0; for t in $(CTLTESTS); do \
+		$$t > $$t.log 2>&1; rc=$$?; cat $$t.log; \
+		p=$$(grep -c '^ok ' $$t.log); f=$$(grep -c '^not ok ' $$t.log); \
+		if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then f=1; fi; \
+		pass=$$((pass + p)); fail=$$((fail + f)); \
+	done; echo "ctltest: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 selftests: $(SELFTESTS) $(FUZZ)
 

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsimctl: command-line front end of /dev/memsim
+ *
+ * Copyright (C) 2026 The memsim authors
+ *
+ * Usage: memsimctl [--dev PATH] [--json] COMMAND [ARGS]
+ *
+ * Commands:
+ *   info              ABI version, features, limits and this instance's id
+ *   simulate [OPTS]   the kernel's random workload, on a fresh segment, for
+ *                     one or more strategies
+ *   run SCRIPT|-      a script of commands against one instance
+ *   summary, blocks, map, trace SCRIPT|-
+ *                     a script, then the instance's counters, blocks, map
+ *                     or operation trace; or, with --instance ID, the
+ *                     debugfs file of a live instance
+ *
+ * Every open() of /dev/memsim is a new, empty instance that dies with the
+ * file, so multi-step scenarios go through "run": the script language is
+ * described in Documentation/memsimctl.rst.  A script is read whole and
+ * checked before its first command runs; then each line runs in turn and the
+ * first unexpected failure stops it.
+ *
+ * This file holds the global options, the table of commands (one entry per
+ * command: add a command there) and the dispatch.
+ *
+ * Exit status: 0 success, 1 failure, 2 usage error.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "memsimctl.h"
+#include "options.h"
+
+const char *dev_path = MEMSIM_DEFAULT_PATH;
+int json;
+int quiet;
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: memsimctl [--dev PATH] [--json] COMMAND [ARGS]\n"
+		"\n"
+		"commands:\n"
+		"  info                 ABI version, features, limits, instance id\n"
+		"  simulate [OPTIONS]   the kernel's random workload on a fresh segment\n"
+		"      --ops N             operations (default 10000)\n"
+		"      --min SIZE          smallest allocation (default 64)\n"
+		"      --max SIZE          largest allocation (default 64K)\n"
+		"      --free-prob P       probability of a free: 0..1 or N%% (default 0.45)\n"
+		"      --seed S            seed (default 1)\n"
+		"      --strategy LIST     first,best,worst,next,buddy or all (default first)\n"
+		"      --buddy-min SIZE    the buddy system's minimum block (default 64)\n"
+		"      --segment-size SIZE size of the segment (default 16M)\n"
+		"      --segment-start A   its start address (default 0)\n"
+		"  run [--check] SCRIPT run a script against one instance (- = stdin);\n"
+		"                       --check only checks its syntax\n"
+		"  summary SCRIPT       run the script quietly, then print the counters\n"
+		"  blocks SCRIPT        ... then list the blocks\n"
+		"  map SCRIPT           ... then print each segment's map (as debugfs)\n"
+		"  trace [OPTIONS] SCRIPT  trace the script's calls and print the records\n"
+		"      --capacity N        records the ring keeps (default 64K)\n"
+		"      --stack             record kernel stacks too\n"
+		"      --format csv|ndjson CSV with a header line (default), or NDJSON\n"
+		"      summary, blocks, map, trace also take:\n"
+		"      --verbose           the script's own output to stderr\n"
+		"      --debugfs           print the instance's debugfs file instead\n"
+		"      --instance ID       no script: print the debugfs file of instance ID\n"
+		"\n"
+		"Numbers: decimal, 0x hex, with an optional K, M, G or T suffix.\n"
+		"--json (before or after COMMAND) prints one JSON object per result.\n"
+		"Exit status: 0 ok, 1 failure, 2 usage.  See Documentation/memsimctl.rst.\n");
+}
+
+int cmd_usage(const struct ctl_cmd *cmd, const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "memsimctl: %s: %s\n", cmd->name, msg);
+	fprintf(stderr, "usage: memsimctl %s %s\n", cmd->name, cmd->args);
+	return EXIT_USAGE;
+}
+
+int ctl_open(struct memsim_handle *h)
+{
+	if (!memsim_open(h, dev_path))
+		return 0;
+	fprintf(stderr, "memsimctl: %s\n", memsim_strerror(h));
+	return -1;
+}
+
+/* info */
+
+const struct opt info_opts[] = {
+	{ "json", 0, 0, opt_flag, 0, 0, NULL, "one JSON object" },
+	OPT_END
+};
+
+int cmd_info(const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	struct opt_ctx ctx = { .cmd = cmd->name, .base = &json };
+	struct memsim_handle h;
+	struct memsim_info info;
+	int argi;
+
+	argi = opt_parse_argv(&ctx, info_opts, argc, argv);
+	if (argi < 0)
+		return EXIT_USAGE;
+	if (argi < argc) {
+		fprintf(stderr, "memsimctl: info: unexpected argument '%s'\n",
+			argv[argi]);
+		return EXIT_USAGE;
+	}
+	if (ctl_open(&h))
+		return 1;
+	if (memsim_get_info(&h, &info)) {
+		fprintf(stderr, "memsimctl: %s\n", memsim_strerror(&h));
+		memsim_close(&h);
+		return 1;
+	}
+	memsim_close(&h);
+
+	if (json) {
+		jopen(NULL, '{');
+		jstr("cmd", "info");
+		jbool("ok", 1);
+		json_info_fields(&info);
+		jend();
+	} else {
+		memsim_print_info(stdout, &info);
+	}
+	return 0;
+}
+
+static int cmd_help(const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	print_usage(stdout);
+	return 0;
+}
+
+#define VIEW_ARGS	"[--json] [--verbose] [--debugfs] SCRIPT|- | --instance ID"
+
+/* The commands: one entry each. */
+static const struct ctl_cmd commands[] = {
+	{ "info", cmd_info, "[--json]",
+	  "ABI version, features, limits, instance id", info_opts, NULL },
+	{ "simulate", cmd_simulate, "[OPTIONS]",
+	  "the kernel's random workload on a fresh segment", simulate_opts, NULL },
+	{ "run", cmd_script, "[--json] [--check] SCRIPT|-",
+	  "run a script against one instance (- = stdin)", run_opts,
+	  &script_run_cmd },
+	{ "summary", cmd_script, VIEW_ARGS,
+	  "run the script quietly, then print the counters", view_opts,
+	  &script_summary_cmd },
+	{ "blocks", cmd_script, VIEW_ARGS,
+	  "... then list the blocks", view_opts, &script_blocks_cmd },
+	{ "map", cmd_script, VIEW_ARGS,
+	  "... then print each segment's map (as debugfs)", view_opts,
+	  &script_map_cmd },
+	{ "trace", cmd_script,
+	  "[--capacity N] [--stack] [--format csv|ndjson] " VIEW_ARGS,
+	  "trace the script's calls and print the records", trace_opts,
+	  &script_trace_cmd },
+	{ "help", cmd_help, "", "this text", NULL, NULL },
+};
+
+/* The global options, before the command. */
+struct global_opts {
+	const char *dev;
+	int json;
+	int help;
+};
+
+static const struct opt global_opts[] = {
+	{ "dev", 'd', OPT_VALUE, opt_str, offsetof(struct global_opts, dev), 0,
+	  "PATH", "the device node (default /dev/memsim)" },
+	{ "json", 'j', 0, opt_flag, offsetof(struct global_opts, json), 0, NULL,
+	  "one JSON object per result (NDJSON)" },
+	{ "help", 'h', 0, opt_flag, offsetof(struct global_opts, help), 0, NULL,
+	  "this text" },
+	OPT_END
+};
+
+int main(int argc, char **argv)
+{
+	struct global_opts g = { .dev = MEMSIM_DEFAULT_PATH };
+	struct opt_ctx ctx = { .cmd = "memsimctl", .base = &g };
+	const char *cmd;
+	size_t i;
+	int argi;
+
+	argi = opt_parse_argv(&ctx, global_opts, argc, argv);
+	if (argi < 0) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	dev_path = g.dev;
+	json = g.json;
+	if (g.help) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (argi >= argc) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[argi];
+	argc -= argi;
+	argv += argi;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].fn(&commands[i], argc, argv);
+	fprintf(stderr, "memsimctl: unknown command '%s'\n", cmd);
+	print_usage(stderr);
+	return EXIT_USAGE;
+}

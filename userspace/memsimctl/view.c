@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsimctl run, summary, blocks, map, trace: a script against a fresh
+ * instance; all but run then show the instance (their own output from the
+ * script is discarded, or sent to standard error with --verbose).  With
+ * --instance, they show instead the debugfs file of a live instance.
+ *
+ * Copyright (C) 2026 The memsim authors
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "memsimctl.h"
+#include "options.h"
+#include "script.h"
+
+#define DEBUGFS_DIR	"/sys/kernel/debug/memsim"
+
+/**
+ * struct cli - the options of a script command
+ * @json: --json.
+ * @check: --check.
+ * @verbose: --verbose.
+ * @debugfs: --debugfs.
+ * @stack: --stack.
+ * @instance: --instance ID.
+ * @capacity: --capacity N.
+ * @format: --format csv|ndjson, or NULL.
+ */
+struct cli {
+	int json;
+	int check;
+	int verbose;
+	int debugfs;
+	int stack;
+	__u64 instance;
+	__u32 capacity;
+	const char *format;
+};
+
+/* --format csv|ndjson */
+static int opt_format(struct opt_ctx *c, const struct opt *o, const char *val)
+{
+	if (strcmp(val, "csv") && strcmp(val, "ndjson"))
+		return opt_error(c, "%s: --%s: '%s' is not a format (csv, ndjson)",
+				 c->cmd, o->name, val);
+	return opt_str(c, o, val);
+}
+
+#define CLI_FLAG(name, field, help) \
+	{ name, 0, 0, opt_flag, offsetof(struct cli, field), 0, NULL, help }
+#define CLI_VALUE(name, fn, field, metavar, help) \
+	{ name, 0, OPT_VALUE, fn, offsetof(struct cli, field), 0, metavar, help }
+#define JSON_HELP	"one JSON object per result (NDJSON)"
+#define VERBOSE_HELP	"the script's own output to stderr"
+#define DEBUGFS_HELP	"print the instance's debugfs file instead"
+#define INSTANCE_HELP	"no script: print the debugfs file of instance ID"
+
+const struct opt run_opts[] = {
+	CLI_FLAG("json", json, JSON_HELP),
+	CLI_FLAG("check", check, "only check the script: nothing is opened"),
+	OPT_END
+};
+
+const struct opt view_opts[] = {
+	CLI_FLAG("json", json, JSON_HELP),
+	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
+	CLI_FLAG("debugfs", debugfs, DEBUGFS_HELP),
+	CLI_VALUE("instance", opt_u64, instance, "ID", INSTANCE_HELP),
+	OPT_END
+};
+
+const struct opt trace_opts[] = {
+	CLI_VALUE("capacity", opt_u32, capacity, "N", "records the ring keeps (default 64K)"),
+	CLI_FLAG("stack", stack, "record kernel stacks too"),
+	CLI_VALUE("format", opt_format, format, "csv|ndjson",
+		  "CSV with a header line (default), or NDJSON"),
+	CLI_FLAG("json", json, JSON_HELP),
+	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
+	CLI_FLAG("debugfs", debugfs, DEBUGFS_HELP),
+	CLI_VALUE("instance", opt_u64, instance, "ID", INSTANCE_HELP),
+	OPT_END
+};
+
+/**
+ * struct script_cmd - a command that runs a script
+ * @file: the debugfs file that --instance and --debugfs show, or NULL.
+ * @before: NULL, or a script line to run before the script; --capacity
+ *	and --stack add their words to it.
+ * @show: NULL (run), or the script line that shows the instance after the
+ *	script; --format adds its word to it.
+ */
+struct script_cmd {
+	const char *file;
+	const char *before;
+	const char *show;
+};
+
+const struct script_cmd script_run_cmd = { NULL, NULL, NULL };
+const struct script_cmd script_summary_cmd = { "summary", NULL, "summary table" };
+const struct script_cmd script_blocks_cmd = { "blocks", NULL, "blocks" };
+const struct script_cmd script_map_cmd = { "map", NULL, "map" };
+const struct script_cmd script_trace_cmd = { "trace", "trace on", "trace dump" };
+
+/* Copy /sys/kernel/debug/memsim/@id/@file to standard output. */
+static int show_debugfs(__u64 id, const char *file)
+{
+	char path[96], buf[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), DEBUGFS_DIR "/%llu/%s", (unsigned long long)id,
+		 file);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "memsimctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	if (ferror(f)) {
+		fprintf(stderr, "memsimctl: %s: read error\n", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return fflush(stdout) ? -1 : 0;
+}
+
+/* Point stdout at /dev/null, or at stderr.  Return: the old stdout, or -1. */
+static int stdout_divert(int to_stderr)
+{
+	int saved, fd;
+
+	fflush(stdout);
+	fd = to_stderr ? dup(STDERR_FILENO) : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "memsimctl: %s: %s\n", to_stderr ? "stderr" : "/dev/null",
+			strerror(errno));
+		return -1;
+	}
+	saved = dup(STDOUT_FILENO);
+	if (saved < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "memsimctl: stdout: %s\n", strerror(errno));
+		if (saved >= 0)
+			close(saved);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return saved;
+}
+
+static void stdout_restore(int saved)
+{
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
+/* The script against the open instance, then what @c shows. */
+static int run_instance(struct script *s, struct script_text *t,
+			const struct script_cmd *c, const struct cli *o,
+			int ndjson, const char *capacity)
+{
+	struct memsim_info info;
+	int saved = -1, ret = 0;
+
+	if (c->show) {
+		saved = stdout_divert(o->verbose);
+		if (saved < 0)
+			return -1;
+		quiet = !o->verbose;
+	}
+	if (c->before)
+		ret = script_words(s, c->before, capacity, o->stack ? "stack" : "");
+	if (!ret)
+		ret = script_run(s, t);
+	if (saved >= 0)
+		stdout_restore(saved);
+	quiet = 0;
+	if (ret || !c->show)
+		return ret;
+	if (!o->debugfs) {
+		/* All the records, even those a "trace dump" of the script showed. */
+		s->trace_cursor = 0;
+		return script_words(s, c->show, c == &script_trace_cmd ?
+				    (ndjson ? "ndjson" : "csv") : "", "");
+	}
+	if (memsim_get_info(&s->h, &info)) {
+		fprintf(stderr, "memsimctl: %s\n", memsim_strerror(&s->h));
+		return -1;
+	}
+	if (!(info.features & MEMSIM_FEATURE_DEBUGFS)) {
+		fprintf(stderr, "memsimctl: the module has no debugfs views\n");
+		return -1;
+	}
+	return show_debugfs(info.instance_id, c->file);
+}
+
+static int cli_usage(const struct ctl_cmd *cmd, const char *msg, const char *arg)
+{
+	char line[256];
+
+	if (!msg)
+		return cmd_usage(cmd, NULL);
+	snprintf(line, sizeof(line), "%s%s%s", msg, arg ? " " : "", arg ? arg : "");
+	return cmd_usage(cmd, line);
+}
+
+int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
+{
+	const struct script_cmd *c = cmd->data;
+	struct cli o = { 0 };
+	struct opt_ctx ctx = { .cmd = cmd->name, .base = &o };
+	char capacity[24] = "";
+	struct script_text t;
+	struct script s;
+	int ret, argi, ndjson;
+
+	argi = opt_parse_argv(&ctx, cmd->opts, argc, argv);
+	if (argi < 0)
+		return cmd_usage(cmd, NULL);
+	if (o.json)
+		json = 1;
+	ndjson = o.format ? o.format[0] == 'n' : json;
+	if (opt_given(&ctx, cmd->opts, "capacity"))
+		snprintf(capacity, sizeof(capacity), "%u", o.capacity);
+	if (opt_given(&ctx, cmd->opts, "instance")) {
+		if (argi != argc)
+			return cli_usage(cmd, "--instance takes no script:", argv[argi]);
+		if (o.verbose || o.debugfs || o.stack || o.format || capacity[0])
+			return cli_usage(cmd, "--instance goes alone", NULL);
+		return show_debugfs(o.instance, c->file) ? 1 : 0;
+	}
+	if (argi + 1 != argc)
+		return cli_usage(cmd, argi < argc ? "one script only:" : "no script",
+				 argi < argc ? argv[argi + 1] : NULL);
+	if (script_read(argv[argi], &t))
+		return 1;
+
+	script_init(&s, argv[argi]);
+	/* First the whole script is checked, with nothing sent. */
+	ret = script_check(&s, &t);
+	if (!ret && !o.check) {
+		if (ctl_open(&s.h)) {
+			ret = -1;
+		} else {
+			ret = run_instance(&s, &t, c, &o, ndjson, capacity);
+			memsim_close(&s.h);
+		}
+	}
+	script_fini(&s);
+	script_text_free(&t);
+	return ret ? 1 : 0;
+}
