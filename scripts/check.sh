@@ -6,12 +6,14 @@
 #   build    modules, memsimctl and kselftests against the 6.12 test kernel
 #   lint     scripts/lint.sh
 #   host     make hosttest: the allocator core in userspace (ASan, UBSan)
-#            against its reference model
+#            against its reference model; then make ctltest: memsimctl's
+#            pure modules (option parser, numbers...) on the host
 #   vm-6.12  the debug test kernel (KASAN, lockdep, kmemleak, UBSAN), 2 GiB:
-#            load, KUnit suites, kselftests, unload, kernel log and kmemleak
+#            load, KUnit suites, kselftests, the memsimctl tests
+#            (selftests/memsimctl/run.sh), unload, kernel log and kmemleak
 #            clean
 #   distro   the module built against Debian's own kernel headers (6.1)
-#   vm-6.1   Debian's own vmlinuz: load, kselftests, unload
+#   vm-6.1   Debian's own vmlinuz: load, kselftests, memsimctl tests, unload
 #
 # Each stage's log is kept in build/check/.  The last line sums the test
 # cases of every stage: "N passed, N failed".  Exit status 1 on any failure.
@@ -80,7 +82,25 @@ stage build make -C "$top" all KDIR="$KDIR" KSRC="$KSRC" || built=0
 
 stage lint "$top/scripts/lint.sh"
 
-stage host make -C "$top" hosttest KSRC="$KSRC"
+# The host harness, then memsimctl's host tests, summed in one line.
+host_tests() {
+	local st=0 p=0 f=0 line target
+	for target in hosttest ctltest; do
+		make -C "$top" "$target" KSRC="$KSRC" 2>&1 | tee "$logs/$target.log"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || st=1
+		line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$logs/$target.log" |
+		       tail -n 1)
+		if [ -n "$line" ]; then
+			p=$((p + $(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')))
+			f=$((f + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+		else
+			f=$((f + 1))
+		fi
+	done
+	echo "host: $p passed, $f failed"
+	return $st
+}
+stage host host_tests
 
 selftests=()
 for t in build/selftests/*_test; do
@@ -100,6 +120,11 @@ done
 # structures, more than the 76,000 whose close stalled RCU before the
 # fix), Debian's kernel with the full 28,000 (a million).
 [ -x build/selftests/memsim_fuzz ] && adds+=(--add build/selftests/memsim_fuzz)
+# memsimctl and its tests (selftests/memsimctl/, userspace/examples/ in one
+# tarball): memsim-tests.sh runs them after the kselftests when present.
+if [ -x build/userspace/memsimctl ] && [ -f build/memsimctl-tests.tar ]; then
+	adds+=(--add build/userspace/memsimctl --add build/memsimctl-tests.tar)
+fi
 
 if [ $built -eq 1 ]; then
 	stage vm-6.12 "$top/scripts/vm-run" --quiet --log "$logs/vm-6.12.console" \

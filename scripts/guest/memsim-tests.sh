@@ -3,7 +3,9 @@
 #
 # Runs inside the test VM (see scripts/vm-run): loads memsim, runs the KUnit
 # suites when memsim_test.ko is present, runs every kselftest binary named on
-# the command line, then the fuzzer when memsim_fuzz is present
+# the command line, then the memsimctl tests when memsimctl and
+# memsimctl-tests.tar are present (selftests/memsimctl/run.sh), then the
+# fuzzer when memsim_fuzz is present
 # (MEMSIM_FUZZ_OPS operations, default 20000; MEMSIM_FUZZ_ARGS more
 # arguments, e.g. "--seed 7"), then unloads.  Each step of its own prints a TAP line so
 # the host counts it; KUnit and kselftest print their own KTAP/TAP.
@@ -84,6 +86,16 @@ for t in "$@"; do
 	progress end "$t" $rc
 	[ $rc -eq 0 ] || failed=1
 done
+
+if [ -x ./memsimctl ] && [ -f ./memsimctl-tests.tar ]; then
+	echo "# memsimctl tests: selftests/memsimctl/run.sh"
+	if tar xf memsimctl-tests.tar; then
+		# run.sh marks each of its test scripts with progress lines.
+		MEMSIMCTL=$(pwd)/memsimctl sh selftests/memsimctl/run.sh || failed=1
+	else
+		step "unpack memsimctl-tests.tar" false
+	fi
+fi
 
 if [ -x ./memsim_fuzz ]; then
 	echo "# fuzz: memsim_fuzz --ops ${MEMSIM_FUZZ_OPS:-20000} ${MEMSIM_FUZZ_ARGS:-}"
