@@ -46,7 +46,7 @@ UAPI := include/uapi/linux/memsim.h
 # unchanged in userspace against the kernel source's tools/include and
 # tools/lib/rbtree.c (see module/memsim_env.h).
 CORE_SRCS := module/memsim_pool.c module/memsim_fit.c module/memsim_buddy.c \
-	module/memsim_check.c
+	module/memsim_check.c module/memsim_explain.c
 HOST := $(BUILD)/host
 HOSTTEST := $(HOST)/memsim-hosttest
 HOSTBENCH := $(HOST)/memsim-bench
