@@ -1012,7 +1012,8 @@ char *memsim_format_size(char *buf, size_t len, __u64 bytes)
 void memsim_print_info(FILE *f, const struct memsim_info *info)
 {
 	fprintf(f, "abi_version:  %u\n", info->abi_version);
-	static const char * const names[] = { "debugfs", "trace", "trace-stack" };
+	static const char * const names[] = { "debugfs", "trace", "trace-stack",
+					      "explain" };
 	const char *sep = " (";
 	unsigned int i;
 
