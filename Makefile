@@ -91,7 +91,7 @@ SEED ?=
 OPS ?= 200000
 
 .PHONY: all modules userspace selftests check run testkernel compat lint \
-	clean install deps help hosttest hostbench tracebench fuzz hostfuzz
+	clean install deps help hosttest hostbench tracebench fuzz hostfuzz ctltest
 
 all: modules userspace selftests
 
@@ -202,6 +202,27 @@ $(HOST)/bench/rbtree.o:
 		$(ksrc)/tools/lib/rbtree.c
 
 -include $(shell find $(HOST) -name '*.d' 2>/dev/null)
+
+# ---- ctltest: host tests of memsimctl's pure parts --------------------------
+# (the renderer's part; other programs add their own lines here)
+# Each program is TAP and ends with "NAME: N passed, N failed".  The
+# pictures the render test draws are kept in build/ctltest/.
+CTLTEST := $(BUILD)/ctltest
+CTLTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all $(HOST_WARN) \
+	-I$(CURDIR)/include/uapi -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
+RENDER_TEST := $(CTLTEST)/render_test
+RENDER_TEST_SRCS := selftests/memsimctl/host/render_test.c \
+	userspace/memsimctl/render_svg.c userspace/libmemsim.c
+
+$(RENDER_TEST): $(RENDER_TEST_SRCS) userspace/memsimctl/render_svg.h \
+		$(LIBMEMSIM_HDR) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CTLTEST_CFLAGS) -o $@ $(RENDER_TEST_SRCS)
+
+ctltest: $(RENDER_TEST)
+	$(RENDER_TEST) $(CTLTEST)
+# ---- end of ctltest (renderer) ----------------------------------------------
 
 testkernel: deps
 	@$(CURDIR)/scripts/build-testkernel.sh
