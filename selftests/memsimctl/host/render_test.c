@@ -189,6 +189,7 @@ static void check_svg(const char *file)
 	ok(st == 0 && !out[0], "%s: xmllint --noout%s%s", file, out[0] ? ": " : "",
 	   oneline(out));
 	snprintf(pngfile, sizeof(pngfile), "%.*s.png", (int)strlen(file) - 4, file);
+	remove(pngfile);
 	snprintf(cmd, sizeof(cmd), "rsvg-convert -o '%s' '%s' 2>&1", pngfile, file);
 	st = run(cmd, out, sizeof(out));
 	data = read_file(pngfile, &n);
