@@ -213,10 +213,11 @@ CTLTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-I$(CURDIR)/include/uapi -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
 RENDER_TEST := $(CTLTEST)/render_test
 RENDER_TEST_SRCS := selftests/memsimctl/host/render_test.c \
-	userspace/memsimctl/render_svg.c userspace/libmemsim.c
+	userspace/memsimctl/render_svg.c userspace/memsimctl/render_trace.c \
+	userspace/libmemsim.c
 
 $(RENDER_TEST): $(RENDER_TEST_SRCS) userspace/memsimctl/render_svg.h \
-		$(LIBMEMSIM_HDR) $(UAPI)
+		userspace/memsimctl/render_trace.h $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CTLTEST_CFLAGS) -o $@ $(RENDER_TEST_SRCS)
 

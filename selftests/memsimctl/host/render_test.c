@@ -21,7 +21,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "libmemsim.h"
 #include "render_svg.h"
+#include "render_trace.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static int passed, failed, ntest;
 static const char *dir = "build/ctltest";
@@ -684,6 +688,278 @@ static void test_html(void)
 	free(data);
 }
 
+/*
+ * ---------------------------------------------------------------------------
+ * render_trace: a hand-written record sequence into the timeline and the
+ * series, with the pool's figures after each operation worked out by hand.
+ */
+
+static struct memsim_trace_record recs[32];
+static size_t nrecs;
+
+static void rec(__u32 op, __u64 addr, __u64 size, __u64 requested,
+		__u32 stream, __u64 seg, const char *label)
+{
+	struct memsim_trace_record *r = &recs[nrecs];
+
+	memset(r, 0, sizeof(*r));
+	r->seq = 100 + nrecs;	/* a trace that does not start at 0 */
+	r->ts_ns = 5000000 + 1000 * nrecs;
+	r->op = op;
+	r->addr = addr;
+	r->size = size;
+	r->requested = requested;
+	r->stream = stream;
+	r->segment_id = seg;
+	r->pid = 77;
+	r->tgid = 77;
+	memcpy(r->comm, "memsimctl", 9);
+	if (label)
+		memcpy(r->label, label, strlen(label));
+	if (op == MEMSIM_TRACE_ALLOC_FAIL)
+		r->error = -ENOSPC;
+	nrecs++;
+}
+
+/* Operations 0 to 10; the splits and the coalesce are not operations. */
+static void build_trace(void)
+{
+	const __u32 S = MEMSIM_TRACE_SPLIT;
+
+	nrecs = 0;
+	rec(MEMSIM_TRACE_SEGMENT_CREATE, SEG1, 1 * MIB, 0, 0, 1, NULL);	/* op 0 */
+	rec(S, SEG1 + 256 * KIB, 768 * KIB, 0, 0, 1, "t:1");
+	rec(MEMSIM_TRACE_ALLOC, SEG1, 256 * KIB, 250000, 0, 1, "t:1");	/* 1: A */
+	rec(S, SEG1 + 512 * KIB, 512 * KIB, 0, 0, 1, "t:2");
+	rec(MEMSIM_TRACE_ALLOC, SEG1 + 256 * KIB, 256 * KIB, 256 * KIB, 0, 1, "t:2"); /* 2: B */
+	rec(S, SEG1 + 768 * KIB, 256 * KIB, 0, 0, 1, "t:3");
+	rec(MEMSIM_TRACE_ALLOC, SEG1 + 512 * KIB, 256 * KIB, 256 * KIB, 0, 1, "t<3>"); /* 3: C */
+	rec(MEMSIM_TRACE_FREE_COMPLETE, SEG1, 256 * KIB, 250000, 0, 1, "t:4");	/* 4 */
+	rec(MEMSIM_TRACE_FREE_REQUEST, SEG1 + 256 * KIB, 256 * KIB, 256 * KIB, 0, 1, "t:5");
+	rec(MEMSIM_TRACE_ALLOC_FAIL, 0, 0, 600 * KIB, MEMSIM_STREAM_ANY_ID, 0, "t:6"); /* 6 */
+	rec(MEMSIM_TRACE_FREE_COMPLETE, SEG1 + 256 * KIB, 256 * KIB, 256 * KIB, 0, 1, "t:7");
+	rec(MEMSIM_TRACE_COALESCE, SEG1, 512 * KIB, 0, 0, 1, "t:7");
+	rec(MEMSIM_TRACE_ALLOC, SEG1, 64 * KIB, 64 * KIB, 0, 1, "t:8");	/* 8: D */
+	rec(MEMSIM_TRACE_SEGMENT_CREATE, SEG2, 2 * MIB, 0, 1, 2, NULL);	/* 9 */
+	rec(MEMSIM_TRACE_ALLOC, SEG2, 1 * MIB, 1 * MIB, 1, 2, "t:10");	/* 10: E */
+}
+
+struct expect_pt {
+	__u64 allocated, requested, free, largest;
+	__u32 frag_ppm;
+};
+
+/* By hand: free = managed - allocated; frag = floor(10^6 (free - largest) / free). */
+static const struct expect_pt expect[] = {
+	{ 0, 0, 1024 * KIB, 1024 * KIB, 0 },			/* segment 1 */
+	{ 256 * KIB, 250000, 768 * KIB, 768 * KIB, 0 },		/* A */
+	{ 512 * KIB, 250000 + 262144, 512 * KIB, 512 * KIB, 0 },	/* B */
+	{ 768 * KIB, 250000 + 2 * 262144, 256 * KIB, 256 * KIB, 0 },	/* C */
+	{ 512 * KIB, 2 * 262144, 512 * KIB, 256 * KIB, 500000 },	/* free A */
+	{ 512 * KIB, 2 * 262144, 512 * KIB, 256 * KIB, 500000 },	/* request B */
+	{ 512 * KIB, 2 * 262144, 512 * KIB, 256 * KIB, 500000 },	/* failure */
+	{ 256 * KIB, 262144, 768 * KIB, 512 * KIB, 333333 },	/* complete B */
+	{ 320 * KIB, 262144 + 65536, 704 * KIB, 448 * KIB, 363636 },	/* D */
+	{ 320 * KIB, 262144 + 65536, 2752 * KIB, 2048 * KIB, 255813 }, /* segment 2 */
+	{ 1344 * KIB, 262144 + 65536 + 1048576, 1728 * KIB, 1024 * KIB, 407407 }, /* E */
+};
+
+static void test_trace(void)
+{
+	const char *file = path("trace-timeline.svg");
+	struct render_timeline tlv;
+	struct render_series ser;
+	struct render_trace t;
+	size_t i, bad = 0;
+	char buf[4096];
+	FILE *f;
+	int ret = 0;
+
+	build_trace();
+	ok(render_trace_init(&t, RENDER_TIME_OPS) == 0, "trace: init");
+	for (i = 0; i < nrecs && !ret; i++)
+		ret = render_trace_add(&t, &recs[i]);
+	ok(ret == 0, "trace: %zu records accepted (%d)", nrecs, ret);
+	ok(t.ops == 11, "trace: 11 operations (splits and coalesces are not) (%llu)",
+	   (unsigned long long)t.ops);
+	ok(t.nr_allocs == 5 && t.nr_fails == 1 && t.nr_segs == 2 && t.unmatched == 0,
+	   "trace: 5 allocations, 1 failure, 2 segments");
+	ok(t.nr_pts == ARRAY_SIZE(expect), "trace: a point per operation (%zu)", t.nr_pts);
+	for (i = 0; i < t.nr_pts && i < ARRAY_SIZE(expect); i++) {
+		const struct render_point *p = &t.pts[i];
+		const struct expect_pt *e = &expect[i];
+
+		if (p->t == i && p->allocated == e->allocated && p->requested == e->requested &&
+		    p->free == e->free && p->largest_free == e->largest &&
+		    p->frag_ppm == e->frag_ppm)
+			continue;
+		bad++;
+		printf("# op %zu: t %llu allocated %llu requested %llu free %llu largest %llu frag %u\n",
+		       i, (unsigned long long)p->t, (unsigned long long)p->allocated,
+		       (unsigned long long)p->requested, (unsigned long long)p->free,
+		       (unsigned long long)p->largest_free, p->frag_ppm);
+	}
+	ok(!bad, "trace: the pool after each operation as worked out by hand");
+	ok(t.allocs[0].t_alloc == 1 && t.allocs[0].t_free == 4 &&
+	   t.allocs[1].t_free_req == 5 && t.allocs[1].t_free == 7 &&
+	   t.allocs[2].t_free == RENDER_T_NONE && t.allocs[3].t_alloc == 8 &&
+	   t.allocs[4].t_alloc == 10 && t.allocs[4].stream == 1,
+	   "trace: each allocation's life in operations");
+	ok(t.fails[0].t == 6 && t.fails[0].size == 600 * KIB &&
+	   t.fails[0].stream == MEMSIM_STREAM_ANY_ID && t.fails[0].error == -ENOSPC,
+	   "trace: the failure");
+	ok(t.segs[1].t_create == 9 && t.segs[1].t_release == RENDER_T_NONE,
+	   "trace: segment 2 from operation 9 on");
+
+	render_trace_timeline(&t, &tlv);
+	render_trace_series(&t, &ser);
+	f = create_file("trace-timeline.svg");
+	ret = render_timeline_svg(f, &tlv, NULL);
+	fclose(f);
+	ok(ret == 0, "trace: its timeline renders (%d)", ret);
+	check_svg(file);
+	ok(xcount(file, R("rect", "alloc")) == 5 &&
+	   xcount(file, R("rect", "alloc") "[@data-live=\"1\"]") == 3 &&
+	   xcount(file, R("rect", "pending")) == 1 && xcount(file, R("path", "fail")) == 1,
+	   "trace: 5 allocations, 3 live, 1 deferred free, 1 failure drawn");
+	run_xpath(file, "string(" R("rect", "alloc") "[@data-addr=\"0x180000\"]/*[local-name()=\"title\"])",
+		  buf, sizeof(buf));
+	ok_str(buf, "alloc 0x180000, 256 KiB\nend: 0x1c0000\nsize: 262144\n"
+	       "requested: 262144\nstream: 0\ntag: 0x0\nlabel: t<3>\n"
+	       "owner: 77 memsimctl\nallocated: op 3\nfreed: still live at the end",
+	       "trace: tooltip of C from its alloc record");
+	f = create_file("trace.html");
+	ret = render_html(f, NULL, &tlv, &ser, NULL);
+	fclose(f);
+	ok(ret == 0 && xcount(path("trace.html"), R("polyline", "series")) == 6,
+	   "trace: timeline and series in one page");
+	render_trace_free(&t);
+
+	/* The same records in sequence numbers and in nanoseconds. */
+	render_trace_init(&t, RENDER_TIME_SEQ);
+	for (i = 0; i < nrecs; i++)
+		render_trace_add(&t, &recs[i]);
+	ok(t.allocs[0].t_alloc == 102 && t.allocs[1].t_free == 110 && t.pts[0].t == 100,
+	   "trace: times as seq numbers");
+	render_trace_free(&t);
+	render_trace_init(&t, RENDER_TIME_NS);
+	for (i = 0; i < nrecs; i++)
+		render_trace_add(&t, &recs[i]);
+	ok(t.allocs[0].t_alloc == 5002000 && t.fails[0].t == 5009000,
+	   "trace: times as nanoseconds");
+	render_trace_free(&t);
+}
+
+/* The buddy system: a hole is cut in aligned powers of two; RESET ends all. */
+static void test_trace_buddy(void)
+{
+	struct render_trace t;
+	int ret = 0;
+	size_t i;
+
+	nrecs = 0;
+	rec(MEMSIM_TRACE_STRATEGY, 0, 64, 0, 0, 0, NULL);
+	recs[0].strategy = MEMSIM_STRATEGY_BUDDY;
+	rec(MEMSIM_TRACE_SEGMENT_CREATE, SEG1, 1 * MIB, 0, 0, 1, NULL);
+	rec(MEMSIM_TRACE_ALLOC, SEG1, 64 * KIB, 60000, 0, 1, NULL);
+	rec(MEMSIM_TRACE_RESET, 0, 0, 0, 0, 0, NULL);
+	rec(MEMSIM_TRACE_FREE_COMPLETE, SEG1, 64 * KIB, 0, 0, 1, NULL);
+	for (i = 1; i < nrecs; i++)
+		recs[i].strategy = MEMSIM_STRATEGY_BUDDY;
+	render_trace_init(&t, RENDER_TIME_OPS);
+	for (i = 0; i < nrecs && !ret; i++)
+		ret = render_trace_add(&t, &recs[i]);
+	ok(ret == 0 && t.nr_pts == 5, "buddy trace: accepted (%d)", ret);
+	/* 960 KiB free from 0x110000: 64K + 128K + 256K + 512K pieces. */
+	ok(t.pts[2].free == 960 * KIB && t.pts[2].largest_free == 512 * KIB &&
+	   t.pts[2].frag_ppm == 466666,
+	   "buddy trace: largest free block 512 KiB of 960 KiB free (%llu, %u ppm)",
+	   (unsigned long long)t.pts[2].largest_free, t.pts[2].frag_ppm);
+	ok(t.allocs[0].t_free == 3 && t.segs[0].t_release == 3 && t.pts[3].free == 0,
+	   "buddy trace: RESET frees everything and ends the segment");
+	ok(t.unmatched == 1, "buddy trace: a free after the reset is unmatched");
+	render_trace_free(&t);
+
+	/* A block allocated over a live one is refused, and nothing changes. */
+	nrecs = 0;
+	rec(MEMSIM_TRACE_SEGMENT_CREATE, SEG1, 1 * MIB, 0, 0, 1, NULL);
+	rec(MEMSIM_TRACE_ALLOC, SEG1, 64 * KIB, 0, 0, 1, NULL);
+	rec(MEMSIM_TRACE_ALLOC, SEG1 + 32 * KIB, 64 * KIB, 0, 0, 1, NULL);
+	render_trace_init(&t, RENDER_TIME_OPS);
+	render_trace_add(&t, &recs[0]);
+	render_trace_add(&t, &recs[1]);
+	ret = render_trace_add(&t, &recs[2]);
+	ok(ret == -EINVAL && t.nr_allocs == 1 && t.nr_pts == 2,
+	   "trace: an allocation over a live one is -EINVAL (%d)", ret);
+	render_trace_free(&t);
+}
+
+/* NDJSON lines as memsimctl trace prints them. */
+static void test_ndjson(void)
+{
+	struct memsim_trace_record r, want;
+	char err[128], line[1024];
+	FILE *f;
+	int ret;
+
+	ret = render_trace_parse_ndjson(
+		"{\"seq\":2,\"ts_ns\":10452597000,\"op\":\"alloc\",\"addr\":18446744073709486080,"
+		"\"size\":65536,\"requested\":65000,\"align\":4096,\"stream\":3,\"segment\":1,"
+		"\"strategy\":\"best\",\"tag\":255,\"flags\":1,\"error\":0,\"pid\":49,\"tgid\":48,"
+		"\"comm\":\"memsim\\\"ctl\",\"stack\":0,\"label\":\"demo.msim:5\"}\n",
+		&r, err, sizeof(err));
+	memset(&want, 0, sizeof(want));
+	want.seq = 2;
+	want.ts_ns = 10452597000ULL;
+	want.op = MEMSIM_TRACE_ALLOC;
+	want.addr = 0xffffffffffff0000ULL;
+	want.size = 65536;
+	want.requested = 65000;
+	want.align = 4096;
+	want.stream = 3;
+	want.segment_id = 1;
+	want.strategy = MEMSIM_STRATEGY_BEST_FIT;
+	want.tag = 255;
+	want.flags = 1;
+	want.pid = 49;
+	want.tgid = 48;
+	memcpy(want.comm, "memsim\"ctl", 10);
+	memcpy(want.label, "demo.msim:5", 11);
+	ok(ret == 0 && !memcmp(&r, &want, sizeof(r)),
+	   "ndjson: a record with every field, a 64-bit address, an escaped quote");
+
+	/* What libmemsim prints, read back. */
+	want.stream = MEMSIM_STREAM_ANY_ID;
+	want.op = MEMSIM_TRACE_ALLOC_FAIL;
+	want.error = -ENOSPC;
+	memset(want.label, 0, sizeof(want.label));
+	f = fmemopen(line, sizeof(line), "w");
+	memsim_print_trace_record(f, &want, 1);
+	fclose(f);
+	ret = render_trace_parse_ndjson(line, &r, err, sizeof(err));
+	ok(ret == 0 && !memcmp(&r, &want, sizeof(r)),
+	   "ndjson: memsim_print_trace_record()'s line reads back exactly (%s)", ret ? err : "");
+
+	ret = render_trace_parse_ndjson("{\"seq\":1,\"op\":\"alloc\",\"size\":\"x\"}", &r, err,
+					sizeof(err));
+	ok_str(ret == -EINVAL ? err : "", "field \"size\": not a number", "ndjson: a string for a number");
+	ret = render_trace_parse_ndjson("{\"seq\":1,\"op\":\"grow\"}", &r, err, sizeof(err));
+	ok_str(ret == -EINVAL ? err : "", "field \"op\": unknown operation", "ndjson: an unknown op");
+	ret = render_trace_parse_ndjson("{\"seq\":1}", &r, err, sizeof(err));
+	ok_str(ret == -EINVAL ? err : "", "no \"op\" field", "ndjson: no op");
+	ret = render_trace_parse_ndjson("{\"seq\":1,\"op\":\"alloc\",\"size\":18446744073709551616}",
+					&r, err, sizeof(err));
+	ok_str(ret == -EINVAL ? err : "", "field \"size\": bad value", "ndjson: a number over 2^64 - 1");
+	ret = render_trace_parse_ndjson("{\"seq\":1,\"op\":\"alloc\",\"label\":\"0123456789012345678901234567890123\"}",
+					&r, err, sizeof(err));
+	ok_str(ret == -EINVAL ? err : "", "field \"label\": too long", "ndjson: a label over 31 bytes");
+	ret = render_trace_parse_ndjson("{\"seq\":1,\"op\":\"alloc\"} x", &r, err, sizeof(err));
+	ok_str(ret == -EINVAL ? err : "", "text after the object", "ndjson: trailing text");
+	ret = render_trace_parse_ndjson("{\"seq\":1,\"op\":\"alloc\",\"future\":7}", &r, err,
+					sizeof(err));
+	ok(ret == 0 && r.op == MEMSIM_TRACE_ALLOC, "ndjson: an unknown field is ignored");
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[600];
@@ -708,6 +984,9 @@ int main(int argc, char **argv)
 	test_series();
 	test_series_reduced();
 	test_html();
+	test_trace();
+	test_trace_buddy();
+	test_ndjson();
 	printf("1..%d\n", ntest);
 	printf("render_test: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
