@@ -1156,7 +1156,8 @@ static int timeline_svg(FILE *f, const struct render_timeline *tl,
 			(unsigned long long)a->addr, (unsigned long long)a->size,
 			a->t_free == RENDER_T_NONE ? " data-live=\"1\"" : "");
 		rect_xywh(f, x, y, w > 0.5 ? w : 0.5, hh > 0.5 ? hh : 0.5);
-		fprintf(f, " fill=\"%s\">", stream_color(a->stream));
+		fprintf(f, " fill=\"%s\"%s>", stream_color(a->stream),
+			w >= 4 && hh >= 4 ? " stroke=\"#ffffff\" stroke-width=\"0.5\"" : "");
 		alloc_title(f, a, tl->unit);
 		fputs("</rect>\n", f);
 		if (a->t_free_req != RENDER_T_NONE) {
