@@ -47,7 +47,9 @@ CTLTAR_FILES := $(wildcard selftests/memsimctl/*.sh userspace/examples/* \
 	userspace/examples/*/*)
 # Host tests of memsimctl's pure modules (make ctltest): each
 # selftests/memsimctl/host/NAME.c is linked with the modules listed in
-# CTLTEST_MODS_NAME (file names in userspace/memsimctl/ without .c).
+# CTLTEST_MODS_NAME (file names in userspace/memsimctl/ without .c) and the
+# sources in CTLTEST_SRCS_NAME, and run with the arguments
+# CTLTEST_ARGS_NAME.  Each prints TAP.
 CTLTEST_BIN := $(BUILD)/ctltest
 CTLTEST_SRCS := $(wildcard selftests/memsimctl/host/*.c)
 CTLTESTS := $(patsubst selftests/memsimctl/host/%.c,$(CTLTEST_BIN)/%,$(CTLTEST_SRCS))
@@ -55,6 +57,10 @@ CTLTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all $(HOST_WARN) \
 	-I$(CURDIR)/include/uapi $(MEMSIMCTL_CFLAGS)
 CTLTEST_MODS_options_test := options num
+# The renderer's test keeps the pictures it draws in build/ctltest/.
+CTLTEST_MODS_render_test := render_svg render_trace
+CTLTEST_SRCS_render_test := userspace/libmemsim.c
+CTLTEST_ARGS_render_test := $(CTLTEST_BIN)
 # libmemsim: the ioctl wrappers memsimctl is built on, also as an archive
 # for other programs (include userspace/libmemsim.h, link libmemsim.a).
 LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
@@ -69,7 +75,7 @@ UAPI := include/uapi/linux/memsim.h
 # unchanged in userspace against the kernel source's tools/include and
 # tools/lib/rbtree.c (see module/memsim_env.h).
 CORE_SRCS := module/memsim_pool.c module/memsim_fit.c module/memsim_buddy.c \
-	module/memsim_check.c
+	module/memsim_check.c module/memsim_explain.c
 HOST := $(BUILD)/host
 HOSTTEST := $(HOST)/memsim-hosttest
 HOSTBENCH := $(HOST)/memsim-bench
@@ -165,18 +171,18 @@ $(CTLTAR): $(CTLTAR_FILES)
 .SECONDEXPANSION:
 $(CTLTEST_BIN)/%: selftests/memsimctl/host/%.c \
 		$$(addprefix userspace/memsimctl/,$$(addsuffix .c,$$(CTLTEST_MODS_$$*))) \
-		$(MEMSIMCTL_HDRS) $(UAPI)
+		$$(CTLTEST_SRCS_$$*) $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^)
 
 # Every host test of memsimctl; the last line sums their TAP cases.
+ctltest_one = $(1) $(CTLTEST_ARGS_$(notdir $(1))) > $(1).log 2>&1; rc=$$?; \
+	cat $(1).log; p=$$(grep -c '^ok ' $(1).log); f=$$(grep -c '^not ok ' $(1).log); \
+	if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then f=1; fi; \
+	pass=$$((pass + p)); fail=$$((fail + f));
 ctltest: $(CTLTESTS)
-	@pass=0; fail=0; for t in $(CTLTESTS); do \
-		$$t > $$t.log 2>&1; rc=$$?; cat $$t.log; \
-		p=$$(grep -c '^ok ' $$t.log); f=$$(grep -c '^not ok ' $$t.log); \
-		if [ $$rc -ne 0 ] && [ $$f -eq 0 ]; then f=1; fi; \
-		pass=$$((pass + p)); fail=$$((fail + f)); \
-	done; echo "ctltest: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	@pass=0; fail=0; $(foreach t,$(CTLTESTS),$(call ctltest_one,$(t))) \
+	echo "ctltest: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 selftests: $(SELFTESTS) $(FUZZ)
 
@@ -252,6 +258,7 @@ $(HOST)/bench/rbtree.o:
 		$(ksrc)/tools/lib/rbtree.c
 
 -include $(shell find $(HOST) -name '*.d' 2>/dev/null)
+
 
 testkernel: deps
 	@$(CURDIR)/scripts/build-testkernel.sh

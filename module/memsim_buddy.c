@@ -190,6 +190,29 @@ u64 memsim_buddy_largest_in(const struct memsim_stream *s, u64 lo, u64 hi)
 	return 0;
 }
 
+/**
+ * memsim_buddy_walk_largest() - visit free blocks from the largest down
+ * @s: the stream.
+ * @fn: called for each block, by decreasing order and, within an order,
+ *	decreasing address; the walk stops when it returns false.
+ * @data: passed to @fn.
+ */
+void memsim_buddy_walk_largest(struct memsim_stream *s,
+			       bool (*fn)(struct memsim_block *b, void *data), void *data)
+{
+	struct rb_node *node;
+	u64 mask = s->order_mask;
+	int order;
+
+	while (mask) {
+		order = fls64(mask) - 1;
+		mask &= ~(1ULL << order);
+		for (node = rb_last(&s->order_tree[order]); node; node = rb_prev(node))
+			if (!fn(order_entry(node), data))
+				return;
+	}
+}
+
 /* In one order's tree: the lowest (or highest) block with a fitting sub-block. */
 static bool buddy_search_order(struct rb_root *root, struct memsim_query *q,
 			       struct memsim_candidate *c)

@@ -587,6 +587,79 @@ struct memsim_segment_plan {
 };
 
 /**
+ * enum memsim_refusal - why a candidate block cannot take a request
+ * @MEMSIM_REFUSAL_FITS: nothing refuses it: it can take the request.
+ * @MEMSIM_REFUSAL_SMALL: it is smaller than the request (the buddy
+ *	system: than the request rounded up to its block).
+ * @MEMSIM_REFUSAL_ALIGN: large enough, but the alignment padding leaves
+ *	less than the request inside it.
+ * @MEMSIM_REFUSAL_RANGE: the part of it inside the request's range, or at
+ *	its fixed address, is too small.
+ * @MEMSIM_REFUSAL_STREAM: it belongs to a stream the request may not use.
+ * @MEMSIM_REFUSAL_DEFERRED: it is allocated, its free requested and not
+ *	completed.
+ *
+ * The first of these that applies is the reason; the values are the uapi's
+ * MEMSIM_REFUSED_* numbers.
+ */
+enum memsim_refusal {
+	MEMSIM_REFUSAL_FITS,
+	MEMSIM_REFUSAL_SMALL,
+	MEMSIM_REFUSAL_ALIGN,
+	MEMSIM_REFUSAL_RANGE,
+	MEMSIM_REFUSAL_STREAM,
+	MEMSIM_REFUSAL_DEFERRED,
+};
+
+/* Candidates memsim_explain() reports. */
+#define MEMSIM_EXPLAIN_BLOCKS		8
+
+/**
+ * struct memsim_refused_block - one candidate of an explanation
+ * @addr: the block's address.
+ * @size: its size.
+ * @segment_id: the segment holding it.
+ * @usable: bytes from the first address inside it and the request's window
+ *	that is aligned as the request needs, to the end of that overlap.
+ * @stream: its stream.
+ * @reason: an &enum memsim_refusal.
+ */
+struct memsim_refused_block {
+	u64 addr;
+	u64 size;
+	u64 segment_id;
+	u64 usable;
+	u32 stream;
+	u32 reason;
+};
+
+/**
+ * struct memsim_explanation - figures behind an allocation's outcome
+ * @free_bytes: free bytes in the streams the request may use.
+ * @largest_free: the largest free block among them.
+ * @largest_alloc: memsim_largest_alloc() of the request's stream.
+ * @deferred_bytes: bytes in those streams whose free is pending.
+ * @other_free_bytes: free bytes in the other streams.
+ * @free_blocks: free blocks in the streams the request may use.
+ * @frag_ppm: memsim_frag_ppm() of @free_bytes and @largest_free.
+ * @would_fit: memsim_can_alloc() would succeed.
+ * @nr_blocks: entries of @blocks.
+ * @blocks: the candidates, largest first (see memsim_explain()).
+ */
+struct memsim_explanation {
+	u64 free_bytes;
+	u64 largest_free;
+	u64 largest_alloc;
+	u64 deferred_bytes;
+	u64 other_free_bytes;
+	u64 free_blocks;
+	u32 frag_ppm;
+	bool would_fit;
+	u32 nr_blocks;
+	struct memsim_refused_block blocks[MEMSIM_EXPLAIN_BLOCKS];
+};
+
+/**
  * enum memsim_overlap - how a range relates to existing segments
  * @MEMSIM_OVERLAP_NONE: it touches no segment.
  * @MEMSIM_OVERLAP_CONTAINED: it lies within one segment.
@@ -659,5 +732,8 @@ void memsim_pool_uncharge(struct memsim_pool *pool, u64 bytes);
 u64 memsim_block_struct_size(void);
 
 int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len);
+int memsim_explain(struct memsim_pool *pool, const struct memsim_request *req,
+		   struct memsim_explanation *ex);
+const char *memsim_refusal_name(enum memsim_refusal reason);
 
 #endif /* _MEMSIM_CORE_H */

@@ -33,6 +33,10 @@ static inline unsigned int memsim_size_class(u64 size)
 bool memsim_place_in(const struct memsim_query *q, u64 start, u64 end,
 		     bool topdown, u64 *place);
 
+/* Check a request and turn it into the query the searches take. */
+int memsim_query_init(struct memsim_pool *pool, const struct memsim_request *req,
+		      struct memsim_query *q);
+
 /* rb_find() comparisons of the plain trees: key first, as rb_find() wants. */
 int memsim_block_addr_cmp(const void *key, const struct rb_node *node);
 int memsim_stream_id_cmp(const void *key, const struct rb_node *node);
@@ -76,6 +80,9 @@ void memsim_fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
 			  struct memsim_free_result *res);
 u64 memsim_fit_largest(const struct memsim_stream *s);
 u64 memsim_fit_largest_in(const struct memsim_stream *s, u64 lo, u64 hi);
+/* Free blocks by decreasing size, then address, until @fn returns false. */
+void memsim_fit_walk_largest(struct memsim_stream *s,
+			     bool (*fn)(struct memsim_block *b, void *data), void *data);
 
 /* Free indexes of the buddy system (memsim_buddy.c). */
 void memsim_buddy_insert(struct memsim_stream *s, struct memsim_block *b);
@@ -92,6 +99,8 @@ void memsim_buddy_give_back(struct memsim_pool *pool, struct memsim_block *b,
 			    struct memsim_free_result *res);
 u64 memsim_buddy_largest(const struct memsim_stream *s);
 u64 memsim_buddy_largest_in(const struct memsim_stream *s, u64 lo, u64 hi);
+void memsim_buddy_walk_largest(struct memsim_stream *s,
+			       bool (*fn)(struct memsim_block *b, void *data), void *data);
 unsigned int memsim_buddy_roots(u64 start, u64 size);
 u64 memsim_buddy_root_size(u64 addr, u64 end);
 

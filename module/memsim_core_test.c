@@ -2895,6 +2895,269 @@ static struct kunit_suite memsim_bounds_suite = {
 	.test_cases = memsim_bounds_cases,
 };
 
+/*
+ * memsim_explain(): every figure of a constructed case is worked out by
+ * hand from the documented rules (uapi.rst, EXPLAIN_ALLOC) and written
+ * down here as a number, not recomputed from the pool.
+ */
+
+struct expect_cand {
+	u64 addr;
+	u64 size;
+	u64 usable;
+	u32 stream;
+	enum memsim_refusal reason;
+};
+
+static void expect_candidates(struct kunit *test, const struct memsim_explanation *ex,
+			      const struct expect_cand *want, unsigned int n)
+{
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, ex->nr_blocks, n);
+	for (i = 0; i < n; i++) {
+		const struct memsim_refused_block *c = &ex->blocks[i];
+
+		KUNIT_EXPECT_EQ_MSG(test, c->addr, want[i].addr, "candidate %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, c->size, want[i].size, "candidate %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, c->usable, want[i].usable, "candidate %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, c->stream, want[i].stream, "candidate %u", i);
+		KUNIT_EXPECT_STREQ_MSG(test, memsim_refusal_name(c->reason),
+				       memsim_refusal_name(want[i].reason), "candidate %u", i);
+	}
+}
+
+static void explain_ok(struct kunit *test, struct memsim_pool *pool,
+		       const struct memsim_request *req, struct memsim_explanation *ex)
+{
+	KUNIT_ASSERT_EQ(test, memsim_explain(pool, req, ex), 0);
+	assert_pool_ok(test, pool);
+}
+
+/* Every other unit freed: 8 free units of 16, nothing larger than one. */
+static void explain_scattered(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, MEMSIM_BEST_FIT);
+	struct memsim_explanation ex;
+	struct memsim_request req;
+	struct expect_cand want[8];
+	u64 addr[16];
+	int i;
+
+	add_segment(test, pool, 0, 16 * UNIT, 0);
+	for (i = 0; i < 16; i++)
+		addr[i] = alloc_ok(test, pool, UNIT, 0, 0);
+	for (i = 0; i < 16; i += 2)
+		free_ok(test, pool, addr[i]);
+	alloc_fails(test, pool, 2 * UNIT, 0, 0, -ENOSPC);
+
+	req_init(&req, 2 * UNIT, 0, 0);
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_EQ(test, ex.free_bytes, 8 * UNIT);
+	KUNIT_EXPECT_EQ(test, ex.largest_free, UNIT);
+	KUNIT_EXPECT_EQ(test, ex.largest_alloc, UNIT);
+	KUNIT_EXPECT_EQ(test, ex.free_blocks, 8ULL);
+	KUNIT_EXPECT_EQ(test, ex.deferred_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, ex.other_free_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, ex.frag_ppm, 875000U);	/* 1 - 1/8 */
+	KUNIT_EXPECT_FALSE(test, ex.would_fit);
+	/* Equal sizes: the higher address first; the blocks are at 14U..0. */
+	for (i = 0; i < 8; i++)
+		want[i] = (struct expect_cand){ (14 - 2 * i) * UNIT, UNIT, UNIT, 0,
+						MEMSIM_REFUSAL_SMALL };
+	expect_candidates(test, &ex, want, 8);
+
+	/* One unit fits anywhere: the same candidates, all FITS. */
+	req_init(&req, UNIT, 0, 0);
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_TRUE(test, ex.would_fit);
+	for (i = 0; i < 8; i++)
+		want[i].reason = MEMSIM_REFUSAL_FITS;
+	expect_candidates(test, &ex, want, 8);
+
+	/* Asking changed nothing: the failure count is ALLOC's one. */
+	KUNIT_EXPECT_EQ(test, pool->usage.failures, 1ULL);
+	KUNIT_EXPECT_EQ(test, memsim_explain(pool, &(struct memsim_request){ .size = 0 }, &ex),
+			-EINVAL);
+}
+
+/* Alignment, range and fixed refusals, and usable bytes. */
+static void explain_placement_rules(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, MEMSIM_FIRST_FIT);
+	struct memsim_explanation ex;
+	struct memsim_request req;
+
+	/* One free block [1U, 6U). */
+	add_segment(test, pool, UNIT, 5 * UNIT, 0);
+
+	/* 3U aligned to 4U: the only aligned start inside is 4U, 2U before the end. */
+	req_init(&req, 3 * UNIT, 4 * UNIT, 0);
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_FALSE(test, ex.would_fit);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ UNIT, 5 * UNIT, 2 * UNIT, 0, MEMSIM_REFUSAL_ALIGN } }, 1);
+
+	/* 2U aligned to 4U fits at 4U: usable is still 2U. */
+	req_init(&req, 2 * UNIT, 4 * UNIT, 0);
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_TRUE(test, ex.would_fit);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ UNIT, 5 * UNIT, 2 * UNIT, 0, MEMSIM_REFUSAL_FITS } }, 1);
+
+	/* A range overlapping the block by 1U: [5U, 16U). */
+	req_init(&req, 2 * UNIT, 0, MEMSIM_REQ_RANGE);
+	req.range_lo = 5 * UNIT;
+	req.range_hi = 16 * UNIT;
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_FALSE(test, ex.would_fit);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ UNIT, 5 * UNIT, UNIT, 0, MEMSIM_REFUSAL_RANGE } }, 1);
+
+	/* A range wholly outside: nothing usable. */
+	req.range_lo = 8 * UNIT;
+	explain_ok(test, pool, &req, &ex);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ UNIT, 5 * UNIT, 0, 0, MEMSIM_REFUSAL_RANGE } }, 1);
+
+	/* Fixed at 5U for 2U runs past the block's end at 6U. */
+	req_init(&req, 2 * UNIT, 0, MEMSIM_REQ_FIXED);
+	req.addr = 5 * UNIT;
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_FALSE(test, ex.would_fit);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ UNIT, 5 * UNIT, UNIT, 0, MEMSIM_REFUSAL_RANGE } }, 1);
+
+	/* Larger than the block: SMALL comes before the window rules. */
+	req_init(&req, 6 * UNIT, 0, 0);
+	explain_ok(test, pool, &req, &ex);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ UNIT, 5 * UNIT, 5 * UNIT, 0, MEMSIM_REFUSAL_SMALL } }, 1);
+}
+
+/* Streams and pending frees. */
+static void explain_streams_and_deferred(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, MEMSIM_WORST_FIT);
+	struct memsim_free_result fres;
+	struct memsim_explanation ex;
+	struct memsim_request req;
+	struct memsim_result res;
+
+	add_segment(test, pool, 0, 2 * UNIT, 1);		/* stream 1: [0, 2U) */
+	add_segment(test, pool, 4 * UNIT, 8 * UNIT, 2);	/* stream 2: [4U, 12U) */
+
+	/* Stream 1 takes its whole segment, then frees it in two phases. */
+	req_init(&req, 2 * UNIT, 0, 0);
+	req.stream = 1;
+	KUNIT_ASSERT_EQ(test, do_alloc(test, pool, &req, &res), 0);
+	KUNIT_ASSERT_EQ(test, do_free(test, pool, 0, 0, MEMSIM_FREE_DEFERRED, &fres), 0);
+
+	req_init(&req, UNIT, 0, 0);
+	req.stream = 1;
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_FALSE(test, ex.would_fit);
+	KUNIT_EXPECT_EQ(test, ex.free_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, ex.largest_free, 0ULL);
+	KUNIT_EXPECT_EQ(test, ex.free_blocks, 0ULL);
+	KUNIT_EXPECT_EQ(test, ex.deferred_bytes, 2 * UNIT);
+	KUNIT_EXPECT_EQ(test, ex.other_free_bytes, 8 * UNIT);
+	KUNIT_EXPECT_EQ(test, ex.frag_ppm, 0U);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ 4 * UNIT, 8 * UNIT, 8 * UNIT, 2, MEMSIM_REFUSAL_STREAM },
+		{ 0, 2 * UNIT, 2 * UNIT, 1, MEMSIM_REFUSAL_DEFERRED } }, 2);
+
+	/* Any stream: stream 2's block fits; all the pool's figures. */
+	req.stream = MEMSIM_STREAM_ANY;
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_TRUE(test, ex.would_fit);
+	KUNIT_EXPECT_EQ(test, ex.free_bytes, 8 * UNIT);
+	KUNIT_EXPECT_EQ(test, ex.other_free_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, ex.deferred_bytes, 2 * UNIT);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ 4 * UNIT, 8 * UNIT, 8 * UNIT, 2, MEMSIM_REFUSAL_FITS },
+		{ 0, 2 * UNIT, 2 * UNIT, 1, MEMSIM_REFUSAL_DEFERRED } }, 2);
+
+	/* A stream with no segment: nothing of its own. */
+	req.stream = 7;
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_EQ(test, ex.free_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, ex.other_free_bytes, 8 * UNIT);
+	KUNIT_EXPECT_EQ(test, ex.blocks[0].reason, (u32)MEMSIM_REFUSAL_STREAM);
+}
+
+/* The buddy system compares against the rounded size. */
+static void explain_buddy_rounding(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, MEMSIM_BUDDY);
+	struct memsim_explanation ex;
+	struct memsim_request req;
+
+	add_segment(test, pool, 0, 4 * UNIT, 0);
+	/* One unit splits 4U into [0,1U) taken, [1U,2U) and [2U,4U) free. */
+	KUNIT_ASSERT_EQ(test, alloc_ok(test, pool, UNIT, 0, 0), 0ULL);
+
+	/* 3U rounds up to 4U: both free blocks are too small. */
+	req_init(&req, 3 * UNIT, 0, 0);
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_FALSE(test, ex.would_fit);
+	KUNIT_EXPECT_EQ(test, ex.free_bytes, 3 * UNIT);
+	KUNIT_EXPECT_EQ(test, ex.largest_free, 2 * UNIT);
+	KUNIT_EXPECT_EQ(test, ex.frag_ppm, 333333U);	/* 1 - 2/3 */
+	/* Usable counts from the first address aligned to the 4U block. */
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ 2 * UNIT, 2 * UNIT, 0, 0, MEMSIM_REFUSAL_SMALL },
+		{ UNIT, UNIT, 0, 0, MEMSIM_REFUSAL_SMALL } }, 2);
+
+	/* 1.5U rounds to 2U: the 2U block fits, the 1U one is too small. */
+	req_init(&req, UNIT + UNIT / 2, 0, 0);
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_EXPECT_TRUE(test, ex.would_fit);
+	expect_candidates(test, &ex, (struct expect_cand[]){
+		{ 2 * UNIT, 2 * UNIT, 2 * UNIT, 0, MEMSIM_REFUSAL_FITS },
+		{ UNIT, UNIT, 0, 0, MEMSIM_REFUSAL_SMALL } }, 2);
+}
+
+/* More than eight blocks: the eight largest, whatever the order made. */
+static void explain_keeps_the_largest(struct kunit *test)
+{
+	static const u64 sizes[] = { 3, 9, 1, 7, 12, 2, 5, 11, 4, 8, 6, 10 };
+	struct memsim_pool *pool = new_pool(test, MEMSIM_FIRST_FIT);
+	struct memsim_explanation ex;
+	struct memsim_request req;
+	u64 start = 0;
+	unsigned int i;
+
+	/* Separate segments of each size, one stream each. */
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		add_segment(test, pool, start, sizes[i] * UNIT, i);
+		start += 16 * UNIT;
+	}
+	req_init(&req, 13 * UNIT, 0, 0);
+	explain_ok(test, pool, &req, &ex);
+	KUNIT_ASSERT_EQ(test, ex.nr_blocks, 8U);
+	/* 12, 11, ..., 5 units, largest first. */
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ_MSG(test, ex.blocks[i].size, (12 - i) * UNIT, "candidate %u", i);
+	KUNIT_EXPECT_EQ(test, ex.blocks[0].stream, 4U);
+	KUNIT_EXPECT_EQ(test, ex.free_blocks, 12ULL);
+	KUNIT_EXPECT_EQ(test, ex.free_bytes, 78 * UNIT);
+}
+
+static struct kunit_case memsim_explain_cases[] = {
+	KUNIT_CASE(explain_scattered),
+	KUNIT_CASE(explain_placement_rules),
+	KUNIT_CASE(explain_streams_and_deferred),
+	KUNIT_CASE(explain_buddy_rounding),
+	KUNIT_CASE(explain_keeps_the_largest),
+	{}
+};
+
+static struct kunit_suite memsim_explain_suite = {
+	.name = "memsim_explain",
+	.test_cases = memsim_explain_cases,
+};
+
 kunit_test_suites(&memsim_check_suite, &memsim_segment_suite, &memsim_placement_suite,
 		  &memsim_lifecycle_suite, &memsim_inject_suite, &memsim_stress_suite,
-		  &memsim_bounds_suite);
+		  &memsim_bounds_suite, &memsim_explain_suite);

@@ -123,7 +123,6 @@ u64 memsim_fit_largest(const struct memsim_stream *s)
 	return subtree_max(s->addr_tree.rb_node);
 }
 
-/* Lowest block of @node's subtree with size >= @need; its max says one exists. */
 /**
  * memsim_fit_largest_in() - the largest free block starting in [lo, hi)
  * @s: the stream.
@@ -178,6 +177,23 @@ u64 memsim_fit_largest_in(const struct memsim_stream *s, u64 lo, u64 hi)
 		}
 	}
 	return best;
+}
+
+/**
+ * memsim_fit_walk_largest() - visit free blocks from the largest down
+ * @s: the stream.
+ * @fn: called for each block, by decreasing size and, among equal sizes,
+ *	decreasing address; the walk stops when it returns false.
+ * @data: passed to @fn.
+ */
+void memsim_fit_walk_largest(struct memsim_stream *s,
+			     bool (*fn)(struct memsim_block *b, void *data), void *data)
+{
+	struct rb_node *node;
+
+	for (node = rb_last(&s->size_tree.rb_root); node; node = rb_prev(node))
+		if (!fn(size_entry(node), data))
+			break;
 }
 
 static struct memsim_block *leftmost_fit(struct rb_node *node, u64 need, u32 *steps)

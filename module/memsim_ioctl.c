@@ -98,7 +98,7 @@ int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->abi_version = MEMSIM_ABI_VERSION;
-	info->features = MEMSIM_FEATURE_TRACE;
+	info->features = MEMSIM_FEATURE_TRACE | MEMSIM_FEATURE_EXPLAIN;
 	if (memsim_debugfs_available())
 		info->features |= MEMSIM_FEATURE_DEBUGFS;
 	if (memsim_tlog_stacks_available())
@@ -518,6 +518,83 @@ static long memsim_ioctl_can_alloc(struct memsim_instance *inst, void __user *ua
 	return ret;
 }
 
+/* The core's reasons, as the uapi numbers them. */
+static const u32 memsim_refusal_uapi[] = {
+	[MEMSIM_REFUSAL_FITS] = MEMSIM_REFUSED_FITS,
+	[MEMSIM_REFUSAL_SMALL] = MEMSIM_REFUSED_SMALL,
+	[MEMSIM_REFUSAL_ALIGN] = MEMSIM_REFUSED_ALIGN,
+	[MEMSIM_REFUSAL_RANGE] = MEMSIM_REFUSED_RANGE,
+	[MEMSIM_REFUSAL_STREAM] = MEMSIM_REFUSED_STREAM,
+	[MEMSIM_REFUSAL_DEFERRED] = MEMSIM_REFUSED_DEFERRED,
+};
+
+static void memsim_explain_result(const struct memsim_explanation *ex,
+				  struct memsim_explain_arg *arg)
+{
+	unsigned int i;
+
+	arg->free_bytes = ex->free_bytes;
+	arg->largest_free = ex->largest_free;
+	arg->largest_alloc = ex->largest_alloc;
+	arg->deferred_bytes = ex->deferred_bytes;
+	arg->other_free_bytes = ex->other_free_bytes;
+	arg->free_blocks = ex->free_blocks;
+	arg->frag_ppm = ex->frag_ppm;
+	arg->would_fit = ex->would_fit;
+	arg->nr_blocks = ex->nr_blocks;
+	memset(arg->blocks, 0, sizeof(arg->blocks));
+	BUILD_BUG_ON(MEMSIM_EXPLAIN_MAX != MEMSIM_EXPLAIN_BLOCKS);
+	for (i = 0; i < ex->nr_blocks; i++) {
+		arg->blocks[i].addr = ex->blocks[i].addr;
+		arg->blocks[i].size = ex->blocks[i].size;
+		arg->blocks[i].segment_id = ex->blocks[i].segment_id;
+		arg->blocks[i].usable = ex->blocks[i].usable;
+		arg->blocks[i].stream = ex->blocks[i].stream == MEMSIM_STREAM_ANY ?
+					MEMSIM_STREAM_ANY_ID : ex->blocks[i].stream;
+		arg->blocks[i].reason = memsim_refusal_uapi[ex->blocks[i].reason];
+	}
+}
+
+/*
+ * EXPLAIN_ALLOC: a query.  The request part of the argument is only read,
+ * so a caller can pass the very structure an ALLOC just failed with.
+ */
+static long memsim_ioctl_explain_alloc(struct memsim_instance *inst, void __user *uarg)
+{
+	const size_t out = offsetof(struct memsim_explain_arg, free_bytes);
+	struct memsim_explanation *ex;
+	char label[MEMSIM_LABEL_MAX];
+	struct memsim_explain_arg arg;
+	struct memsim_request req;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.pad || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
+		return -EINVAL;
+	ret = memsim_alloc_request(&arg.req, &req);
+	if (ret)
+		return ret;
+	ret = memsim_label_from_user(arg.req.label_ptr, label);
+	if (ret)
+		return ret;
+
+	/* 400 bytes: too many for the stack beside the argument. */
+	ex = kmalloc(sizeof(*ex), GFP_KERNEL);
+	if (!ex)
+		return -ENOMEM;
+	mutex_lock(&inst->lock);
+	ret = memsim_explain(&inst->pool, &req, ex);
+	mutex_unlock(&inst->lock);
+	if (!ret) {
+		memsim_explain_result(ex, &arg);
+		if (copy_to_user(uarg + out, (char *)&arg + out, sizeof(arg) - out))
+			ret = -EFAULT;
+	}
+	kfree(ex);
+	return ret;
+}
+
 static int memsim_free_check(const struct memsim_free_arg *arg)
 {
 	if (arg->pad || arg->reserved)
@@ -674,6 +751,8 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return memsim_ioctl_trace_read(inst, uarg);
 	case MEMSIM_IOC_GET_BLOCKS_LIFE:
 		return memsim_ioctl_get_blocks_life(inst, uarg);
+	case MEMSIM_IOC_EXPLAIN_ALLOC:
+		return memsim_ioctl_explain_alloc(inst, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -1169,9 +1169,16 @@ int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_set_strategy);
 
-/* Turn a request into a query, or say why it is malformed. */
-static int memsim_query_init(struct memsim_pool *pool, const struct memsim_request *req,
-			     struct memsim_query *q)
+/**
+ * memsim_query_init() - turn a request into a query
+ * @pool: the pool, whose strategy decides the rounding.
+ * @req: the request.
+ * @q: the query to fill.
+ *
+ * Return: 0, or -EINVAL for a malformed request.
+ */
+int memsim_query_init(struct memsim_pool *pool, const struct memsim_request *req,
+		      struct memsim_query *q)
 {
 	u64 end;
 

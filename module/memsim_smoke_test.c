@@ -55,7 +55,8 @@ static void get_info_answers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.abi_version, MEMSIM_ABI_VERSION);
 	KUNIT_EXPECT_EQ(test, info.instance_id, inst->id);
 	KUNIT_EXPECT_EQ(test, info.features & ~(MEMSIM_FEATURE_DEBUGFS | MEMSIM_FEATURE_TRACE |
-						MEMSIM_FEATURE_TRACE_STACK), 0ULL);
+						MEMSIM_FEATURE_TRACE_STACK |
+						MEMSIM_FEATURE_EXPLAIN), 0ULL);
 	KUNIT_EXPECT_TRUE(test, info.features & MEMSIM_FEATURE_TRACE);
 	KUNIT_EXPECT_EQ(test, info.flags, 0U);
 	KUNIT_EXPECT_EQ(test, info.max_list, MEMSIM_LIST_MAX);

@@ -12,6 +12,7 @@ set -eu
 pkgs="build-essential bc bison flex cpio kmod libelf-dev libssl-dev \
 	python3 perl xz-utils zstd rsync git \
 	qemu-system-x86 busybox-static \
+	libxml2-utils librsvg2-bin \
 	linux-headers-amd64 linux-image-amd64"
 # "install-deps.sh hostfuzz": also clang and its libFuzzer runtime.
 if [ "${1:-}" = hostfuzz ]; then

@@ -251,6 +251,25 @@ int memsim_can_alloc(struct memsim_handle *h,
 }
 
 /*
+ * EXPLAIN_ALLOC for the request @in (its in fields only, label included);
+ * the figures land in @out, whose @req is a copy of the request sent.
+ */
+int memsim_explain_alloc(struct memsim_handle *h,
+			 const struct memsim_alloc_arg *in,
+			 struct memsim_explain_arg *out)
+{
+	struct memsim_explain_arg e;
+	int ret;
+
+	memset(&e, 0, sizeof(e));
+	alloc_in(&e.req, in);
+	ret = do_ioctl(h, "EXPLAIN_ALLOC", MEMSIM_IOC_EXPLAIN_ALLOC, &e);
+	if (!ret)
+		*out = e;
+	return ret;
+}
+
+/*
  * @label: the call site to record with the block and in the trace (a
  * NUL-terminated string of at most MEMSIM_LABEL_MAX - 1 printable ASCII
  * characters), or NULL for none.  The kernel checks it, not the library.
@@ -857,6 +876,22 @@ const char *memsim_state_name(__u32 state)
 	}
 }
 
+const char *memsim_refusal_name(__u32 reason)
+{
+	static const char * const names[] = {
+		[MEMSIM_REFUSED_FITS] = "fits",
+		[MEMSIM_REFUSED_SMALL] = "too small",
+		[MEMSIM_REFUSED_ALIGN] = "alignment padding",
+		[MEMSIM_REFUSED_RANGE] = "outside the range",
+		[MEMSIM_REFUSED_STREAM] = "other stream",
+		[MEMSIM_REFUSED_DEFERRED] = "deferred free pending",
+	};
+
+	if (reason <= MEMSIM_REFUSED_DEFERRED)
+		return names[reason];
+	return "unknown";
+}
+
 const char *memsim_overlap_name(__u32 kind)
 {
 	switch (kind) {
@@ -977,7 +1012,8 @@ char *memsim_format_size(char *buf, size_t len, __u64 bytes)
 void memsim_print_info(FILE *f, const struct memsim_info *info)
 {
 	fprintf(f, "abi_version:  %u\n", info->abi_version);
-	static const char * const names[] = { "debugfs", "trace", "trace-stack" };
+	static const char * const names[] = { "debugfs", "trace", "trace-stack",
+					      "explain" };
 	const char *sep = " (";
 	unsigned int i;
 

@@ -75,6 +75,9 @@ int memsim_alloc(struct memsim_handle *h, const struct memsim_alloc_arg *in,
 int memsim_can_alloc(struct memsim_handle *h,
 		     const struct memsim_alloc_arg *in,
 		     struct memsim_alloc_arg *out);
+int memsim_explain_alloc(struct memsim_handle *h,
+			 const struct memsim_alloc_arg *in,
+			 struct memsim_explain_arg *out);
 int memsim_free(struct memsim_handle *h, __u64 addr,
 		__u64 expected_size, __u32 flags,
 		struct memsim_free_arg *out);
@@ -173,6 +176,7 @@ const char *memsim_strategy_name(__u32 strategy);
 int memsim_strategy_from_name(const char *name);
 const char *memsim_state_name(__u32 state);
 const char *memsim_overlap_name(__u32 kind);
+const char *memsim_refusal_name(__u32 reason);
 const char *memsim_trace_op_name(__u32 op);
 const char *memsim_errno_name(int err);
 int memsim_errno_from_name(const char *name);

@@ -126,7 +126,7 @@ enum fz_cmd_id {
 	C_INFO, C_STRATEGY, C_CREATE, C_RELEASE, C_OVERLAP, C_SAFE, C_ALLOC,
 	C_CAN_ALLOC, C_FREE, C_COMPLETE, C_SYNC, C_SUMMARY, C_STATS,
 	C_SEGMENTS, C_BLOCKS, C_BATCH, C_SIMULATE, C_RESET, C_TRACE_CTL,
-	C_TRACE_READ, C_BLOCKS_LIFE, C_NR
+	C_TRACE_READ, C_BLOCKS_LIFE, C_EXPLAIN, C_NR
 };
 
 struct fz_cmd {
@@ -172,6 +172,8 @@ static const struct fz_cmd fz_cmds[C_NR] = {
 		sizeof(struct memsim_trace_read_arg), 0, 6 },
 	[C_BLOCKS_LIFE] = { "GET_BLOCKS_LIFE", MEMSIM_IOC_GET_BLOCKS_LIFE,
 		sizeof(struct memsim_list_arg), 0, 4 },
+	[C_EXPLAIN] = { "EXPLAIN_ALLOC", MEMSIM_IOC_EXPLAIN_ALLOC,
+		sizeof(struct memsim_explain_arg), FZ_LABEL, 4 },
 };
 
 static const struct fz_cmd *fz_cmd_lookup(unsigned long cmd)
@@ -768,6 +770,9 @@ static void fz_build(struct fz_ctx *c, unsigned int id, void *arg)
 	case C_ALLOC:
 	case C_CAN_ALLOC:
 		fz_build_alloc(c, arg);
+		break;
+	case C_EXPLAIN:
+		fz_build_alloc(c, &((struct memsim_explain_arg *)arg)->req);
 		break;
 	case C_FREE:
 	case C_COMPLETE: {

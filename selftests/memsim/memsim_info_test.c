@@ -54,7 +54,7 @@ TEST_F(memsim, get_info)
 	EXPECT_EQ(MEMSIM_ABI_VERSION, info.abi_version);
 	EXPECT_NE(0ULL, info.instance_id);
 	EXPECT_EQ(0ULL, info.features & ~(MEMSIM_FEATURE_DEBUGFS | MEMSIM_FEATURE_TRACE |
-					   MEMSIM_FEATURE_TRACE_STACK));
+					   MEMSIM_FEATURE_TRACE_STACK | MEMSIM_FEATURE_EXPLAIN));
 	/* The operation trace is always built in. */
 	EXPECT_NE(0ULL, info.features & MEMSIM_FEATURE_TRACE);
 	/* The per-call bound and the limits in force are all reported. */

@@ -74,6 +74,13 @@
 #define MEMSIM_FEATURE_TRACE_STACK	(1ULL << 2)
 
 /**
+ * define MEMSIM_FEATURE_EXPLAIN - allocations can be explained
+ *
+ * Set in &memsim_info.features: %MEMSIM_IOC_EXPLAIN_ALLOC works.
+ */
+#define MEMSIM_FEATURE_EXPLAIN		(1ULL << 3)
+
+/**
  * struct memsim_info - answer of %MEMSIM_IOC_GET_INFO
  * @abi_version: out: %MEMSIM_ABI_VERSION of the running module.
  * @flags: in: must be zero.
@@ -904,6 +911,87 @@ struct memsim_trace_read_arg {
 	__u64 reserved[2];
 };
 
+/* Reasons of &struct memsim_explain_block, the first that applies. */
+#define MEMSIM_REFUSED_FITS		0	/* nothing refuses it */
+#define MEMSIM_REFUSED_SMALL		1	/* smaller than the request */
+#define MEMSIM_REFUSED_ALIGN		2	/* alignment padding leaves too little */
+#define MEMSIM_REFUSED_RANGE		3	/* too little inside range / fixed */
+#define MEMSIM_REFUSED_STREAM		4	/* a stream the request may not use */
+#define MEMSIM_REFUSED_DEFERRED		5	/* allocated, free pending */
+
+/**
+ * define MEMSIM_EXPLAIN_MAX - candidates one explanation carries
+ */
+#define MEMSIM_EXPLAIN_MAX		8
+
+/**
+ * struct memsim_explain_block - a candidate block of an explanation
+ * @addr: out: the block's address.
+ * @size: out: its size.
+ * @segment_id: out: the segment holding it.
+ * @usable: out: bytes from the lowest address inside both the block and the
+ *	request's window (its range, or [fixed_addr, fixed_addr + size) with
+ *	%MEMSIM_ALLOC_FIXED; the whole block otherwise) that is aligned as the
+ *	request needs, to the end of that overlap; 0 if there is none.  The
+ *	alignment the buddy system needs is the request's size rounded up to
+ *	its block (at least @align).
+ * @stream: out: its stream.
+ * @reason: out: MEMSIM_REFUSED_*, the first that applies: DEFERRED (an
+ *	allocated block whose free was requested and not completed), STREAM
+ *	(the request names another stream), SMALL (@size is below the
+ *	request's size; the buddy system: below that size rounded up to a
+ *	power of two, at least its minimum block and @align), RANGE (the
+ *	overlap with the window is smaller than that), ALIGN (@usable is
+ *	smaller than that), else FITS.
+ */
+struct memsim_explain_block {
+	__u64 addr;
+	__u64 size;
+	__u64 segment_id;
+	__u64 usable;
+	__u32 stream;
+	__u32 reason;
+};
+
+/**
+ * struct memsim_explain_arg - argument of %MEMSIM_IOC_EXPLAIN_ALLOC
+ * @req: in: an allocation request, checked as %MEMSIM_IOC_CAN_ALLOC checks
+ *	it (its label too); its out fields are not looked at and not written.
+ * @free_bytes: out: free bytes in the streams the request may use: its
+ *	stream, or every stream for %MEMSIM_STREAM_ANY_ID.
+ * @largest_free: out: the largest free block in those streams.
+ * @largest_alloc: out: what %MEMSIM_IOC_CAN_ALLOC gives in its @largest.
+ * @deferred_bytes: out: bytes of the blocks in those streams whose free is
+ *	requested and not completed.
+ * @other_free_bytes: out: free bytes in the other streams.
+ * @free_blocks: out: free blocks in those streams.
+ * @frag_ppm: out: external fragmentation of those streams, 10^6 * (1 -
+ *	@largest_free / @free_bytes) rounded down; 0 when nothing is free.
+ * @would_fit: out: 1 if %MEMSIM_IOC_CAN_ALLOC would succeed now, else 0.
+ * @nr_blocks: out: entries of @blocks filled, at most %MEMSIM_EXPLAIN_MAX;
+ *	the others are zero.
+ * @pad: in: must be zero; out: zero.
+ * @blocks: out: the candidates: of all blocks that are free or whose free
+ *	is pending, in every stream, the %MEMSIM_EXPLAIN_MAX largest, largest
+ *	first and, among equal sizes, the higher address first.
+ * @reserved: in: must be zero; out: zero.
+ */
+struct memsim_explain_arg {
+	struct memsim_alloc_arg req;
+	__u64 free_bytes;
+	__u64 largest_free;
+	__u64 largest_alloc;
+	__u64 deferred_bytes;
+	__u64 other_free_bytes;
+	__u64 free_blocks;
+	__u32 frag_ppm;
+	__u32 would_fit;
+	__u32 nr_blocks;
+	__u32 pad;
+	struct memsim_explain_block blocks[MEMSIM_EXPLAIN_MAX];
+	__u64 reserved[2];
+};
+
 #define MEMSIM_IOC_MAGIC		'J'
 
 /**
@@ -1151,5 +1239,16 @@ struct memsim_trace_read_arg {
  * %MEMSIM_IOC_GET_SEGMENTS.
  */
 #define MEMSIM_IOC_GET_BLOCKS_LIFE	_IOWR(MEMSIM_IOC_MAGIC, 0x14, struct memsim_list_arg)
+
+/**
+ * define MEMSIM_IOC_EXPLAIN_ALLOC - why an allocation would fail, in figures
+ *
+ * Takes a &struct memsim_explain_arg.  Changes nothing; meant to be asked
+ * right after an allocation failed with -ENOSPC, when the instance still
+ * stands as it was.  Errors: as for %MEMSIM_IOC_CAN_ALLOC (-EINVAL for a
+ * malformed request, a label refused), and -EINVAL for a non-zero
+ * @reserved; never -ENOSPC.
+ */
+#define MEMSIM_IOC_EXPLAIN_ALLOC	_IOWR(MEMSIM_IOC_MAGIC, 0x15, struct memsim_explain_arg)
 
 #endif /* _UAPI_LINUX_MEMSIM_H */
