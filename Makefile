@@ -39,7 +39,9 @@ MEMSIMCTL_SRCS := $(wildcard userspace/memsimctl/*.c)
 MEMSIMCTL_HDRS := $(wildcard userspace/memsimctl/*.h)
 MEMSIMCTL_OBJS := $(patsubst userspace/memsimctl/%.c,$(BUILD)/userspace/ctl/%.o,$(MEMSIMCTL_SRCS))
 MEMSIMCTL_CFLAGS := -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
-MEMSIMCTL_LIBS :=
+# libjansson (JSON, for replay's readers), linked statically.
+JANSSON_LIBS := -l:libjansson.a
+MEMSIMCTL_LIBS := $(JANSSON_LIBS)
 # The memsimctl tests that need the device, for the guest: one tarball of
 # selftests/memsimctl/ (run.sh, lib.sh, t-*.sh) and userspace/examples/.
 CTLTAR := $(BUILD)/memsimctl-tests.tar
