@@ -1784,7 +1784,7 @@ static int pyt_forward(struct ctx *c, struct pyt *p, int device)
 			ev.align = PYTORCH_ALIGN;
 		if (t->action == PA_OOM)
 			ev.error = -ENOSPC;
-		ret = map_stream(c, t->stream, &ev.stream);
+		ret = t->action == PA_SNAPSHOT ? 0 : map_stream(c, t->stream, &ev.stream);
 		if (!ret)
 			ret = push_event(c, &ev);
 		if (ret)
@@ -1946,6 +1946,7 @@ static bool memsim_header(char *line)
 static int detect(struct ctx *c, enum replay_format *fmt)
 {
 	size_t len = 0, cap = 4096, start = 0;
+	bool long_line = false;
 	json_error_t jerr;
 	char *pre, *p, *line;
 	int ch, ret = 0;
@@ -1968,14 +1969,14 @@ static int detect(struct ctx *c, enum replay_format *fmt)
 				cap *= 2;
 			}
 			pre[len++] = ch;
-			if (ch != '\n')
+			/* Past REPLAY_LINE_MAX a line can only be JSON: stop there. */
+			if (ch != '\n' && len - start < REPLAY_LINE_MAX)
 				continue;
 		}
 		pre[len] = '\0';
 		line = pre + start;
-		if (!blank(line) && line[0] != '#')
-			break;
-		if (ch == EOF || len > DETECT_MAX)
+		long_line = ch != EOF && ch != '\n';
+		if ((!blank(line) && line[0] != '#') || long_line || ch == EOF || len > DETECT_MAX)
 			break;
 		start = len;
 		c->line++;
@@ -1995,6 +1996,8 @@ static int detect(struct ctx *c, enum replay_format *fmt)
 		c->line = 0;
 		ret = fail(c, "no trace in the file (it is empty, or blank and '#' lines only)");
 	} else if (*p == '[') {
+		*fmt = REPLAY_FMT_PYTORCH;
+	} else if (*p == '{' && long_line) {
 		*fmt = REPLAY_FMT_PYTORCH;
 	} else if (*p == '{') {
 		/* A whole object on the first line with an "op" is memsim NDJSON. */

@@ -414,6 +414,8 @@ static const struct bad bads[] = {
 	  MHDR "0,100,alloc,0x0,99999999999999999999,4096,0,0,1,first,0x0,0x0,0,7,7,x,-,-\n",
 	  "m11.csv:2: bad number \"99999999999999999999\" in column size" },
 	{ "m12.csv", REPLAY_FMT_MEMSIM_CSV, "", "m12.csv: no header line (seq,ts_ns,op,addr,...)" },
+	{ "m13.csv", REPLAY_FMT_AUTO, "op,addr,size,requested,align,stream,flags,op\n",
+	  "m13.csv:1: column \"op\" twice in the header" },
 	{ "n1.ndjson", REPLAY_FMT_AUTO,
 	  "{\"op\":\"alloc\",\"addr\":0,\"size\":1,\"requested\":1,\"align\":0,\"stream\":0,\"flags\":0}\n{\"op\":\"free\n",
 	  "n1.ndjson:2: invalid JSON: *" },
@@ -616,6 +618,37 @@ static void test_edges(void)
 		   w->ev[2].id == 0 && w->device == 0 && w->nr_devices == 0,
 		   "old.json: block addresses from the segment's, pending free kept");
 		replay_free(w);
+	}
+	/* json.dump() writes one line: a snapshot far longer than a text line */
+	n = 64 * 1024;
+	longline = malloc(n);
+	if (longline) {
+		size_t k = 0;
+		int i;
+
+		k += snprintf(longline + k, n - k, "{\"device_traces\": [[");
+		for (i = 0; i < 1000; i++)
+			k += snprintf(longline + k, n - k, "%s{\"action\":\"alloc\",\"addr\":%d,\"size\":512}",
+				      i ? "," : "", 4096 + 512 * i);
+		k += snprintf(longline + k, n - k, "]]}");
+		ret = read_text("compact.json", REPLAY_FMT_AUTO, -1, longline, k, &w, err,
+				sizeof(err));
+		if (ok(!ret && k > REPLAY_LINE_MAX, "compact.json: %zu bytes on one line (%s)", k,
+		       err)) {
+			ok(w->format == REPLAY_FMT_PYTORCH && w->nr == 1000 && w->nr_ids == 1000 &&
+			   w->ev[999].addr == 4096 + 512 * 999 && w->ev[999].index == 999,
+			   "compact.json: told as pytorch, 1000 allocations");
+			replay_free(w);
+		}
+		free(longline);
+	}
+	{
+		static const char nul[] = RHDR "7,00:00:01,allocate,0x10\0,16,0x0\n";
+
+		ret = read_text("nul.csv", REPLAY_FMT_AUTO, -1, nul, sizeof(nul) - 1, &w, err,
+				sizeof(err));
+		ok(ret == -EINVAL && !w && !strcmp(err, "nul.csv:2: NUL byte in a text line"),
+		   "nul.csv: %s", err);
 	}
 	/* REPLAY_LINE_MAX - 1 characters are fine, one more is not */
 	n = strlen(RHDR) + REPLAY_LINE_MAX + 2;
