@@ -34,6 +34,7 @@
 #include "json.h"
 #include "memsimctl.h"
 #include "options.h"
+#include "replay.h"
 
 const char *dev_path = MEMSIM_DEFAULT_PATH;
 int json;
@@ -69,6 +70,11 @@ static void print_usage(FILE *f)
 		"      --verbose           the script's own output to stderr\n"
 		"      --debugfs           print the instance's debugfs file instead\n"
 		"      --instance ID       no script: print the debugfs file of instance ID\n"
+		"  replay [OPTIONS] FILE  play a trace of memsim, RMM or PyTorch (- = stdin)\n"
+		"      --format F          auto (default), memsim-csv, memsim-ndjson, rmm, pytorch\n"
+		"      --strategy S        a strategy, a comma-separated list, or all\n"
+		"      --device-size SIZE  one segment of SIZE instead of the trace's\n"
+		"      --keep-going        go on after a failing event\n"
 		"\n"
 		"Numbers: decimal, 0x hex, with an optional K, M, G or T suffix.\n"
 		"--json (before or after COMMAND) prints one JSON object per result.\n"
@@ -166,6 +172,13 @@ static const struct ctl_cmd commands[] = {
 	  "[--capacity N] [--stack] [--format csv|ndjson] " VIEW_ARGS,
 	  "trace the script's calls and print the records", trace_opts,
 	  &script_trace_cmd },
+	{ "replay", cmd_replay,
+	  "[--format auto|memsim-csv|memsim-ndjson|rmm|pytorch] [--device N] "
+	  "[--strategy NAME|LIST|all] [--buddy-min SIZE] [--keep-going] "
+	  "[--device-size SIZE] [--evidence FILE|-] [--no-evidence] [--record FILE] "
+	  "[--json] FILE|-",
+	  "play a trace of memsim, RMM or PyTorch against an instance",
+	  replay_cli_opts, NULL },
 	{ "help", cmd_help, "", "this text", NULL, NULL },
 };
 
