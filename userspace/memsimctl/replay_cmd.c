@@ -218,7 +218,7 @@ static void json_explain_fields(const struct memsim_explain_arg *e)
 static void json_failure_fields(const struct replay_workload *w, const struct replay_failure *f)
 {
 	jstr("where", f->where);
-	ju64("event", f->event);
+	ju64("event", f->event + 1);
 	jstr("kind", replay_kind_name(f->ev->kind));
 	jstr("errno", memsim_errno_name(f->error));
 	jbool("recorded", f->recorded);
@@ -255,14 +255,13 @@ static int hook_failure(void *ctx, struct memsim_handle *h, const struct replay_
 		if (f->have_explain)
 			explain_print_json(stdout, f->where, &f->req, &f->explain);
 	}
-	diag_set(&d, NULL, 0, "%s%s: %s", c->label, f->where, f->msg);
+	diag_set(&d, NULL, 0, "%s%s: %s%s", c->label, f->where, f->msg,
+		 f->recorded ? " (failed in the trace too)" : "");
 	if (!c->shown++) {
 		c->s.explaining = f->have_explain;
 		c->s.explain = f->explain;
 		evidence_on_error(&c->s, &d);
 		c->s.explaining = 0;
-		if (f->recorded)
-			fprintf(stderr, "  the trace records this allocation as failed too\n");
 	} else {
 		diag_print(&d, stderr);
 	}
