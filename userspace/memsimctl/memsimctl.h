@@ -16,6 +16,8 @@
  *   render_text.[ch] tables for humans: summary, strategies, blocks, maps
  *   simulate.c     "simulate"
  *   view.c         "run", "summary", "blocks", "map", "trace"
+ *   replay_read.[ch] the trace readers of "replay" (pure parsing)
+ *   replay.[ch]    the replay engine, replay_run(); replay_cmd.c "replay"
  */
 #ifndef _MEMSIMCTL_H
 #define _MEMSIMCTL_H

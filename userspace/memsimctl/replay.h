@@ -42,8 +42,10 @@
 
 /* &replay_opts.flags */
 #define REPLAY_KEEP_GOING	(1U << 0)	/* count a failure and go on */
-/* End a batch before a free that follows an allocation, so that the
- * probe hook sees every local peak (compare); batches get shorter. */
+/*
+ * End a batch before a free that follows an allocation, so that the probe
+ * hook sees every local peak (compare); batches get shorter.
+ */
 #define REPLAY_EXACT_PEAKS	(1U << 1)
 
 /* Sizes of the texts of a failure. */
