@@ -43,7 +43,9 @@ MEMSIMCTL_CFLAGS := -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
 # (MEMSIM_VERSION=... overrides); without one it prints the ABI version.
 MEMSIM_VERSION ?= $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null)
 MEMSIMCTL_VERSION_H := $(BUILD)/userspace/ctl/version.h
-MEMSIMCTL_LIBS :=
+# libjansson (JSON, for replay's readers), linked statically.
+JANSSON_LIBS := -l:libjansson.a
+MEMSIMCTL_LIBS := $(JANSSON_LIBS)
 # The memsimctl tests that need the device, for the guest: one tarball of
 # selftests/memsimctl/ (run.sh, lib.sh, t-*.sh) and userspace/examples/.
 CTLTAR := $(BUILD)/memsimctl-tests.tar
@@ -52,8 +54,8 @@ CTLTAR_FILES := $(wildcard selftests/memsimctl/*.sh userspace/examples/* \
 # Host tests of memsimctl's pure modules (make ctltest): each
 # selftests/memsimctl/host/NAME.c is linked with the modules listed in
 # CTLTEST_MODS_NAME (file names in userspace/memsimctl/ without .c) and the
-# sources in CTLTEST_SRCS_NAME, and run with the arguments
-# CTLTEST_ARGS_NAME.  Each prints TAP.
+# sources in CTLTEST_SRCS_NAME and the libraries in CTLTEST_LIBS_NAME, and
+# run with the arguments CTLTEST_ARGS_NAME.  Each prints TAP.
 CTLTEST_BIN := $(BUILD)/ctltest
 CTLTEST_SRCS := $(wildcard selftests/memsimctl/host/*.c)
 CTLTESTS := $(patsubst selftests/memsimctl/host/%.c,$(CTLTEST_BIN)/%,$(CTLTEST_SRCS))
@@ -66,6 +68,11 @@ CTLTEST_MODS_expr_test := expr num
 CTLTEST_MODS_render_test := render_svg render_trace
 CTLTEST_SRCS_render_test := userspace/libmemsim.c
 CTLTEST_ARGS_render_test := $(CTLTEST_BIN)
+# The trace readers of replay, on the samples of userspace/examples/traces/.
+CTLTEST_MODS_replay_read_test := replay_read
+CTLTEST_SRCS_replay_read_test := userspace/libmemsim.c
+CTLTEST_LIBS_replay_read_test := $(JANSSON_LIBS)
+CTLTEST_ARGS_replay_read_test := $(CURDIR)/userspace/examples/traces
 # libmemsim: the ioctl wrappers memsimctl is built on, also as an archive
 # for other programs (include userspace/libmemsim.h, link libmemsim.a).
 LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
@@ -187,7 +194,7 @@ $(CTLTEST_BIN)/%: selftests/memsimctl/host/%.c \
 		$$(addprefix userspace/memsimctl/,$$(addsuffix .c,$$(CTLTEST_MODS_$$*))) \
 		$$(CTLTEST_SRCS_$$*) $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^)
+	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^) $(CTLTEST_LIBS_$*)
 
 # Every host test of memsimctl; the last line sums their TAP cases.
 ctltest_one = $(1) $(CTLTEST_ARGS_$(notdir $(1))) > $(1).log 2>&1; rc=$$?; \

@@ -95,7 +95,7 @@ repeat 0 z
 end
 assert $inside == 1
 M
-expect_err_exact ctl run zero.msim <<'E'
+expect_err_exact ctl run --no-evidence zero.msim <<'E'
 zero.msim:4: '$inside' is not bound (did the command binding it fail?)
 E
 
@@ -172,34 +172,34 @@ repeat 3 i
 end
 M
 expect_exit 0 ctl run --check div0.msim
-expect_err_exact ctl run div0.msim <<'E'
+expect_err_exact ctl run --no-evidence div0.msim <<'E'
 div0.msim:2: '$(100 / (2 - i))': 100 / 0: division by zero
 E
 msim mod0.msim <<'M'
 set z 0
 set x $(7 % z)
 M
-expect_err_exact ctl run mod0.msim <<'E'
+expect_err_exact ctl run --no-evidence mod0.msim <<'E'
 mod0.msim:2: '$(7 % z)': 7 % 0: division by zero
 E
 msim over.msim <<'M'
 set a 18446744073709551615
 set b $(a + 1)
 M
-expect_err_exact ctl run over.msim <<'E'
+expect_err_exact ctl run --no-evidence over.msim <<'E'
 over.msim:2: '$(a + 1)': 18446744073709551615 + 1 does not fit in 64 bits
 E
 msim overmul.msim <<'M'
 set a $(4G * 4G)
 M
-expect_err_exact ctl run overmul.msim <<'E'
+expect_err_exact ctl run --no-evidence overmul.msim <<'E'
 overmul.msim:1: '$(4G * 4G)': 4294967296 * 4294967296 does not fit in 64 bits
 E
 msim neg.msim <<'M'
 set a 3
 alloc $(a - 5)
 M
-expect_err_exact ctl run neg.msim <<'E'
+expect_err_exact ctl run --no-evidence neg.msim <<'E'
 neg.msim:2: '$(a - 5)': 3 - 5 is negative
 E
 expect_exit 1 ctl run neg.msim
@@ -210,7 +210,7 @@ segment 0 1M
 repeat 2
   alloc 4K
 M
-expect_err_exact ctl run noend.msim <<'E'
+expect_err_exact ctl run --no-evidence noend.msim <<'E'
 noend.msim:2: repeat without end
 E
 expect_out ctl run noend.msim <<'E'
@@ -219,26 +219,26 @@ msim badvar.msim <<'M'
 repeat 2 x-y
 end
 M
-expect_err_exact ctl run badvar.msim <<'E'
+expect_err_exact ctl run --no-evidence badvar.msim <<'E'
 badvar.msim:1: repeat: 'x-y' is not a valid name for its counter
 E
 msim endargs.msim <<'M'
 repeat 2
 end now
 M
-expect_err_exact ctl run endargs.msim <<'E'
+expect_err_exact ctl run --no-evidence endargs.msim <<'E'
 endargs.msim:2: end: unknown argument 'now'
 E
 msim unbal.msim <<'M'
 alloc $(4K * (1 + 2)
 M
-expect_err_exact ctl run unbal.msim <<'E'
+expect_err_exact ctl run --no-evidence unbal.msim <<'E'
 unbal.msim:1: a '$(' has no matching ')'
 E
 msim missing.msim <<'M'
 set a $(1 +)
 M
-expect_err_exact ctl run missing.msim <<'E'
+expect_err_exact ctl run --no-evidence missing.msim <<'E'
 missing.msim:1: '$(1 +)': a number or a name is missing at the end
 E
 msim twoexpr.msim <<'M'
@@ -249,20 +249,20 @@ expect_err "^twoexpr.msim:1: '\\\$\(1\)\+\\\$\(2\)': \\\$\(\.\.\.\) must be the 
 msim unboundexpr.msim <<'M'
 set a $(nothing + 1)
 M
-expect_err_exact ctl run unboundexpr.msim <<'E'
+expect_err_exact ctl run --no-evidence unboundexpr.msim <<'E'
 unboundexpr.msim:1: '$(nothing + 1)': 'nothing' is not bound by an earlier line
 E
 msim badnum.msim <<'M'
 set a $(4Q + 1)
 M
-expect_err_exact ctl run badnum.msim <<'E'
+expect_err_exact ctl run --no-evidence badnum.msim <<'E'
 badnum.msim:1: '$(4Q + 1)': '4Q' is not a number
 E
 msim expectrepeat.msim <<'M'
 expect-error EINVAL repeat 2
 end
 M
-expect_err_exact ctl run expectrepeat.msim <<'E'
+expect_err_exact ctl run --no-evidence expectrepeat.msim <<'E'
 expectrepeat.msim:1: expect-error cannot precede repeat
 E
 

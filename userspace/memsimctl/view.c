@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "evidence.h"
 #include "json.h"
 #include "memsimctl.h"
 #include "num.h"
@@ -35,6 +36,9 @@
  * @instance: --instance ID.
  * @capacity: --capacity N.
  * @format: --format csv|ndjson, or NULL.
+ * @keep_going: --keep-going.
+ * @evidence: --evidence FILE, or NULL.
+ * @no_evidence: --no-evidence.
  */
 struct cli {
 	int json;
@@ -45,6 +49,9 @@ struct cli {
 	__u64 instance;
 	__u32 capacity;
 	const char *format;
+	int keep_going;
+	const char *evidence;
+	int no_evidence;
 };
 
 /* --format csv|ndjson */
@@ -64,10 +71,19 @@ static int opt_format(struct opt_ctx *c, const struct opt *o, const char *val)
 #define VERBOSE_HELP	"the script's own output to stderr"
 #define DEBUGFS_HELP	"print the instance's debugfs file instead"
 #define INSTANCE_HELP	"no script: show the live instance ID, from debugfs"
+#define KEEP_GOING_HELP	"go on after a failing line; count the failures"
+#define EVIDENCE_HELP	"where the instance at the first failure goes (- stderr)"
+#define NO_EVIDENCE_HELP "keep no evidence (and start no trace ring)"
+#define CLI_KEEP_GOING	CLI_FLAG("keep-going", keep_going, KEEP_GOING_HELP)
+#define CLI_EVIDENCE	CLI_VALUE("evidence", opt_str, evidence, "FILE", EVIDENCE_HELP)
+#define CLI_NO_EVIDENCE	CLI_FLAG("no-evidence", no_evidence, NO_EVIDENCE_HELP)
 
 const struct opt run_opts[] = {
 	CLI_FLAG("json", json, JSON_HELP),
 	CLI_FLAG("check", check, "only check the script: nothing is opened"),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
 	OPT_END
 };
 
@@ -76,6 +92,9 @@ const struct opt view_opts[] = {
 	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
 	CLI_FLAG("debugfs", debugfs, DEBUGFS_HELP),
 	CLI_VALUE("instance", opt_u64, instance, "ID", INSTANCE_HELP),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
 	OPT_END
 };
 
@@ -88,6 +107,7 @@ const struct opt trace_opts[] = {
 	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
 	CLI_FLAG("debugfs", debugfs, DEBUGFS_HELP),
 	CLI_VALUE("instance", opt_u64, instance, "ID", INSTANCE_HELP),
+	CLI_KEEP_GOING,
 	OPT_END
 };
 
@@ -420,6 +440,33 @@ static void stdout_restore(int saved)
 	close(saved);
 }
 
+/* --keep-going: how many lines failed, and the first. */
+static void keep_going_report(struct script *s)
+{
+	if (json) {
+		printf("{\"keep_going\":{\"failures\":%u,\"first\":{\"file\":",
+		       s->failures);
+		memsim_print_json_string(stdout, s->err.file ? s->err.file : "-");
+		printf(",\"line\":%u,\"message\":", s->err.line);
+		memsim_print_json_string(stdout, s->err.msg);
+		printf("}}}\n");
+		fflush(stdout);
+	}
+	fprintf(stderr, "memsimctl: %u line%s failed; the first: %s:%u: %s\n",
+		s->failures, s->failures == 1 ? "" : "s",
+		s->err.file ? s->err.file : "-", s->err.line, s->err.msg);
+}
+
+/* The default evidence file: $TMPDIR/memsimctl-failure.PID.txt. */
+static const char *evidence_default(char *buf, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s/memsimctl-failure.%d.txt", dir && *dir ? dir : "/tmp",
+		 (int)getpid());
+	return buf;
+}
+
 /* The script against the open instance, then what @c shows. */
 static int run_instance(struct script *s, struct script_text *t,
 			const struct script_cmd *c, const struct cli *o,
@@ -441,13 +488,17 @@ static int run_instance(struct script *s, struct script_text *t,
 	if (saved >= 0)
 		stdout_restore(saved);
 	quiet = 0;
-	if (ret || !c->show)
+	if (s->failures)
+		keep_going_report(s);
+	/* A failure stopped the script: show the instance as it stands. */
+	if (!c->show || (ret && !s->nr_errors))
 		return ret;
 	if (!o->debugfs) {
 		/* All the records, even those a "trace dump" of the script showed. */
 		s->trace_cursor = 0;
+		s->on_error = NULL;
 		return script_words(s, c->show, c == &script_trace_cmd ?
-				    (ndjson ? "ndjson" : "csv") : "", "");
+				    (ndjson ? "ndjson" : "csv") : "", "") || ret;
 	}
 	if (memsim_get_info(&s->h, &info)) {
 		fprintf(stderr, "memsimctl: %s\n", memsim_strerror(&s->h));
@@ -457,7 +508,7 @@ static int run_instance(struct script *s, struct script_text *t,
 		fprintf(stderr, "memsimctl: the module has no debugfs views\n");
 		return -1;
 	}
-	return show_debugfs(info.instance_id, c->file);
+	return show_debugfs(info.instance_id, c->file) || ret;
 }
 
 static int cli_usage(const struct ctl_cmd *cmd, const char *msg, const char *arg)
@@ -475,7 +526,8 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 	const struct script_cmd *c = cmd->data;
 	struct cli o = { 0 };
 	struct opt_ctx ctx = { .cmd = cmd->name, .base = &o };
-	char capacity[24] = "";
+	char capacity[24] = "", evpath[4096];
+	struct evidence ev = { 0 };
 	struct script_text t;
 	struct script s;
 	int ret, argi, ndjson;
@@ -491,12 +543,15 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 	if (opt_given(&ctx, cmd->opts, "instance")) {
 		if (argi != argc)
 			return cli_usage(cmd, "--instance takes no script:", argv[argi]);
-		if (o.verbose || o.debugfs || o.stack || o.format || capacity[0])
+		if (o.verbose || o.debugfs || o.stack || o.format || capacity[0] ||
+		    o.keep_going || o.evidence || o.no_evidence)
 			return cli_usage(cmd, "--instance goes alone", NULL);
 		if (c == &script_summary_cmd)
 			return show_instance_summary(o.instance) ? 1 : 0;
 		return show_debugfs(o.instance, c->file) ? 1 : 0;
 	}
+	if (o.evidence && o.no_evidence)
+		return cli_usage(cmd, "--evidence and --no-evidence exclude each other", NULL);
 	if (argi + 1 != argc)
 		return cli_usage(cmd, argi < argc ? "one script only:" : "no script",
 				 argi < argc ? argv[argi + 1] : NULL);
@@ -510,6 +565,14 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 		if (ctl_open(&s.h)) {
 			ret = -1;
 		} else {
+			if (o.keep_going)
+				s.flags |= SCRIPT_KEEP_GOING;
+			/* trace: its own ring says what happened. */
+			ev.path = o.no_evidence || c == &script_trace_cmd ? NULL :
+				  o.evidence ? o.evidence :
+				  evidence_default(evpath, sizeof(evpath));
+			if (c != &script_trace_cmd)
+				evidence_start(&s, &ev);
 			ret = run_instance(&s, &t, c, &o, ndjson, capacity);
 			memsim_close(&s.h);
 		}
