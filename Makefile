@@ -39,6 +39,10 @@ MEMSIMCTL_SRCS := $(wildcard userspace/memsimctl/*.c)
 MEMSIMCTL_HDRS := $(wildcard userspace/memsimctl/*.h)
 MEMSIMCTL_OBJS := $(patsubst userspace/memsimctl/%.c,$(BUILD)/userspace/ctl/%.o,$(MEMSIMCTL_SRCS))
 MEMSIMCTL_CFLAGS := -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
+# memsimctl --version: git describe of the tree, if it is a git tree
+# (MEMSIM_VERSION=... overrides); without one it prints the ABI version.
+MEMSIM_VERSION ?= $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null)
+MEMSIMCTL_VERSION_H := $(BUILD)/userspace/ctl/version.h
 # libjansson (JSON, for replay's readers), linked statically.
 JANSSON_LIBS := -l:libjansson.a
 MEMSIMCTL_LIBS := $(JANSSON_LIBS)
@@ -59,6 +63,7 @@ CTLTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all $(HOST_WARN) \
 	-I$(CURDIR)/include/uapi $(MEMSIMCTL_CFLAGS)
 CTLTEST_MODS_options_test := options num
+CTLTEST_MODS_expr_test := expr num
 # The renderer's test keeps the pictures it draws in build/ctltest/.
 CTLTEST_MODS_render_test := render_svg render_trace
 CTLTEST_SRCS_render_test := userspace/libmemsim.c
@@ -127,7 +132,7 @@ OPS ?= 200000
 
 .PHONY: all modules userspace selftests check run testkernel compat lint \
 	clean install deps help hosttest hostbench tracebench fuzz hostfuzz \
-	ctltest
+	ctltest FORCE
 
 all: modules userspace selftests $(CTLTAR)
 
@@ -165,6 +170,15 @@ $(LIBMEMSIM): $(BUILD)/userspace/libmemsim.o
 $(BUILD)/userspace/ctl/%.o: userspace/memsimctl/%.c $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CFLAGS) $(MEMSIMCTL_CFLAGS) -c -o $@ $<
+
+# Rewritten only when the version changes, so that main.o is rebuilt then.
+$(MEMSIMCTL_VERSION_H): FORCE
+	@mkdir -p $(@D)
+	@echo '#define MEMSIMCTL_VERSION "$(MEMSIM_VERSION)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/userspace/ctl/main.o: $(MEMSIMCTL_VERSION_H)
+$(BUILD)/userspace/ctl/main.o: MEMSIMCTL_CFLAGS += -I$(BUILD)/userspace/ctl
 
 $(MEMSIMCTL): $(MEMSIMCTL_OBJS) $(LIBMEMSIM)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(MEMSIMCTL_LIBS) $(USER_LDFLAGS)

@@ -83,7 +83,7 @@ segment 1: [0x0, 0x100000) 1 MiB, stream 0, device 0
 E
 expect_exit 1 ctl run fail.msim
 expect_err_exact ctl run --no-evidence fail.msim <<'E'
-memsimctl: LINE 2: assertion failed: 1 == 2 (0x1 == 0x2)
+fail.msim:2: assertion failed: 1 == 2 (0x1 == 0x2)
 E
 
 # A syntax error is found before anything runs: no output at all.
@@ -94,31 +94,31 @@ M
 expect_out ctl run syntax.msim <<'E'
 E
 expect_exit 1 ctl run syntax.msim
-expect_err "^memsimctl: LINE 2: alloc: unknown argument 'colour=red'$" ctl run syntax.msim
+expect_err "^syntax.msim:2: alloc: unknown argument 'colour=red'$" ctl run syntax.msim
 
 msim badnum.msim <<'M'
 alloc 99999999999999999999
 M
-expect_err "LINE 1: '99999999999999999999' is not a number" ctl run badnum.msim
+expect_err "^badnum.msim:1: '99999999999999999999' does not fit in 64 bits$" ctl run badnum.msim
 msim unknown.msim <<'M'
 
 frobnicate 1
 M
-expect_err "LINE 2: unknown command 'frobnicate'" ctl run unknown.msim
+expect_err "^unknown.msim:2: unknown command 'frobnicate'$" ctl run unknown.msim
 msim unbound.msim <<'M'
 free $nowhere
 M
-expect_err "LINE 1: '\\\$nowhere' is not bound by an earlier line" ctl run unbound.msim
+expect_err "^unbound.msim:1: '\\\$nowhere' is not bound by an earlier line$" ctl run unbound.msim
 msim noend.msim <<'M'
 segment 0 1M
 batch
 alloc 4K
 M
-expect_err "LINE 2: batch without end" ctl run noend.msim
+expect_err "^noend.msim:2: batch without end$" ctl run noend.msim
 msim endonly.msim <<'M'
 end
 M
-expect_err "LINE 1: end without batch" ctl run endonly.msim
+expect_err "^endonly.msim:1: end without repeat or batch$" ctl run endonly.msim
 
 # Exit status 2: usage errors.
 expect_exit 2 ctl
@@ -140,26 +140,26 @@ M
 expect_out ctl run expect.msim <<'E'
 segment 1: [0x0, 0x100000) 1 MiB, stream 0, device 0
 alloc 2M as big: failed as expected: ENOSPC (ALLOC: No space left on device)
-alloc 0: failed as expected: EINVAL (ALLOC: Invalid argument)
+alloc 0: failed as expected: EINVAL (size 0: must be at least 1)
 E
 expect_out ctl --json run expect.msim <<'E'
 {"line":1,"cmd":"segment","ok":true,"segment_id":1,"start":0,"size":1048576,"stream":0,"device":0}
 {"line":2,"cmd":"alloc","ok":false,"errno":"ENOSPC","error":"ALLOC: No space left on device","expected":true}
-{"line":4,"cmd":"alloc","ok":false,"errno":"EINVAL","error":"ALLOC: Invalid argument","expected":true}
+{"line":4,"cmd":"alloc","ok":false,"errno":"EINVAL","error":"ALLOC: Invalid argument","message":"size 0: must be at least 1","expected":true}
 E
 msim wrongerr.msim <<'M'
 segment 0 1M
 expect-error EINVAL alloc 2M
 M
 expect_err_exact ctl run --no-evidence wrongerr.msim <<'E'
-memsimctl: LINE 2: expected EINVAL, got ENOSPC (ALLOC: No space left on device)
+wrongerr.msim:2: expected EINVAL, got ENOSPC (ALLOC: No space left on device)
 E
 msim noerr.msim <<'M'
 segment 0 1M
 expect-error ENOSPC alloc 4K
 M
 expect_err_exact ctl run --no-evidence noerr.msim <<'E'
-memsimctl: LINE 2: expected ENOSPC, but alloc succeeded
+noerr.msim:2: expected ENOSPC, but alloc succeeded
 E
 expect_exit 1 ctl run noerr.msim
 # The name of a command that failed (as expected) is not bound.
@@ -168,7 +168,7 @@ segment 0 1M
 expect-error ENOSPC alloc 2M as big
 free $big
 M
-expect_err "LINE 3: '\\\$big' is not bound \(did the command binding it fail\?\)" \
+expect_err "^failedname.msim:3: '\\\$big' is not bound \(did the command binding it fail\?\)" \
 	ctl run failedname.msim
 
 # A batch: one BATCH call, each operation judged at its own line.
@@ -199,7 +199,7 @@ batch
 end
 M
 expect_err_exact ctl run --no-evidence batchfail.msim <<'E'
-memsimctl: LINE 3: BATCH ALLOC: No space left on device
+batchfail.msim:3: BATCH ALLOC: No space left on device
 E
 msim batchname.msim <<'M'
 segment 0 1M
@@ -208,7 +208,7 @@ batch
   free $q
 end
 M
-expect_err "LINE 4: '\\\$q' is not bound by an earlier line \(names bound in a batch are usable after its end\)" \
+expect_err "^batchname.msim:4: '\\\$q' is not bound by an earlier line \(names bound in a batch are usable after its end\)" \
 	ctl run batchname.msim
 
 # The map and the automatic labels of a script.

@@ -21,11 +21,17 @@ void diag_set(struct diag *d, const char *file, unsigned int line,
 	va_end(ap);
 }
 
-/* Print @d on @f as one line. */
+/*
+ * Print @d on @f as one line: "FILE:LINE: MESSAGE" (FILE "-" for standard
+ * input), the form editors and compilers use; "memsimctl: MESSAGE" when it
+ * is about no line of an input.
+ */
 void diag_print(const struct diag *d, FILE *f)
 {
-	if (d->line)
-		fprintf(f, "memsimctl: LINE %u: %s\n", d->line, d->msg);
+	if (d->file && d->line)
+		fprintf(f, "%s:%u: %s\n", d->file, d->line, d->msg);
+	else if (d->file)
+		fprintf(f, "memsimctl: %s: %s\n", d->file, d->msg);
 	else
 		fprintf(f, "memsimctl: %s\n", d->msg);
 }

@@ -27,6 +27,7 @@
  *
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include "memsimctl.h"
 #include "options.h"
 #include "replay.h"
+#include "version.h"
 
 const char *dev_path = MEMSIM_DEFAULT_PATH;
 int json;
@@ -69,15 +71,14 @@ static void print_usage(FILE *f)
 		"      summary, blocks, map, trace also take:\n"
 		"      --verbose           the script's own output to stderr\n"
 		"      --debugfs           print the instance's debugfs file instead\n"
-		"      --instance ID       no script: print the debugfs file of instance ID\n"
+		"      --instance ID       no script: show the live instance ID (from debugfs)\n"
 		"  replay [OPTIONS] FILE  play a trace of memsim, RMM or PyTorch (- = stdin)\n"
-		"      --format F          auto (default), memsim-csv, memsim-ndjson, rmm, pytorch\n"
-		"      --strategy S        a strategy, a comma-separated list, or all\n"
-		"      --device-size SIZE  one segment of SIZE instead of the trace's\n"
-		"      --keep-going        go on after a failing event\n"
+		"  help [COMMAND]       this text, or a command's options\n"
 		"\n"
-		"Numbers: decimal, 0x hex, with an optional K, M, G or T suffix.\n"
+		"Numbers: decimal or 0x hex, with an optional binary unit K, M, G, T or P\n"
+		"(also KiB, KB...; 1.5M is 1572864).  In scripts, $(EXPR) computes one.\n"
 		"--json (before or after COMMAND) prints one JSON object per result.\n"
+		"--version prints memsimctl's version.\n"
 		"Exit status: 0 ok, 1 failure, 2 usage.  See Documentation/memsimctl.rst.\n");
 }
 
@@ -89,11 +90,33 @@ int cmd_usage(const struct ctl_cmd *cmd, const char *msg)
 	return EXIT_USAGE;
 }
 
+/*
+ * Open the device; if that fails, say why and what to do: the common cases
+ * are a module not loaded and a device node only root may open.
+ */
 int ctl_open(struct memsim_handle *h)
 {
 	if (!memsim_open(h, dev_path))
 		return 0;
-	fprintf(stderr, "memsimctl: %s\n", memsim_strerror(h));
+	switch (-h->err) {
+	case ENOENT:
+		fprintf(stderr, "memsimctl: %s not found: load the module (sudo insmod memsim.ko)\n",
+			dev_path);
+		break;
+	case ENXIO:
+	case ENODEV:
+		fprintf(stderr, "memsimctl: %s: no memsim device behind it: load the module (sudo insmod memsim.ko)\n",
+			dev_path);
+		break;
+	case EACCES:
+	case EPERM:
+		fprintf(stderr, "memsimctl: %s: permission denied: run memsimctl as root (sudo), or give a group the device (dev_mode=0660 and a udev rule, Documentation/uapi.rst, Limits)\n",
+			dev_path);
+		break;
+	default:
+		fprintf(stderr, "memsimctl: %s\n", memsim_strerror(h));
+		break;
+	}
 	return -1;
 }
 
@@ -140,12 +163,34 @@ int cmd_info(const struct ctl_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
+static const struct ctl_cmd *find_cmd(const char *name);
+static int unknown_cmd(const char *prefix, const char *name);
+
+/* help [COMMAND]: the usage, or one command's usage and options. */
 static int cmd_help(const struct ctl_cmd *cmd, int argc, char **argv)
 {
+	const struct ctl_cmd *c;
+
+	if (argc < 2) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (argc > 2) {
+		fprintf(stderr, "memsimctl: help: one command at a time, not '%s'\n", argv[2]);
+		return EXIT_USAGE;
+	}
+	c = find_cmd(argv[1]);
+	if (!c)
+		return unknown_cmd("help: ", argv[1]);
 	(void)cmd;
-	(void)argc;
-	(void)argv;
-	print_usage(stdout);
+	printf("usage: memsimctl %s%s%s\n\n%s\n", c->name, c->args[0] ? " " : "",
+	       c->args, c->summary);
+	if (c->opts && c->opts[0].name) {
+		printf("\noptions:\n");
+		opt_help(stdout, c->opts, "  ");
+	}
+	if (c->fn == cmd_script)
+		printf("\nThe script language: Documentation/memsimctl.rst, Script language.\n");
 	return 0;
 }
 
@@ -179,14 +224,53 @@ static const struct ctl_cmd commands[] = {
 	  "[--json] FILE|-",
 	  "play a trace of memsim, RMM or PyTorch against an instance",
 	  replay_cli_opts, NULL },
-	{ "help", cmd_help, "", "this text", NULL, NULL },
+	{ "help", cmd_help, "[COMMAND]", "the commands, or a command's options",
+	  NULL, NULL },
 };
+
+static const struct ctl_cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* "unknown command", with the nearest name if it looks like a typo. */
+static int unknown_cmd(const char *prefix, const char *name)
+{
+	const char *names[ARRAY_SIZE(commands)], *near;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	near = nearest_word(names, ARRAY_SIZE(commands), name);
+	if (near)
+		fprintf(stderr, "memsimctl: %sunknown command '%s' (did you mean '%s'?)\n",
+			prefix, name, near);
+	else
+		fprintf(stderr, "memsimctl: %sunknown command '%s' ('memsimctl help' lists them)\n",
+			prefix, name);
+	return EXIT_USAGE;
+}
+
+/* The version: git describe at build time, else the ABI's. */
+static void print_version(void)
+{
+	if (MEMSIMCTL_VERSION[0])
+		printf("memsimctl %s (memsim ABI %u)\n", MEMSIMCTL_VERSION, MEMSIM_ABI_VERSION);
+	else
+		printf("memsimctl ABI %u\n", MEMSIM_ABI_VERSION);
+}
 
 /* The global options, before the command. */
 struct global_opts {
 	const char *dev;
 	int json;
 	int help;
+	int version;
 };
 
 static const struct opt global_opts[] = {
@@ -196,15 +280,24 @@ static const struct opt global_opts[] = {
 	  "one JSON object per result (NDJSON)" },
 	{ "help", 'h', 0, opt_flag, offsetof(struct global_opts, help), 0, NULL,
 	  "this text" },
+	{ "version", 'V', 0, opt_flag, offsetof(struct global_opts, version), 0, NULL,
+	  "memsimctl's version" },
 	OPT_END
 };
+
+/* Messages about the global options: "memsimctl: unknown option ...". */
+static void global_report(struct opt_ctx *c, const char *msg)
+{
+	(void)c;
+	fprintf(stderr, "%s\n", msg);
+}
 
 int main(int argc, char **argv)
 {
 	struct global_opts g = { .dev = MEMSIM_DEFAULT_PATH };
-	struct opt_ctx ctx = { .cmd = "memsimctl", .base = &g };
-	const char *cmd;
-	size_t i;
+	struct opt_ctx ctx = { .cmd = "memsimctl", .base = &g, .report = global_report };
+	const struct ctl_cmd *c;
+	char *help_argv[2];
 	int argi;
 
 	argi = opt_parse_argv(&ctx, global_opts, argc, argv);
@@ -214,6 +307,10 @@ int main(int argc, char **argv)
 	}
 	dev_path = g.dev;
 	json = g.json;
+	if (g.version) {
+		print_version();
+		return 0;
+	}
 	if (g.help) {
 		print_usage(stdout);
 		return 0;
@@ -222,14 +319,16 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
-	cmd = argv[argi];
 	argc -= argi;
 	argv += argi;
-
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(cmd, commands[i].name))
-			return commands[i].fn(&commands[i], argc, argv);
-	fprintf(stderr, "memsimctl: unknown command '%s'\n", cmd);
-	print_usage(stderr);
-	return EXIT_USAGE;
+	c = find_cmd(argv[0]);
+	if (!c)
+		return unknown_cmd("", argv[0]);
+	/* COMMAND --help is help COMMAND. */
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		help_argv[0] = "help";
+		help_argv[1] = argv[0];
+		return cmd_help(find_cmd("help"), 2, help_argv);
+	}
+	return c->fn(c, argc, argv);
 }

@@ -62,10 +62,13 @@ void *opt_dest(const struct opt_ctx *c, const struct opt *o)
 int opt_number(struct opt_ctx *c, const struct opt *o, const char *val,
 	       __u64 *out)
 {
+	int ret;
+
 	if (c->number)
 		return c->number(c, val, out);
-	if (parse_u64(val, out))
-		return opt_bad(c, o, "'%s' is not a number", val);
+	ret = num_parse(val, out);
+	if (ret)
+		return opt_bad(c, o, "'%s' %s", val, num_strerror(ret));
 	return 0;
 }
 
@@ -193,9 +196,33 @@ static int find_short(const struct opt *tab, char ch)
 	return -1;
 }
 
-static int unknown_option(struct opt_ctx *c, const char *arg)
+/* " (did you mean '--NAME'?)" for @word, or "" if nothing is near. */
+static const char *did_you_mean(const struct opt *tab, const char *word,
+				int words, char *buf, size_t len)
 {
-	return opt_error(c, "%s: unknown option '%s'", c->cmd, arg);
+	const char *n = opt_nearest(tab, word);
+	int i;
+
+	buf[0] = '\0';
+	if (!n)
+		return buf;
+	for (i = 0; tab[i].name && strcmp(tab[i].name, n); i++)
+		;
+	if (!words)
+		snprintf(buf, len, " (did you mean '--%s'?)", n);
+	else
+		snprintf(buf, len, " (did you mean '%s%s'?)", n,
+			 tab[i].flags & OPT_VALUE ? "=" :
+			 tab[i].flags & OPT_NEXT ? " ..." : "");
+	return buf;
+}
+
+static int unknown_option(struct opt_ctx *c, const struct opt *tab, const char *arg)
+{
+	char hint[96];
+
+	return opt_error(c, "%s: unknown option '%s'%s", c->cmd, arg,
+			 did_you_mean(tab, arg, 0, hint, sizeof(hint)));
 }
 
 /* -abc: flags, the last of which may take the rest or the next argument. */
@@ -210,7 +237,7 @@ static int parse_short(struct opt_ctx *c, const struct opt *tab, int argc,
 		name[1] = *p;
 		i = find_short(tab, *p);
 		if (i < 0)
-			return unknown_option(c, name);
+			return unknown_option(c, tab, name);
 		if (!(tab[i].flags & OPT_VALUE)) {
 			ret = take(c, tab, i, NULL);
 		} else if (p[1]) {
@@ -222,7 +249,7 @@ static int parse_short(struct opt_ctx *c, const struct opt *tab, int argc,
 			return opt_error(c, "%s: option '%s' needs a value", c->cmd, name);
 		}
 		if (ret == OPT_UNKNOWN)
-			return unknown_option(c, name);
+			return unknown_option(c, tab, name);
 		if (ret)
 			return -1;
 	}
@@ -263,7 +290,7 @@ int opt_parse_argv(struct opt_ctx *c, const struct opt *tab, int argc,
 		len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 		i = find_long(tab, arg + 2, len);
 		if (i < 0)
-			return unknown_option(c, arg);
+			return unknown_option(c, tab, arg);
 		if (!(tab[i].flags & OPT_VALUE)) {
 			if (eq)
 				return opt_error(c, "%s: option '--%s' takes no value",
@@ -279,16 +306,19 @@ int opt_parse_argv(struct opt_ctx *c, const struct opt *tab, int argc,
 		}
 		ret = take(c, tab, i, val);
 		if (ret == OPT_UNKNOWN)
-			return unknown_option(c, arg);
+			return unknown_option(c, tab, arg);
 		if (ret)
 			return -1;
 	}
 	return argc;
 }
 
-static int unknown_word(struct opt_ctx *c, const char *word)
+static int unknown_word(struct opt_ctx *c, const struct opt *tab, const char *word)
 {
-	return opt_error(c, "%s: unknown argument '%s'", c->cmd, word);
+	char hint[96];
+
+	return opt_error(c, "%s: unknown argument '%s'%s", c->cmd, word,
+			 did_you_mean(tab, word, 1, hint, sizeof(hint)));
 }
 
 /**
@@ -326,7 +356,7 @@ int opt_parse_words(struct opt_ctx *c, const struct opt *tab, char **tok,
 			if (ret < 0)
 				return -1;
 			if (!ret)
-				return unknown_word(c, word);
+				return unknown_word(c, tab, word);
 			continue;
 		}
 		val = eq ? eq + 1 : NULL;
@@ -334,17 +364,21 @@ int opt_parse_words(struct opt_ctx *c, const struct opt *tab, char **tok,
 			val = wi + 1 < ntok ? tok[++wi] : NULL;
 		ret = take(c, tab, i, val);
 		if (ret == OPT_UNKNOWN)
-			return unknown_word(c, word);
+			return unknown_word(c, tab, word);
 		if (ret)
 			return -1;
 	}
 	return 0;
 }
 
-/* Levenshtein distance, for "did you mean"; long words are cut at 63. */
+/*
+ * Edit distance for "did you mean": insertions, deletions, substitutions
+ * and transpositions of two neighbours ("algin" is 1 from "align") each
+ * count 1 (optimal string alignment).  Words are cut at 63 characters.
+ */
 unsigned int edit_distance(const char *a, const char *b)
 {
-	unsigned int row[64], prev, tmp, i, j, la, lb, best;
+	unsigned int d[64][64], i, j, la, lb, best, cost;
 
 	la = strlen(a);
 	lb = strlen(b);
@@ -352,33 +386,75 @@ unsigned int edit_distance(const char *a, const char *b)
 		la = 63;
 	if (lb > 63)
 		lb = 63;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = tmp;
+			cost = a[i - 1] != b[j - 1];
+			best = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
 	}
-	return row[lb];
+	return d[la][lb];
+}
+
+/*
+ * How near @key is to @name, if near enough to be a typo: at most a third
+ * of the name's letters wrong (at least one), or a prefix of it (two
+ * letters at least).  Return: the distance, or ~0U if too far.
+ */
+static unsigned int typo_distance(const char *key, const char *name)
+{
+	unsigned int d = edit_distance(key, name), limit = strlen(name) / 3;
+	size_t len = strlen(key);
+
+	if (limit < 1)
+		limit = 1;
+	if (len >= 2 && !strncmp(name, key, len))
+		d = 0;
+	return d <= limit ? d : ~0U;
+}
+
+/**
+ * nearest_word() - the word of a list a typo most likely meant
+ * @names: the words.
+ * @n: their number.
+ * @word: the typo.
+ *
+ * Return: the nearest of @names (see typo_distance()), or NULL.
+ */
+const char *nearest_word(const char *const *names, size_t n, const char *word)
+{
+	unsigned int d, best = ~0U;
+	const char *found = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		d = typo_distance(word, names[i]);
+		if (d < best) {
+			best = d;
+			found = names[i];
+		}
+	}
+	return found;
 }
 
 /*
  * The name in @tab nearest to @word (its part before any '=', without
- * leading dashes), if it is near enough to be a typo: at most a third of
- * its letters wrong (at least one), or a prefix.  Return: NULL if none.
+ * leading dashes), as nearest_word() judges.  Return: NULL if none.
  */
 const char *opt_nearest(const struct opt *tab, const char *word)
 {
-	unsigned int d, best = ~0U, limit;
+	unsigned int d, best = ~0U;
 	const char *found = NULL;
 	char key[64];
 	size_t len;
@@ -392,13 +468,8 @@ const char *opt_nearest(const struct opt *tab, const char *word)
 	memcpy(key, word, len);
 	key[len] = '\0';
 	for (i = 0; tab[i].name; i++) {
-		d = edit_distance(key, tab[i].name);
-		limit = strlen(tab[i].name) / 3;
-		if (limit < 1)
-			limit = 1;
-		if (!strncmp(tab[i].name, key, len) && len >= 2)
-			d = 0;
-		if (d <= limit && d < best) {
+		d = typo_distance(key, tab[i].name);
+		if (d < best) {
 			best = d;
 			found = tab[i].name;
 		}

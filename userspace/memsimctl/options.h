@@ -106,6 +106,7 @@ int opt_parse_words(struct opt_ctx *c, const struct opt *tab, char **tok,
 int opt_given(const struct opt_ctx *c, const struct opt *tab,
 	      const char *name);
 const char *opt_nearest(const struct opt *tab, const char *word);
+const char *nearest_word(const char *const *names, size_t n, const char *word);
 unsigned int edit_distance(const char *a, const char *b);
 void opt_help(FILE *f, const struct opt *tab, const char *indent);
 __printf(2, 3) int opt_error(struct opt_ctx *c, const char *fmt, ...);

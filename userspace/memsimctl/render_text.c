@@ -347,7 +347,8 @@ void summary_begin(const struct summary_table *t)
 		printf(" memsim summary: instance %llu, strategy %s",
 		       (unsigned long long)t->instance_id,
 		       memsim_strategy_name(sum->strategy));
-		if (sum->strategy == MEMSIM_STRATEGY_BUDDY)
+		/* Unknown (0) when read from debugfs. */
+		if (sum->strategy == MEMSIM_STRATEGY_BUDDY && sum->buddy_min_block)
 			printf(" (minimum block %s)",
 			       memsim_format_size(sz, sizeof(sz), sum->buddy_min_block));
 		printf("\n");

@@ -17,11 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expr.h"
 #include "json.h"
 #include "memsimctl.h"
 #include "num.h"
 #include "render_text.h"
 #include "script.h"
+#include "why.h"
 
 /* Errors */
 
@@ -31,7 +33,8 @@ int script_error(struct script *s, const char *fmt, ...)
 	struct diag d;
 	va_list ap;
 
-	d.file = s->path;
+	/* Line 0: a line memsimctl wrote itself, not the script's. */
+	d.file = s->line ? s->path : NULL;
 	d.line = s->line;
 	va_start(ap, fmt);
 	vsnprintf(d.msg, sizeof(d.msg), fmt, ap);
@@ -58,11 +61,17 @@ static struct var *var_find(struct script *s, const char *name)
 	return NULL;
 }
 
+static int is_name_start(int c)
+{
+	return isalpha((unsigned char)c) || c == '_';
+}
+
+/* A plain name: letters, digits and '_', not starting with a digit. */
 int valid_name(const char *name)
 {
 	const char *p = name;
 
-	if (!isalpha((unsigned char)*p) && *p != '_')
+	if (!is_name_start(*p))
 		return 0;
 	for (p++; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '_')
@@ -104,24 +113,104 @@ static void vars_clear(struct script *s)
 
 /* Values */
 
-/* A number, or $NAME.  Return: 0 or -1 (reported). */
+/* Names inside "$(...)" and in indexes: bare, or with a '$'. */
+static int script_lookup(struct expr_env *env, const char *name, __u64 *value)
+{
+	struct script *s = env->arg;
+	struct var *v = var_find(s, name);
+
+	if (!v && !s->exec) {
+		snprintf(env->err, sizeof(env->err), "'%s' is not bound by an earlier line%s",
+			 name, s->in_batch ? " (names bound in a batch are usable after its end)" : "");
+		return -1;
+	}
+	if (!v || !v->bound) {
+		snprintf(env->err, sizeof(env->err),
+			 "'%s' is not bound (did the command binding it fail?)", name);
+		return -1;
+	}
+	*value = v->value;
+	return 0;
+}
+
+static void expr_env_init(struct script *s, struct expr_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->lookup = script_lookup;
+	env->check = !s->exec;
+	env->arg = s;
+}
+
+/*
+ * A name as written, "act" or "act[i+1]", resolved into @buf: "act[3]"
+ * (checking pass: "act[]").  Return: 0 or -1 (reported).
+ */
+int resolve_name(struct script *s, const char *word, char *buf, size_t len)
+{
+	struct expr_env env;
+
+	expr_env_init(s, &env);
+	if (!is_name_start(word[0]))
+		return serr(s, "'%s' is not a valid name", word);
+	if (expr_name(&env, word, strlen(word), buf, len, NULL))
+		return serr(s, "'%s' is not a valid name: %s", word, env.err);
+	return 0;
+}
+
+/* The "..." of a word "$(...)" (its own parentheses matched). */
+static int expr_word(struct script *s, const char *str, __u64 *out)
+{
+	size_t len = strlen(str), i;
+	struct expr_env env;
+	int depth = 0;
+
+	for (i = 1; i < len; i++) {
+		if (str[i] == '(')
+			depth++;
+		else if (str[i] == ')' && !--depth)
+			break;
+	}
+	if (i != len - 1)
+		return serr(s, "'%s': $(...) must be the whole argument: put what follows inside it, as in $((n + 1) * 4K)",
+			    str);
+	expr_env_init(s, &env);
+	if (expr_eval(&env, str + 2, len - 3, out))
+		return serr(s, "'%s': %s", str, env.err);
+	return 0;
+}
+
+/* A number, $NAME, $NAME[INDEX] or $(EXPR).  Return: 0 or -1 (reported). */
 int value(struct script *s, const char *str, __u64 *out)
 {
+	char name[128];
 	struct var *v;
+	int ret;
 
+	if (str[0] == '$' && str[1] == '(')
+		return expr_word(s, str, out);
 	if (str[0] == '$') {
-		v = var_find(s, str + 1);
+		struct expr_env env;
+
+		expr_env_init(s, &env);
+		if (expr_name(&env, str + 1, strlen(str + 1), name, sizeof(name), NULL))
+			return serr(s, "'%s': %s", str, env.err);
+		v = var_find(s, name);
 		if (!v && !s->exec)
 			return serr(s, "'%s' is not bound by an earlier line%s", str,
 				    s->in_batch ? " (names bound in a batch are usable after its end)" : "");
-		if (!v || !v->bound)
+		if (!v || !v->bound) {
+			if (strcmp(name, str + 1))
+				return serr(s, "'%s' ($%s) is not bound (did the command binding it fail?)",
+					    str, name);
 			return serr(s, "'%s' is not bound (did the command binding it fail?)",
 				    str);
+		}
 		*out = v->value;
 		return 0;
 	}
-	if (parse_u64(str, out))
-		return serr(s, "'%s' is not a number", str);
+	ret = num_parse(str, out);
+	if (ret)
+		return serr(s, "'%s' %s", str, num_strerror(ret));
 	return 0;
 }
 
@@ -175,16 +264,19 @@ int script_opts(struct script *s, const struct opt *tab, void *base,
 	return opt_parse_words(&c, tab, tok, ntok, first);
 }
 
-/* "as NAME": a const char * destination. */
+/*
+ * "as NAME" or "as NAME[INDEX]": a const char * destination, pointed at
+ * the resolved name (s->bind).
+ */
 int opt_as(struct opt_ctx *c, const struct opt *o, const char *val)
 {
 	struct script *s = c->arg;
 
 	if (!val)
 		return serr(s, "'as' needs a name");
-	if (!valid_name(val))
-		return serr(s, "'%s' is not a valid name", val);
-	*(const char **)opt_dest(c, o) = val;
+	if (resolve_name(s, val, s->bind, sizeof(s->bind)))
+		return -1;
+	*(const char **)opt_dest(c, o) = s->bind;
 	return 0;
 }
 
@@ -258,6 +350,7 @@ void jbegin(struct script *s, const char *cmd)
  */
 int outcome(struct script *s, const char *cmd, int ret)
 {
+	const char *why = s->why[0] ? s->why : memsim_strerror(&s->h);
 	int expect = s->expect;
 
 	if (ret && (!expect || -ret != expect)) {
@@ -266,13 +359,17 @@ int outcome(struct script *s, const char *cmd, int ret)
 			jbool("ok", 0);
 			jstr("errno", memsim_errno_name(ret));
 			jstr("error", memsim_strerror(&s->h));
+			if (s->why[0])
+				jstr("message", s->why);
 			jend();
 		}
 		if (expect)
 			return serr(s, "expected %s, got %s (%s)",
 				    memsim_errno_name(expect),
-				    memsim_errno_name(ret), memsim_strerror(&s->h));
-		return serr(s, "%s", memsim_strerror(&s->h));
+				    memsim_errno_name(ret), why);
+		if (s->why[0])
+			return serr(s, "%s: %s", cmd, why);
+		return serr(s, "%s", why);
 	}
 	if (!ret && expect) {
 		if (json) {
@@ -291,11 +388,13 @@ int outcome(struct script *s, const char *cmd, int ret)
 		jbool("ok", 0);
 		jstr("errno", memsim_errno_name(ret));
 		jstr("error", memsim_strerror(&s->h));
+		if (s->why[0])
+			jstr("message", s->why);
 		jbool("expected", 1);
 		jend();
 	} else {
 		printf("%s: failed as expected: %s (%s)\n", s->text,
-		       memsim_errno_name(ret), memsim_strerror(&s->h));
+		       memsim_errno_name(ret), why);
 	}
 	return 1;
 }
@@ -348,14 +447,17 @@ int list_end(struct script *s, const char *cmd, int err)
 
 /* Words */
 
+#define TOK_TOO_MANY	-1
+#define TOK_UNBALANCED	-2
+
 /*
  * Split @line in place into whitespace-separated tokens; a token starting
- * with '#' starts a comment.  Return: the number of tokens, or -1 if there
- * are too many.
+ * with '#' starts a comment.  Blanks inside "$(...)" do not split.
+ * Return: the number of tokens, TOK_TOO_MANY or TOK_UNBALANCED.
  */
 static int tokenize(char *line, char **tok)
 {
-	int n = 0;
+	int n = 0, depth;
 	char *p = line;
 
 	for (;;) {
@@ -364,10 +466,20 @@ static int tokenize(char *line, char **tok)
 		if (!*p || *p == '#')
 			return n;
 		if (n == MAX_TOKENS)
-			return -1;
+			return TOK_TOO_MANY;
 		tok[n++] = p;
-		while (*p && !isspace((unsigned char)*p))
-			p++;
+		for (depth = 0; *p && (depth || !isspace((unsigned char)*p)); p++) {
+			if (p[0] == '$' && p[1] == '(') {
+				depth++;
+				p++;
+			} else if (depth && *p == '(') {
+				depth++;
+			} else if (depth && *p == ')') {
+				depth--;
+			}
+		}
+		if (depth)
+			return TOK_UNBALANCED;
 		if (*p)
 			*p++ = '\0';
 	}
@@ -389,6 +501,8 @@ static int line_tokens(struct script *s, const struct script_text *t, size_t idx
 	if (n < 0) {
 		free(*copy);
 		*copy = NULL;
+		if (n == TOK_UNBALANCED)
+			return serr(s, "a '$(' has no matching ')'");
 		return serr(s, "more than %d words", MAX_TOKENS);
 	}
 	return n;
@@ -413,26 +527,161 @@ static int take_expect(struct script *s, char **tok, int ntok, int *expect)
 	return 2;
 }
 
+/* Blocks: repeat ... end, batch ... end */
+
+/*
+ * The "end" of the block line @idx opens (repeat or batch), counting the
+ * blocks opened inside it, into *@end; the end line must have no other
+ * word.  Return: 0 or -1 (reported).
+ */
+static int find_end(struct script *s, const struct script_text *t, size_t idx,
+		    const char *what, size_t *end)
+{
+	unsigned int line = s->line;
+	char *tok[MAX_TOKENS], *copy;
+	int n, depth = 1, cmd;
+	size_t i;
+
+	if (s->ends_of != t) {
+		free(s->ends);
+		s->ends = calloc(t->nr ? t->nr : 1, sizeof(*s->ends));
+		s->ends_of = s->ends ? t : NULL;
+		if (!s->ends)
+			return serr(s, "out of memory");
+	}
+	if (s->ends[idx]) {
+		*end = s->ends[idx];
+		return 0;
+	}
+	for (i = idx + 1; i < t->nr; i++) {
+		s->line = i + 1;
+		n = line_tokens(s, t, i, &copy, tok);
+		if (n < 0)
+			return -1;
+		/* The command, after an "expect-error ERRNAME" of the line. */
+		cmd = n > 2 && !strcmp(tok[0], "expect-error") ? 2 : 0;
+		if (n > cmd && (!strcmp(tok[cmd], "repeat") || !strcmp(tok[cmd], "batch")))
+			depth++;
+		if (n > cmd && !strcmp(tok[cmd], "end") && !--depth) {
+			if (n > 1) {
+				unknown_opt(s, tok, 1);
+				free(copy);
+				return -1;
+			}
+			free(copy);
+			s->line = line;
+			s->ends[idx] = i;
+			*end = i;
+			return 0;
+		}
+		free(copy);
+	}
+	s->line = line;
+	return serr(s, "%s without end", what);
+}
+
+/*
+ * "repeat N [VAR]" in @tok, the line @idx: its end (*@end, 0 if not
+ * found), its count (1 in the checking pass, which checks the body once)
+ * and its variable (copied into @var, "" for none).  Return: 0 or -1
+ * (reported).
+ */
+static int repeat_head(struct script *s, const struct script_text *t, size_t idx,
+		       char **tok, int ntok, __u64 *count, char *var, size_t len,
+		       size_t *end)
+{
+	var[0] = '\0';
+	*end = 0;
+	if (want_args(s, tok, ntok, 1, "N [VAR] (the lines up to its end run N times)"))
+		return -1;
+	if (find_end(s, t, idx, "repeat", end))
+		return -1;
+	if (value(s, tok[1], count))
+		return -1;
+	if (ntok > 2) {
+		if (!valid_name(tok[2]))
+			return serr(s, "repeat: '%s' is not a valid name for its counter",
+				    tok[2]);
+		snprintf(var, len, "%s", tok[2]);
+	}
+	if (ntok > 3)
+		return unknown_opt(s, tok, 3);
+	if (!s->exec)
+		*count = 1;
+	return 0;
+}
+
+static int run_lines(struct script *s, const struct script_text *t, size_t from,
+		     size_t to);
+
+/* "repeat N [VAR]" on line *@idx: the lines up to its end, N times. */
+static int run_repeat(struct script *s, const struct script_text *t, size_t *idx,
+		      char **tok, int ntok)
+{
+	size_t from = *idx + 1, end;
+	char var[64];
+	__u64 count, k;
+	int n;
+
+	if (s->expect)
+		return serr(s, "expect-error cannot precede repeat");
+	n = repeat_head(s, t, *idx, tok, ntok, &count, var, sizeof(var), &end);
+	/* Even after an error, what follows is after the end (keep-going). */
+	if (end)
+		*idx = end;
+	if (n)
+		return -1;
+	for (k = 0; k < count; k++) {
+		if (var[0] && var_set(s, var, k))
+			return -1;
+		if (run_lines(s, t, from, end))
+			return -1;
+	}
+	return 0;
+}
+
 /* Batches */
 
-/* One operation of a batch, as written. */
+/* One operation of a batch, as written; @name is allocated. */
 struct batch_line {
 	unsigned int line;
 	int expect;
-	const char *name;
+	char *name;
 	const char *cmd;
 };
 
+/**
+ * struct batch - the operations of a batch, as its lines are read
+ * @ops: the BATCH operations.
+ * @bl: the line of each.
+ * @copies: the words of each line (@bl's @cmd points into them).
+ * @count: operations.
+ * @cap: room in the three arrays.
+ */
+struct batch {
+	struct memsim_batch_op *ops;
+	struct batch_line *bl;
+	char **copies;
+	__u32 count;
+	__u32 cap;
+};
+
 static int parse_batch_op(struct script *s, char **tok, int ntok,
-			  struct memsim_batch_op *op, const char **name)
+			  struct memsim_batch_op *op, char **name)
 {
 	struct memsim_alloc_arg a;
+	const char *n;
 
 	memset(op, 0, sizeof(*op));
 	*name = NULL;
 	if (!strcmp(tok[0], "alloc")) {
-		if (parse_alloc(s, tok, ntok, &a, name))
+		if (parse_alloc(s, tok, ntok, &a, &n))
 			return -1;
+		if (n) {
+			*name = strdup(n);
+			if (!*name)
+				return serr(s, "out of memory");
+		}
 		op->op = MEMSIM_BATCH_ALLOC;
 		op->flags = a.flags;
 		op->size = a.size;
@@ -446,7 +695,7 @@ static int parse_batch_op(struct script *s, char **tok, int ntok,
 	}
 	if (!strcmp(tok[0], "free") || !strcmp(tok[0], "complete"))
 		return parse_batch_free(s, tok, ntok, op);
-	return serr(s, "'%s' cannot be part of a batch (alloc, free, complete)",
+	return serr(s, "'%s' cannot be part of a batch (alloc, free, complete, repeat)",
 		    tok[0]);
 }
 
@@ -497,25 +746,97 @@ static void print_batch_op(const struct batch_line *bl,
 }
 
 /* Double the capacity of a batch's three arrays.  Return: 0 or -1. */
-static int batch_grow(struct memsim_batch_op **ops, struct batch_line **bl,
-		      char ***copies, __u32 *cap)
+static int batch_grow(struct batch *b)
 {
-	__u32 n = *cap ? *cap * 2 : 16;
+	__u32 n = b->cap ? b->cap * 2 : 16;
 	void *p;
 
-	p = realloc(*ops, n * sizeof(**ops));
+	p = realloc(b->ops, n * sizeof(*b->ops));
 	if (!p)
 		return -1;
-	*ops = p;
-	p = realloc(*bl, n * sizeof(**bl));
+	b->ops = p;
+	p = realloc(b->bl, n * sizeof(*b->bl));
 	if (!p)
 		return -1;
-	*bl = p;
-	p = realloc(*copies, n * sizeof(**copies));
+	b->bl = p;
+	p = realloc(b->copies, n * sizeof(*b->copies));
 	if (!p)
 		return -1;
-	*copies = p;
-	*cap = n;
+	b->copies = p;
+	b->cap = n;
+	return 0;
+}
+
+static void batch_free(struct batch *b)
+{
+	__u32 i;
+
+	for (i = 0; i < b->count; i++) {
+		free(b->copies[i]);
+		free(b->bl[i].name);
+	}
+	free(b->copies);
+	free(b->ops);
+	free(b->bl);
+}
+
+/*
+ * The operations of lines [@from, @to) of a batch into @b; a repeat inside
+ * adds its lines N times, its counter bound as they are read.
+ */
+static int batch_collect(struct script *s, const struct script_text *t,
+			 size_t from, size_t to, struct batch *b)
+{
+	char *tok[MAX_TOKENS], *copy, var[64];
+	struct batch_line *bl;
+	__u64 count, k;
+	size_t i, end;
+	int n, skip;
+
+	for (i = from; i < to; i++) {
+		s->line = i + 1;
+		n = line_tokens(s, t, i, &copy, tok);
+		if (n <= 0) {
+			free(copy);
+			if (n < 0)
+				return -1;
+			continue;
+		}
+		if (!strcmp(tok[0], "repeat")) {
+			n = repeat_head(s, t, i, tok, n, &count, var, sizeof(var), &end);
+			free(copy);
+			if (n)
+				return -1;
+			/* The counter is the script's: usable inside the batch. */
+			for (k = 0; k < count; k++) {
+				if (var[0] && var_set(s, var, k))
+					return -1;
+				if (batch_collect(s, t, i + 1, end, b))
+					return -1;
+			}
+			i = end;
+			continue;
+		}
+		if (b->count == b->cap && batch_grow(b)) {
+			free(copy);
+			return serr(s, "out of memory");
+		}
+		bl = &b->bl[b->count];
+		bl->line = s->line;
+		bl->expect = 0;
+		bl->name = NULL;
+		skip = take_expect(s, tok, n, &bl->expect);
+		if (skip >= 0 && skip == n)
+			skip = serr(s, "expect-error in a batch needs an operation on its line");
+		if (skip < 0 ||
+		    parse_batch_op(s, tok + skip, n - skip, &b->ops[b->count], &bl->name)) {
+			free(bl->name);
+			free(copy);
+			return -1;
+		}
+		bl->cmd = tok[skip];
+		b->copies[b->count++] = copy;
+	}
 	return 0;
 }
 
@@ -523,6 +844,19 @@ static const struct opt batch_opts[] = {
 	{ .name = "stop-on-error", .parse = opt_bits, .arg = MEMSIM_BATCH_STOP_ON_ERROR },
 	OPT_END
 };
+
+/* Memsim's words for a failed operation of a batch, from its errno alone. */
+static const char *batch_why(const struct memsim_batch_op *op, char *buf, size_t len)
+{
+	switch (op->op) {
+	case MEMSIM_BATCH_FREE:
+		return why_free(buf, len, 0, op->error, op->addr, op->size, op->flags, NULL, 0);
+	case MEMSIM_BATCH_COMPLETE_FREE:
+		return why_free(buf, len, 1, op->error, op->addr, 0, 0, NULL, 0);
+	default:
+		return NULL;
+	}
+}
 
 /*
  * "batch [stop-on-error]" on line *@idx, up to "end": parse the operations,
@@ -533,66 +867,27 @@ static int run_batch(struct script *s, const struct script_text *t, size_t *idx,
 		     char **tok, int ntok)
 {
 	unsigned int batch_line = s->line, i;
-	int batch_expect = s->expect, ret = 0, n, skip;
-	struct memsim_batch_op *ops = NULL;
-	struct batch_line *bl = NULL;
-	__u32 count = 0, cap = 0, flags = 0, done = 0, failed = 0;
-	char *btok[MAX_TOKENS], **copies = NULL;
+	int batch_expect = s->expect, ret = 0;
+	__u32 flags = 0, done = 0, failed = 0;
+	struct batch b = { 0 };
+	const char *why;
+	char buf[256];
+	size_t end;
 
-	if (script_opts(s, batch_opts, &flags, tok, ntok, 1, NULL))
+	if (script_opts(s, batch_opts, &flags, tok, ntok, 1, NULL) ||
+	    find_end(s, t, *idx, "batch", &end))
 		return -1;
 
 	s->in_batch = 1;
-	for (;;) {
-		char *copy;
-
-		if (++*idx >= t->nr) {
-			s->line = batch_line;
-			ret = serr(s, "batch without end");
-			goto out;
-		}
-		s->line = *idx + 1;
-		n = line_tokens(s, t, *idx, &copy, btok);
-		if (n <= 0) {
-			free(copy);
-			if (n < 0) {
-				ret = -1;
-				goto out;
-			}
-			continue;
-		}
-		if (!strcmp(btok[0], "end")) {
-			ret = n > 1 ? unknown_opt(s, btok, 1) : 0;
-			free(copy);
-			if (ret)
-				goto out;
-			break;
-		}
-		if (count == cap && batch_grow(&ops, &bl, &copies, &cap)) {
-			free(copy);
-			ret = serr(s, "out of memory");
-			goto out;
-		}
-		copies[count] = copy;
-		bl[count].line = s->line;
-		bl[count].expect = 0;
-		skip = take_expect(s, btok, n, &bl[count].expect);
-		if (skip >= 0 && skip == n)
-			skip = serr(s, "expect-error in a batch needs an operation on its line");
-		if (skip < 0 ||
-		    parse_batch_op(s, btok + skip, n - skip, &ops[count],
-				   &bl[count].name)) {
-			free(copy);
-			ret = -1;
-			goto out;
-		}
-		bl[count].cmd = btok[skip];
-		count++;
-	}
+	ret = batch_collect(s, t, *idx + 1, end, &b);
+	s->in_batch = 0;
+	*idx = end;
+	if (ret)
+		goto out;
 
 	if (!s->exec) {
-		for (i = 0; i < count; i++)
-			if (bl[i].name && var_set(s, bl[i].name, 0)) {
+		for (i = 0; i < b.count; i++)
+			if (b.bl[i].name && var_set(s, b.bl[i].name, 0)) {
 				ret = -1;
 				goto out;
 			}
@@ -601,7 +896,7 @@ static int run_batch(struct script *s, const struct script_text *t, size_t *idx,
 
 	s->line = batch_line;
 	s->expect = batch_expect;
-	ret = memsim_batch(&s->h, ops, count, flags, &done, &failed);
+	ret = memsim_batch(&s->h, b.ops, b.count, flags, &done, &failed);
 	if (ret) {
 		ret = outcome(s, "batch", ret);
 		ret = ret < 0 ? -1 : 0;
@@ -611,65 +906,67 @@ static int run_batch(struct script *s, const struct script_text *t, size_t *idx,
 		ret = outcome(s, "batch", 0);
 		goto out;
 	}
-	for (i = 0; i < done && i < count; i++)
-		if (!ops[i].error && bl[i].name && var_set(s, bl[i].name, ops[i].addr)) {
+	for (i = 0; i < done && i < b.count; i++)
+		if (!b.ops[i].error && b.bl[i].name &&
+		    var_set(s, b.bl[i].name, b.ops[i].addr)) {
 			ret = -1;
 			goto out;
 		}
 	if (json) {
 		jbegin(s, "batch");
 		jbool("ok", 1);
-		ju64("count", count);
+		ju64("count", b.count);
 		ju64("done", done);
 		ju64("failed", failed);
 		jopen("ops", '[');
 	} else {
-		printf("batch: %u op%s, %u done, %u failed\n", count,
-		       count == 1 ? "" : "s", done, failed);
+		printf("batch: %u op%s, %u done, %u failed\n", b.count,
+		       b.count == 1 ? "" : "s", done, failed);
 	}
-	for (i = 0; i < count; i++)
-		print_batch_op(&bl[i], &ops[i], i < done);
+	for (i = 0; i < b.count; i++)
+		print_batch_op(&b.bl[i], &b.ops[i], i < done);
 	if (json) {
 		jclose(']');
 		jend();
 	}
 	/* Then judge each operation against its expectation. */
-	for (i = 0; i < count; i++) {
-		s->line = bl[i].line;
+	for (i = 0; i < b.count; i++) {
+		const struct memsim_batch_op *op = &b.ops[i];
+
+		s->line = b.bl[i].line;
 		if (i >= done) {
-			if (bl[i].expect) {
+			if (b.bl[i].expect) {
 				ret = serr(s, "expected %s, but the operation was not run",
-					   memsim_errno_name(bl[i].expect));
+					   memsim_errno_name(b.bl[i].expect));
 				goto out;
 			}
 			continue;
 		}
-		if (ops[i].error && -ops[i].error != bl[i].expect) {
-			if (bl[i].expect)
+		why = op->error ? batch_why(op, buf, sizeof(buf)) : NULL;
+		if (op->error && -op->error != b.bl[i].expect) {
+			if (b.bl[i].expect)
 				ret = serr(s, "expected %s, got %s (%s)",
-					   memsim_errno_name(bl[i].expect),
-					   memsim_errno_name(ops[i].error),
-					   strerror(-ops[i].error));
+					   memsim_errno_name(b.bl[i].expect),
+					   memsim_errno_name(op->error),
+					   why ? why : strerror(-op->error));
+			else if (why)
+				ret = serr(s, "%s: %s", b.bl[i].cmd, why);
 			else
 				ret = serr(s, "BATCH %s: %s",
-					   ops[i].op == MEMSIM_BATCH_ALLOC ? "ALLOC" :
-					   ops[i].op == MEMSIM_BATCH_FREE ? "FREE" :
-					   "COMPLETE_FREE", strerror(-ops[i].error));
+					   op->op == MEMSIM_BATCH_ALLOC ? "ALLOC" :
+					   op->op == MEMSIM_BATCH_FREE ? "FREE" :
+					   "COMPLETE_FREE", strerror(-op->error));
 			goto out;
 		}
-		if (!ops[i].error && bl[i].expect) {
+		if (!op->error && b.bl[i].expect) {
 			ret = serr(s, "expected %s, but %s succeeded",
-				   memsim_errno_name(bl[i].expect), bl[i].cmd);
+				   memsim_errno_name(b.bl[i].expect), b.bl[i].cmd);
 			goto out;
 		}
 	}
 out:
 	s->in_batch = 0;
-	for (i = 0; copies && i < count; i++)
-		free(copies[i]);
-	free(copies);
-	free(ops);
-	free(bl);
+	batch_free(&b);
 	return ret;
 }
 
@@ -695,11 +992,12 @@ static int dispatch(struct script *s, const struct script_text *t, size_t *idx,
 		    char **tok, int ntok)
 {
 	const struct command *c;
+	const char *p, *near;
 	size_t len = 0;
-	const char *p;
 	int n;
 
 	s->text[0] = '\0';
+	s->why[0] = '\0';
 	for (n = 0; n < ntok && len < sizeof(s->text); n++)
 		len += snprintf(s->text + len, sizeof(s->text) - len, "%s%s",
 				n ? " " : "", tok[n]);
@@ -715,18 +1013,29 @@ static int dispatch(struct script *s, const struct script_text *t, size_t *idx,
 	}
 	if (!strcmp(tok[0], "batch"))
 		return run_batch(s, t, idx, tok, ntok);
+	if (!strcmp(tok[0], "repeat"))
+		return run_repeat(s, t, idx, tok, ntok);
 	if (!strcmp(tok[0], "end"))
-		return serr(s, "end without batch");
+		return serr(s, "end without repeat or batch");
 	c = script_command(tok[0]);
-	if (!c)
+	if (!c) {
+		near = script_command_nearest(tok[0]);
+		if (near)
+			return serr(s, "unknown command '%s' (did you mean '%s'?)", tok[0],
+				    near);
 		return serr(s, "unknown command '%s'", tok[0]);
+	}
 	if (s->expect && !c->kernel)
 		return serr(s, "expect-error cannot precede %s", c->name);
 	return c->fn(s, tok, ntok);
 }
 
-/* Handle line *@idx (a batch consumes the lines up to its "end"). */
-static int run_line(struct script *s, const struct script_text *t, size_t *idx)
+/*
+ * Handle line *@idx (a batch or a repeat consumes the lines up to its
+ * "end"); an "expect-error" alone takes the next command, before @limit.
+ */
+static int run_line(struct script *s, const struct script_text *t, size_t *idx,
+		    size_t limit)
 {
 	char *tok[MAX_TOKENS], *copy;
 	int ntok, skip, expect, ret;
@@ -751,7 +1060,7 @@ static int run_line(struct script *s, const struct script_text *t, size_t *idx)
 		do {
 			free(copy);
 			copy = NULL;
-			if (++*idx >= t->nr) {
+			if (++*idx >= limit) {
 				s->line = expect_line;
 				return serr(s, "expect-error without a command after it");
 			}
@@ -770,6 +1079,25 @@ static int run_line(struct script *s, const struct script_text *t, size_t *idx)
 	ret = dispatch(s, t, idx, tok + skip, ntok - skip);
 	free(copy);
 	return ret;
+}
+
+/*
+ * Lines [@from, @to): with SCRIPT_KEEP_GOING, a line that fails when
+ * running is counted and the next one runs.  Return: 0 or -1.
+ */
+static int run_lines(struct script *s, const struct script_text *t, size_t from,
+		     size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		if (!run_line(s, t, &i, to))
+			continue;
+		if (!s->exec || !(s->flags & SCRIPT_KEEP_GOING))
+			return -1;
+		s->failures++;
+	}
+	return 0;
 }
 
 /**
@@ -852,20 +1180,16 @@ void script_init(struct script *s, const char *path)
 void script_fini(struct script *s)
 {
 	vars_clear(s);
+	free(s->ends);
+	s->ends = NULL;
+	s->ends_of = NULL;
 }
 
 static int run_pass(struct script *s, const struct script_text *t)
 {
-	size_t i;
-
 	vars_clear(s);
-	for (i = 0; i < t->nr; i++) {
-		if (!run_line(s, t, &i))
-			continue;
-		if (!s->exec || !(s->flags & SCRIPT_KEEP_GOING))
-			return -1;
-		s->failures++;
-	}
+	if (run_lines(s, t, 0, t->nr))
+		return -1;
 	return s->failures ? -1 : 0;
 }
 
@@ -908,6 +1232,7 @@ int script_words(struct script *s, const char *words, const char *extra,
 	s->exec = 1;
 	s->line = 0;
 	s->expect = 0;
+	s->why[0] = '\0';
 	c = n > 0 ? script_command(tok[0]) : NULL;
 	if (c)
 		return c->fn(s, tok, n);

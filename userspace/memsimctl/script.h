@@ -89,6 +89,13 @@ struct script_text {
  *	so that the error hook can show @explain with it.
  * @on_error: called with each error; NULL prints it on stderr.
  * @ctx: for @on_error.
+ * @bind: the name "as NAME" of the current line binds, resolved
+ *	("act[3]").
+ * @why: what went wrong with the current line's call, in memsim's words
+ *	("no allocated block at 0x1000"), or "" to say it with the errno.
+ * @ends: for each line that opens a block (repeat, batch), the index of
+ *	its "end" line once known, else 0; for @ends_of.
+ * @ends_of: the script @ends belongs to.
  */
 struct script {
 	struct memsim_handle h;
@@ -112,6 +119,10 @@ struct script {
 	int explaining;
 	void (*on_error)(struct script *s, const struct diag *d);
 	void *ctx;
+	char bind[128];
+	char why[256];
+	size_t *ends;
+	const struct script_text *ends_of;
 };
 
 /* The executor */
@@ -138,6 +149,7 @@ struct command {
 
 /* script_cmds.c */
 const struct command *script_command(const char *name);
+const char *script_command_nearest(const char *word);
 int parse_alloc(struct script *s, char **tok, int ntok,
 		struct memsim_alloc_arg *a, const char **name);
 int parse_batch_free(struct script *s, char **tok, int ntok,
@@ -150,6 +162,7 @@ int value(struct script *s, const char *str, __u64 *out);
 int value32(struct script *s, const char *str, __u32 *out);
 int stream_value(struct script *s, const char *str, __u32 *out);
 int valid_name(const char *name);
+int resolve_name(struct script *s, const char *word, char *buf, size_t len);
 int var_set(struct script *s, const char *name, __u64 value);
 int want_args(struct script *s, char **tok, int ntok, int min,
 	      const char *usage);

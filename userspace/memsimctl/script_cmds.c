@@ -20,8 +20,108 @@
 #include "num.h"
 #include "render_text.h"
 #include "script.h"
+#include "why.h"
 
 static const struct opt no_opts[] = { OPT_END };
+
+/*
+ * Ask the instance something to explain a failure, keeping the failure's
+ * errno and message in the handle (JSON's "error" reports them).
+ */
+struct saved_err {
+	int err;
+	const char *op;
+	char msg[sizeof(((struct memsim_handle *)0)->msg)];
+};
+
+static void err_save(struct script *s, struct saved_err *e)
+{
+	e->err = s->h.err;
+	e->op = s->h.op;
+	memcpy(e->msg, s->h.msg, sizeof(e->msg));
+}
+
+static void err_restore(struct script *s, const struct saved_err *e)
+{
+	s->h.err = e->err;
+	s->h.op = e->op;
+	memcpy(s->h.msg, e->msg, sizeof(e->msg));
+}
+
+struct find_block {
+	__u64 addr;
+	int found;
+	struct memsim_block_info blk;
+};
+
+static int find_block_fn(const struct memsim_block_info *b, void *ctx)
+{
+	struct find_block *f = ctx;
+
+	if (f->addr < b->addr || f->addr - b->addr >= b->size)
+		return 0;
+	f->blk = *b;
+	f->found = 1;
+	return 1;
+}
+
+/*
+ * The block that holds @addr into *@blk.  Return: 1 if one does, 0 if none,
+ * -1 if the blocks could not be listed.
+ */
+static int block_at(struct script *s, __u64 addr, struct memsim_block_info *blk)
+{
+	struct find_block f = { .addr = addr };
+	struct saved_err e;
+	int ret;
+
+	err_save(s, &e);
+	ret = memsim_walk_blocks(&s->h, find_block_fn, &f);
+	err_restore(s, &e);
+	if (ret < 0)
+		return -1;
+	if (f.found)
+		*blk = f.blk;
+	return f.found;
+}
+
+/* The buddy system's minimum block if it is in force, else 0. */
+static __u64 buddy_min(struct script *s)
+{
+	struct memsim_summary sum;
+	struct saved_err e;
+	int ret;
+
+	err_save(s, &e);
+	ret = memsim_get_summary(&s->h, &sum);
+	err_restore(s, &e);
+	if (ret || sum.strategy != MEMSIM_STRATEGY_BUDDY)
+		return 0;
+	return sum.buddy_min_block ? sum.buddy_min_block : 64;
+}
+
+/* Memsim's words for a failed alloc or can-alloc, into s->why. */
+static void alloc_why(struct script *s, int err, const struct memsim_alloc_arg *a)
+{
+	if (err != -EINVAL && err != -ENAMETOOLONG)
+		return;
+	why_alloc(s->why, sizeof(s->why), err, a,
+		  a->label_ptr ? (const char *)(uintptr_t)a->label_ptr : NULL,
+		  a->flags & MEMSIM_ALLOC_FIXED ? buddy_min(s) : 0);
+}
+
+/* ... and for a failed free or complete. */
+static void free_why(struct script *s, int complete, int err, __u64 addr,
+		     __u64 size, __u32 flags)
+{
+	struct memsim_block_info blk;
+	int found = 0;
+
+	if (err == -ENOENT || err == -EINVAL)
+		found = block_at(s, addr, &blk);
+	why_free(s->why, sizeof(s->why), complete, err, addr, size, flags,
+		 found > 0 ? &blk : NULL, found >= 0);
+}
 
 /* Entries of the common options. */
 #define S_AS(type, field) \
@@ -81,7 +181,18 @@ static int sc_strategy(struct script *s, char **tok, int ntok)
 		return unknown_opt(s, tok, 3);
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_set_strategy(&s->h, id, min));
+	ret = memsim_set_strategy(&s->h, id, min);
+	if (ret) {
+		struct memsim_summary sum = { 0 };
+		struct saved_err e;
+
+		err_save(s, &e);
+		if (ret == -EBUSY)
+			memsim_get_summary(&s->h, &sum);
+		err_restore(s, &e);
+		why_strategy(s->why, sizeof(s->why), ret, id, min, sum.usage.live_blocks);
+	}
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (json) {
@@ -128,8 +239,21 @@ static int sc_segment(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return w.name ? var_set(s, w.name, 0) : 0;
-	ret = outcome(s, tok[0], memsim_create_segment(&s->h, start, size, w.device,
-						       w.stream, &id));
+	ret = memsim_create_segment(&s->h, start, size, w.device, w.stream, &id);
+	if (ret == -EINVAL || ret == -EEXIST) {
+		__u64 ids[8];
+		__u32 kind, nr = 0;
+		struct saved_err e;
+
+		err_save(s, &e);
+		if (ret == -EEXIST &&
+		    memsim_check_overlap(&s->h, start, size, ids, ARRAY_SIZE(ids), &kind, &nr))
+			nr = 0;
+		err_restore(s, &e);
+		why_segment(s->why, sizeof(s->why), ret, start, size, w.stream, ids,
+			    nr < ARRAY_SIZE(ids) ? nr : ARRAY_SIZE(ids));
+	}
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (w.name && var_set(s, w.name, id))
@@ -166,7 +290,10 @@ static int sc_release(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_release_segment(&s->h, id));
+	ret = memsim_release_segment(&s->h, id);
+	if (ret)
+		why_release(s->why, sizeof(s->why), ret, id);
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (json) {
@@ -339,16 +466,18 @@ static int sc_alloc(struct script *s, char **tok, int ntok)
 {
 	struct memsim_alloc_arg a;
 	const char *name;
-	int ret;
+	int ret, err;
 
 	if (parse_alloc(s, tok, ntok, &a, &name))
 		return -1;
 	if (!s->exec)
 		return name ? var_set(s, name, 0) : 0;
-	ret = memsim_alloc(&s->h, &a, &a);
-	if (ret == -ENOSPC && s->expect != ENOSPC)
+	err = memsim_alloc(&s->h, &a, &a);
+	if (err == -ENOSPC && s->expect != ENOSPC)
 		return alloc_nospace(s, tok[0], &a);
-	ret = outcome(s, tok[0], ret);
+	if (err)
+		alloc_why(s, err, &a);
+	ret = outcome(s, tok[0], err);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (name && var_set(s, name, a.addr))
@@ -401,6 +530,8 @@ static int sc_can_alloc(struct script *s, char **tok, int ntok)
 		}
 		return 0;
 	}
+	if (err)
+		alloc_why(s, err, &a);
 	ret = outcome(s, tok[0], err);
 	if (ret)
 		return ret < 0 ? -1 : 0;
@@ -497,8 +628,10 @@ static int sc_free(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_free_label(&s->h, addr, w.size, w.flags,
-						   call_label(s, w.label), &f));
+	ret = memsim_free_label(&s->h, addr, w.size, w.flags, call_label(s, w.label), &f);
+	if (ret)
+		free_why(s, 0, ret, addr, w.size, w.flags);
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	print_free(s, tok[0], addr, &f);
@@ -518,8 +651,10 @@ static int sc_complete(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_complete_free_label(&s->h, addr,
-							    call_label(s, w.label), &f));
+	ret = memsim_complete_free_label(&s->h, addr, call_label(s, w.label), &f);
+	if (ret)
+		free_why(s, 1, ret, addr, 0, 0);
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	print_free(s, tok[0], addr, &f);
@@ -539,7 +674,10 @@ static int sc_sync(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_sync_stream(&s->h, stream, &completed));
+	ret = memsim_sync_stream(&s->h, stream, &completed);
+	if (ret)
+		why_sync(s->why, sizeof(s->why), ret, stream);
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (json) {
@@ -623,8 +761,10 @@ static int sc_safe_range(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return w.name ? var_set(s, w.name, 0) : 0;
-	ret = outcome(s, tok[0], memsim_find_safe_range(&s->h, size, w.align, w.min,
-							w.max, &addr));
+	ret = memsim_find_safe_range(&s->h, size, w.align, w.min, w.max, &addr);
+	if (ret)
+		why_safe_range(s->why, sizeof(s->why), ret, size, w.align, w.min, w.max);
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (w.name && var_set(s, w.name, addr))
@@ -805,7 +945,10 @@ static int sc_simulate(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return 0;
-	ret = outcome(s, tok[0], memsim_simulate(&s->h, &a, &a));
+	ret = memsim_simulate(&s->h, &a, &a);
+	if (ret)
+		why_simulate(s->why, sizeof(s->why), ret, &a);
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (json) {
@@ -981,9 +1124,20 @@ static int sc_trace(struct script *s, char **tok, int ntok)
 		ret = trace_default_capacity(s, &w.capacity);
 	else
 		ret = 0;
-	if (!ret && !dump)
+	if (!ret && !dump) {
 		ret = memsim_trace_ctl(&s->h, w.capacity,
 				       on ? w.flags | MEMSIM_TRACE_ON : 0);
+		if (ret && on) {
+			struct memsim_trace_read_arg st = { 0 };
+			struct saved_err e;
+
+			err_save(s, &e);
+			memsim_trace_read(&s->h, 0, NULL, 0, &st);
+			err_restore(s, &e);
+			why_trace(s->why, sizeof(s->why), ret, w.capacity, st.max_capacity,
+				  !!w.flags);
+		}
+	}
 	ret = outcome(s, tok[0], ret);
 	if (ret || dump)
 		return ret < 0 ? -1 : 0;
@@ -1005,17 +1159,18 @@ static int sc_trace(struct script *s, char **tok, int ntok)
 
 static int sc_set(struct script *s, char **tok, int ntok)
 {
+	char name[sizeof(s->bind)];
 	__u64 v;
 
 	if (want_args(s, tok, ntok, 2, "NAME VALUE"))
 		return -1;
-	if (!valid_name(tok[1]))
-		return serr(s, "'%s' is not a valid name", tok[1]);
+	if (resolve_name(s, tok[1], name, sizeof(name)))
+		return -1;
 	if (ntok > 3)
 		return unknown_opt(s, tok, 3);
 	if (value(s, tok[2], &v))
 		return -1;
-	return var_set(s, tok[1], v);
+	return var_set(s, name, v);
 }
 
 static int sc_assert(struct script *s, char **tok, int ntok)
@@ -1096,6 +1251,24 @@ static const struct command commands[] = {
 	{ "set", sc_set, 0 },
 	{ "assert", sc_assert, 0 },
 };
+
+/* The words that start a line, besides the commands. */
+static const char *const keywords[] = {
+	"echo", "batch", "repeat", "end", "expect-error",
+};
+
+/* The command or keyword nearest to the typo @word, or NULL. */
+const char *script_command_nearest(const char *word)
+{
+	const char *names[ARRAY_SIZE(commands) + ARRAY_SIZE(keywords)];
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		names[n++] = commands[i].name;
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
+		names[n++] = keywords[i];
+	return nearest_word(names, n, word);
+}
 
 const struct command *script_command(const char *name)
 {

@@ -10,14 +10,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "evidence.h"
+#include "json.h"
 #include "memsimctl.h"
+#include "num.h"
 #include "options.h"
+#include "render_text.h"
 #include "script.h"
 
 #define DEBUGFS_DIR	"/sys/kernel/debug/memsim"
@@ -66,7 +70,7 @@ static int opt_format(struct opt_ctx *c, const struct opt *o, const char *val)
 #define JSON_HELP	"one JSON object per result (NDJSON)"
 #define VERBOSE_HELP	"the script's own output to stderr"
 #define DEBUGFS_HELP	"print the instance's debugfs file instead"
-#define INSTANCE_HELP	"no script: print the debugfs file of instance ID"
+#define INSTANCE_HELP	"no script: show the live instance ID, from debugfs"
 #define KEEP_GOING_HELP	"go on after a failing line; count the failures"
 #define EVIDENCE_HELP	"where the instance at the first failure goes (- stderr)"
 #define NO_EVIDENCE_HELP "keep no evidence (and start no trace ring)"
@@ -126,6 +130,259 @@ const struct script_cmd script_summary_cmd = { "summary", NULL, "summary table" 
 const struct script_cmd script_blocks_cmd = { "blocks", NULL, "blocks" };
 const struct script_cmd script_map_cmd = { "map", NULL, "map" };
 const struct script_cmd script_trace_cmd = { "trace", "trace on", "trace dump" };
+
+/* An instance's summary from its debugfs files, for summary --instance */
+
+#define DEBUGFS_NA	UINT64_MAX
+
+/* A cell of a debugfs table: a number, or "-" (DEBUGFS_NA). */
+static int debugfs_cell(const char *str, __u64 *v)
+{
+	if (!strcmp(str, "-")) {
+		*v = DEBUGFS_NA;
+		return 0;
+	}
+	return parse_u64(str, v);
+}
+
+/* Split @line at its tabs into at most @max fields.  Return: their number. */
+static int split_tabs(char *line, char **f, int max)
+{
+	int n = 0;
+
+	line[strcspn(line, "\n")] = '\0';
+	f[n++] = line;
+	while (n < max && (line = strchr(line, '\t'))) {
+		*line++ = '\0';
+		f[n++] = line;
+	}
+	return n;
+}
+
+static FILE *debugfs_open(__u64 id, const char *file)
+{
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), DEBUGFS_DIR "/%llu/%s", (unsigned long long)id, file);
+	f = fopen(path, "r");
+	if (!f)
+		fprintf(stderr, "memsimctl: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* One metric of a usage scope (the pool's, or a stream's). */
+static void usage_metric(struct memsim_usage_info *u, struct memsim_summary *sum,
+			 const char *metric, const __u64 *v)
+{
+	static const char * const names[] = {
+		"managed_bytes", "allocated_bytes", "requested_bytes", "free_bytes",
+		"largest_free_bytes", "deferred_bytes", "live_blocks", "free_blocks",
+		"deferred_blocks", "frees", "failures", "utilization_ppm",
+		"external_frag_ppm",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names) && strcmp(names[i], metric); i++)
+		;
+	switch (i) {
+	case 0:
+		u->total = v[0];
+		break;
+	case 1:
+		u->allocated = v[0];
+		u->peak_allocated = v[1];
+		if (sum)
+			sum->alloc_bytes = v[2];
+		break;
+	case 2:
+		u->requested = v[0];
+		if (sum) {
+			sum->peak_requested = v[1];
+			sum->requested_bytes = v[2];
+		}
+		break;
+	case 3:
+		u->free = v[0];
+		break;
+	case 4:
+		u->largest_free = v[0];
+		break;
+	case 5:
+		u->deferred_bytes = v[0];
+		break;
+	case 6:
+		u->live_blocks = v[0];
+		u->allocs = v[2];
+		if (sum)
+			sum->peak_live_blocks = v[1];
+		break;
+	case 7:
+		u->free_blocks = v[0];
+		break;
+	case 8:
+		u->deferred_blocks = v[0];
+		break;
+	case 9:
+		u->frees = v[2];
+		break;
+	case 10:
+		u->failures = v[2];
+		break;
+	case 11:
+		u->utilization_ppm = v[0];
+		break;
+	case 12:
+		u->frag_ppm = v[0];
+		break;
+	}
+}
+
+/**
+ * struct instance_view - an instance as its debugfs files show it
+ * @t: what the summary table shows besides the streams.
+ * @streams: each stream's counters, in the summary file's order.
+ * @nr: entries of @streams.
+ */
+struct instance_view {
+	struct summary_table t;
+	struct memsim_stream_info *streams;
+	size_t nr;
+};
+
+static struct memsim_stream_info *view_stream(struct instance_view *iv, __u32 id)
+{
+	struct memsim_stream_info *p;
+	size_t i;
+
+	for (i = 0; i < iv->nr; i++)
+		if (iv->streams[i].stream == id)
+			return &iv->streams[i];
+	p = realloc(iv->streams, (iv->nr + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	iv->streams = p;
+	p = &iv->streams[iv->nr++];
+	memset(p, 0, sizeof(*p));
+	p->stream = id;
+	return p;
+}
+
+/* summary, stats and segments of instance @id into @iv.  Return: 0 or -1. */
+static int read_instance(__u64 id, struct instance_view *iv)
+{
+	struct memsim_summary *sum = &iv->t.sum;
+	struct memsim_stream_info *st;
+	char line[512], *f[10];
+	__u64 v[3], sid;
+	int n, i, bad = 0, strategy;
+	FILE *fp;
+
+	memset(iv, 0, sizeof(*iv));
+	iv->t.instance_id = id;
+	iv->t.has_trace = 1;
+	fp = debugfs_open(id, "summary");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		n = split_tabs(line, f, 5);
+		if (n != 5 || !strcmp(f[0], "scope"))
+			continue;
+		if (!strcmp(f[1], "strategy")) {
+			strategy = memsim_strategy_from_name(f[2]);
+			sum->strategy = strategy < 0 ? 0 : strategy;
+			continue;
+		}
+		for (i = 0; i < 3; i++)
+			if (debugfs_cell(f[2 + i], &v[i]))
+				bad = 1;
+		if (!strcmp(f[0], "pool")) {
+			if (!strcmp(f[1], "segments"))
+				sum->nr_segments = v[0];
+			else if (!strcmp(f[1], "streams"))
+				sum->nr_streams = v[0];
+			else if (!strcmp(f[1], "trace_records")) {
+				iv->t.trace_kept = v[0];
+				iv->t.trace_capacity = v[1];
+				iv->t.trace_head = v[2];
+			} else if (!strcmp(f[1], "trace_dropped")) {
+				iv->t.trace_dropped = v[2];
+			} else {
+				usage_metric(&sum->usage, sum, f[1], v);
+			}
+		} else if (!strncmp(f[0], "stream:", 7) && !parse_u64(f[0] + 7, &sid) &&
+			   sid <= UINT32_MAX) {
+			st = view_stream(iv, sid);
+			if (!st)
+				bad = 1;
+			else
+				usage_metric(&st->usage, NULL, f[1], v);
+		}
+	}
+	fclose(fp);
+	fp = debugfs_open(id, "stats");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		n = split_tabs(line, f, 8);
+		strategy = n == 8 ? memsim_strategy_from_name(f[0]) : -1;
+		if (strategy < 0 || strategy >= MEMSIM_STRATEGY_COUNT)
+			continue;
+		if (parse_u64(f[2], &iv->t.st[strategy].allocs) ||
+		    parse_u64(f[3], &iv->t.st[strategy].failures) ||
+		    parse_u64(f[4], &iv->t.st[strategy].frees) ||
+		    parse_u64(f[5], &iv->t.st[strategy].steps) ||
+		    parse_u64(f[6], &iv->t.st[strategy].alloc_ns) ||
+		    parse_u64(f[7], &iv->t.st[strategy].free_ns))
+			bad = 1;
+	}
+	fclose(fp);
+	fp = debugfs_open(id, "segments");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp)) {
+		n = split_tabs(line, f, 10);
+		if (n < 5 || parse_u64(f[4], &sid) || sid > UINT32_MAX)
+			continue;
+		st = view_stream(iv, sid);
+		if (st)
+			st->nr_segments++;
+	}
+	fclose(fp);
+	if (bad) {
+		fprintf(stderr, "memsimctl: %s/%llu: a file does not read as expected\n",
+			DEBUGFS_DIR, (unsigned long long)id);
+		return -1;
+	}
+	return 0;
+}
+
+/* summary --instance ID: the table of the script path, from debugfs. */
+static int show_instance_summary(__u64 id)
+{
+	struct instance_view iv;
+	size_t i;
+
+	if (read_instance(id, &iv)) {
+		free(iv.streams);
+		return -1;
+	}
+	if (json) {
+		jopen(NULL, '{');
+		jstr("cmd", "summary");
+	}
+	summary_begin(&iv.t);
+	for (i = 0; i < iv.nr; i++)
+		summary_stream(&iv.streams[i], NULL);
+	summary_end(&iv.t);
+	if (json) {
+		jclose(']');
+		jbool("ok", 1);
+		jend();
+	}
+	free(iv.streams);
+	return 0;
+}
 
 /* Copy /sys/kernel/debug/memsim/@id/@file to standard output. */
 static int show_debugfs(__u64 id, const char *file)
@@ -289,6 +546,8 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 		if (o.verbose || o.debugfs || o.stack || o.format || capacity[0] ||
 		    o.keep_going || o.evidence || o.no_evidence)
 			return cli_usage(cmd, "--instance goes alone", NULL);
+		if (c == &script_summary_cmd)
+			return show_instance_summary(o.instance) ? 1 : 0;
 		return show_debugfs(o.instance, c->file) ? 1 : 0;
 	}
 	if (o.evidence && o.no_evidence)

@@ -294,7 +294,11 @@ static void test_nearest(void)
 	check(edit_distance("", "") == 0, "edit_distance(\"\", \"\") = 0");
 	check(edit_distance("kitten", "sitting") == 3, "edit_distance(kitten, sitting) = 3");
 	check(edit_distance("abc", "") == 3, "edit_distance(abc, \"\") = 3");
-	check(edit_distance("number", "nubmer") == 2, "edit_distance(number, nubmer) = 2");
+	check(edit_distance("number", "nubmer") == 1,
+	      "edit_distance(number, nubmer) = 1 (a transposition)");
+	check(edit_distance("algin", "align") == 1, "edit_distance(algin, align) = 1");
+	check(edit_distance("ab", "ba") == 1, "edit_distance(ab, ba) = 1");
+	check(edit_distance("ca", "abc") == 3, "edit_distance(ca, abc) = 3 (no edit twice)");
 	n = opt_nearest(tab, "nubmer");
 	check(n && !strcmp(n, "number"), "opt_nearest(nubmer) = number");
 	n = opt_nearest(tab, "--strem=3");
