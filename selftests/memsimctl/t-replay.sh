@@ -109,7 +109,7 @@ expect_json "replay memsim.csv stops at the failure" stop.json \
 	replayed=11 stopped=true allocs=5 allocs_ok=4 failures=1 \
 	recorded_failures=1 deferred=2 completions=2 frees=0 segments=2
 expect_err_exact ctl replay --no-evidence memsim.csv <<'EOF'
-memsimctl: memsim.csv:19: alloc 512 KiB stream=1: no space: 252 KiB free in stream 1 (2 blocks), largest free block 128 KiB, external fragmentation 49.2%; 192 KiB free in other streams (failed in the trace too)
+memsim.csv:19: alloc 512 KiB stream=1: no space: 252 KiB free in stream 1 (2 blocks), largest free block 128 KiB, external fragmentation 49.2%; 192 KiB free in other streams (failed in the trace too)
   the 3 largest blocks free or waiting for their free:
   0x110000 192 KiB (segment 1, stream 0): other stream
   0x200000 128 KiB (segment 2, stream 1): too small
@@ -166,7 +166,7 @@ expect_rc "replay --device-size 16M rmm.csv" 1
 expect_json "replay --device-size 16M rmm.csv stops at line 7" rmm.json \
 	format='"rmm"' replayed=6 stopped=true allocs=5 allocs_ok=4 failures=1 frees=1
 expect_err_exact ctl replay --device-size 16M --no-evidence rmm.csv <<'EOF'
-memsimctl: rmm.csv:7: alloc 8 GiB align=256 B: no space: 14.2 MiB free in all streams (2 blocks), largest free block 14.2 MiB, external fragmentation 0.0% (failed in the trace too)
+rmm.csv:7: alloc 8 GiB align=256 B: no space: 14.2 MiB free in all streams (2 blocks), largest free block 14.2 MiB, external fragmentation 0.0% (failed in the trace too)
   the 2 largest blocks free or waiting for their free:
   0x1c1000 14.2 MiB (segment 1, stream 0): too small
   0x140000 4 KiB (segment 1, stream 0): too small
@@ -285,14 +285,14 @@ expect_json "replay --device 1 pytorch.json" pyt1.json events=6 allocs=2 \
 printf 'Thread,Time,Action,Pointer,Size,Stream\n1,10:00:00.0,allocate,0x10,4096,0x0\n1,10:00:00.1,alocate,0x20,64,0x0\n' > bad.csv
 expect_exit 1 ctl replay --device-size 1M bad.csv
 expect_err_exact ctl --dev /nonexistent replay --device-size 1M bad.csv <<'EOF'
-memsimctl: bad.csv:3: unknown action "alocate" (allocate, free, deallocate or allocate failure)
+bad.csv:3: unknown action "alocate" (allocate, free, deallocate or allocate failure)
 EOF
 sed '5s/^3,/1,/' memsim.csv > order.csv
 expect_err_exact ctl --dev /nonexistent replay order.csv <<'EOF'
-memsimctl: order.csv:5: seq 1 after 2: the records are out of order
+order.csv:5: seq 1 after 2: the records are out of order
 EOF
 echo '{"segments": [' > trunc.json
-expect_err '^memsimctl: trunc.json:[0-9]+: invalid JSON: ' ctl --dev /nonexistent replay trunc.json
+expect_err '^trunc.json:[0-9]+: invalid JSON: ' ctl --dev /nonexistent replay trunc.json
 expect_exit 2 ctl replay --format nope memsim.csv
 expect_exit 2 ctl replay --strategy first,bogus memsim.csv
 expect_exit 2 ctl replay --record r.csv --strategy all memsim.csv
@@ -301,7 +301,7 @@ expect_exit 2 ctl replay --evidence e.txt --no-evidence memsim.csv
 # ---------------------------------------------------------------------------
 # The evidence of the first failure: the instance as it stood then.
 ctl replay --device-size 16M --evidence ev.txt rmm.csv > /dev/null 2> ev.err
-if grep -q '^memsimctl: rmm.csv:7: alloc 8 GiB align=256 B: no space: ' ev.txt &&
+if grep -q '^rmm.csv:7: alloc 8 GiB align=256 B: no space: ' ev.txt &&
    grep -q '^== blocks$' ev.txt && grep -q '^1	0x0	262144	#####+#+\.*$' ev.txt &&
    grep -q 'alloc_fail,0x0,0,8589934592,256,any,' ev.txt &&
    grep -q '^memsimctl: the instance at the failure (summary, map, blocks, last 32 trace records): ev.txt$' ev.err; then
@@ -330,13 +330,17 @@ fi
 # NDJSON, replayed under its own strategies: every record (the allocations'
 # addresses, the splits and coalesces they cause) and the instance's
 # counters at the end are those of the recorded run.  Three streams,
-# alignment, top-down, a fixed address with a tag, deferred frees completed
-# by hand and by sync, best, worst and next fit, a failure, the buddy system.
+# requests on any stream (MEMSIM_TRACE_ANY_STREAM), alignment, top-down, a
+# fixed address with a tag, deferred frees completed by hand and by sync,
+# best, worst and next fit, failures (a fixed request at a used address,
+# one on any stream, one on a stream), the buddy system.
 msim rt.msim <<'EOF'
 segment 1M 512K as s0
 segment 4M 512K stream=1 as s1
 segment 8M 256K stream=2 as s2
 alloc 64K stream=0 as a
+expect-error ENOSPC alloc 4K fixed=0x100000 stream=0
+expect-error ENOSPC alloc 1M
 alloc 10000 align=4K stream=1 as b
 alloc 3000 stream=2 topdown as c
 alloc 128K as d
@@ -377,10 +381,20 @@ EOF
 ctl --json run rt-sum.msim | grep '"cmd":"summary"' | grep -o '"usage":{[^}]*}' > rt.usage
 ctl trace --format csv rt.msim > rt.csv
 ctl trace --format ndjson rt.msim > rt.ndjson
+# What the module records for it: the any-stream bit, a failed fixed
+# request's address.
+if grep -q '^[0-9]*,[0-9]*,alloc,0x110000,131072,131072,0,0,1,first,0x0,0x80000000,0,' rt.csv &&
+   grep -q '^[0-9]*,[0-9]*,alloc_fail,0x100000,0,4096,0,0,0,first,0x0,0x4,-28,' rt.csv &&
+   grep -q '^[0-9]*,[0-9]*,alloc_fail,0x0,0,1048576,0,any,0,first,0x0,0x80000000,-28,' rt.csv; then
+	ok "round trip: the trace has the requests on any stream and the failed fixed address"
+else
+	not_ok "round trip: the trace has the requests on any stream and the failed fixed address"
+	_tap_show rt.csv "rt.csv:"
+fi
 for f in rt.csv rt.ndjson; do
 	replay_json rt.json --keep-going --record rt.rec "$f"
 	expect_json "round trip $f: every allocation at its traced address" rt.json \
-		allocs=15 allocs_ok=14 failures=1 recorded_failures=1 placed_as_traced=14 \
+		allocs=17 allocs_ok=14 failures=3 recorded_failures=3 placed_as_traced=14 \
 		placed_elsewhere=0 deferred=4 completions=4 strategy_changes=4 errors=0
 	cols rt.csv > want.cols
 	cols rt.rec > got.cols

@@ -37,6 +37,7 @@
 
 #include "explain.h"
 #include "replay.h"
+#include "why.h"
 
 /* The state of an allocation id. */
 enum {
@@ -51,7 +52,6 @@ enum {
 enum {
 	SKIP_FREE_FAILED,	/* skipped_frees */
 	SKIP_UNKNOWN,		/* unknown_frees */
-	SKIP_UNREPLAYABLE,	/* unreplayable */
 };
 
 struct skip {
@@ -79,6 +79,7 @@ struct skip {
  * @has_free: the batch has a free or completion.
  * @dirty: an allocation ran since the last probe.
  * @cur: the strategy in force.
+ * @buddy_min: the buddy system's minimum block in force.
  * @stop: stop now.
  */
 struct run {
@@ -100,6 +101,7 @@ struct run {
 	int has_free;
 	int dirty;
 	int cur;
+	__u64 buddy_min;
 	int stop;
 };
 
@@ -206,15 +208,19 @@ static void failed(struct run *run, size_t i, struct replay_failure *f)
 	}
 }
 
-/* A failure of an event outside a batch: "WHAT: ERRNO (text)". */
-static void failed_call(struct run *run, size_t i, int err, const char *what)
+/*
+ * A failure of an event outside a batch: "WHAT: WHY" in memsim's words
+ * (why.c), or "WHAT: ERRNO (text)" when they say no more than the errno.
+ */
+static void failed_call(struct run *run, size_t i, int err, const char *what,
+			const char *why)
 {
 	struct replay_failure f;
 	char e[96];
 
 	memset(&f, 0, sizeof(f));
 	f.error = err;
-	snprintf(f.msg, sizeof(f.msg), "%s: %s", what, errno_text(e, sizeof(e), err));
+	snprintf(f.msg, sizeof(f.msg), "%s: %s", what, why ? why : errno_text(e, sizeof(e), err));
 	failed(run, i, &f);
 }
 
@@ -238,7 +244,8 @@ static void op_failed(struct run *run, __u32 j)
 	const struct memsim_batch_op *op = &run->ops[j];
 	const struct replay_event *ev = &run->w->ev[run->evi[j]];
 	struct replay_failure f;
-	char what[192], e[96];
+	char what[192], e[96], why[256];
+	const char *w;
 
 	memset(&f, 0, sizeof(f));
 	f.error = op->error;
@@ -251,15 +258,19 @@ static void op_failed(struct run *run, __u32 j)
 			explain_message(f.msg, sizeof(f.msg), &f.req, &f.explain);
 		} else {
 			explain_request(what, sizeof(what), &f.req);
+			w = why_alloc(why, sizeof(why), op->error, &f.req, NULL,
+				      run->cur == MEMSIM_STRATEGY_BUDDY ? run->buddy_min : 0);
 			snprintf(f.msg, sizeof(f.msg), "%s: %s", what,
 				 op->error == -ENOSPC ? "no space (ENOSPC)" :
-				 errno_text(e, sizeof(e), op->error));
+				 w ? w : errno_text(e, sizeof(e), op->error));
 		}
 	} else {
+		w = why_free(why, sizeof(why), op->op == MEMSIM_BATCH_COMPLETE_FREE, op->error,
+			     op->addr, 0, op->flags, NULL, 0);
 		snprintf(f.msg, sizeof(f.msg), "%s 0x%llx: %s",
 			 op->op == MEMSIM_BATCH_FREE ?
 			 (op->flags & MEMSIM_FREE_DEFER ? "free defer" : "free") : "complete",
-			 (unsigned long long)op->addr, errno_text(e, sizeof(e), op->error));
+			 (unsigned long long)op->addr, w ? w : errno_text(e, sizeof(e), op->error));
 	}
 	failed(run, run->evi[j], &f);
 }
@@ -323,11 +334,8 @@ static void commit_skips(struct run *run, size_t upto)
 		case SKIP_FREE_FAILED:
 			r->skipped_frees++;
 			break;
-		case SKIP_UNKNOWN:
-			r->unknown_frees++;
-			break;
 		default:
-			r->unreplayable++;
+			r->unknown_frees++;
 			break;
 		}
 	}
@@ -413,10 +421,6 @@ static int add_alloc(struct run *run, size_t i, const struct replay_event *ev)
 	__u32 flags = ev->flags & MEMSIM_ALLOC_FLAGS;
 	int ret;
 
-	/* A failed fixed request whose address memsim's record does not keep. */
-	if (ev->kind == REPLAY_ALLOC_FAILED && (flags & MEMSIM_ALLOC_FIXED) &&
-	    memsim_format(run->w))
-		return add_skip(run, i, SKIP_UNREPLAYABLE);
 	ret = room(run);
 	if (ret || run->stop)
 		return ret;
@@ -498,24 +502,36 @@ static int add_free(struct run *run, size_t i, const struct replay_event *ev)
 	return 0;
 }
 
+/*
+ * SET_STRATEGY for event @i (REPLAY_NO_EVENT: before the first, where a
+ * failure ends the replay).  Return: 0 (a failure of an event is
+ * reported), 1 if it failed, or -errno.
+ */
 static int set_strategy(struct run *run, size_t i, int strategy, __u64 buddy_min)
 {
-	char what[64];
+	__u64 min = strategy == MEMSIM_STRATEGY_BUDDY ? buddy_min : 0;
+	char what[64], why[256];
+	struct memsim_summary sum;
+	const char *w;
 	int ret;
 
-	ret = memsim_set_strategy(run->h, strategy,
-				  strategy == MEMSIM_STRATEGY_BUDDY ? buddy_min : 0);
+	ret = memsim_set_strategy(run->h, strategy, min);
 	if (!ret) {
 		run->cur = strategy;
+		if (strategy == MEMSIM_STRATEGY_BUDDY)
+			run->buddy_min = min ? min : 64;
 		return 0;
 	}
 	if (i == REPLAY_NO_EVENT) {
 		snprintf(run->r->error, sizeof(run->r->error), "%s", memsim_strerror(run->h));
 		return ret;
 	}
+	if (memsim_get_summary(run->h, &sum))
+		sum.usage.live_blocks = 0;
+	w = why_strategy(why, sizeof(why), ret, strategy, min, sum.usage.live_blocks);
 	snprintf(what, sizeof(what), "strategy %s", memsim_strategy_name(strategy));
-	failed_call(run, i, ret, what);
-	return 0;
+	failed_call(run, i, ret, what, w);
+	return 1;
 }
 
 static int do_reset(struct run *run, size_t i, const struct replay_event *ev)
@@ -532,7 +548,7 @@ static int do_reset(struct run *run, size_t i, const struct replay_event *ev)
 		flags |= MEMSIM_RESET_KEEP_SEGMENTS;
 	ret = memsim_reset(run->h, flags);
 	if (ret) {
-		failed_call(run, i, ret, "reset");
+		failed_call(run, i, ret, "reset", NULL);
 		return 0;
 	}
 	run->r->resets++;
@@ -544,12 +560,12 @@ static int do_reset(struct run *run, size_t i, const struct replay_event *ev)
 		run->cur = MEMSIM_STRATEGY_FIRST_FIT;
 	}
 	if (run->o->strategy >= 0 && run->cur != run->o->strategy)
-		return set_strategy(run, i, run->o->strategy, run->o->buddy_min);
+		set_strategy(run, i, run->o->strategy, run->o->buddy_min);
 	/* The trace's full reset brought first fit back; the device stayed. */
 	if (run->o->strategy == REPLAY_STRATEGY_TRACE &&
 	    !(ev->flags & MEMSIM_RESET_KEEP_SEGMENTS) &&
 	    run->cur != MEMSIM_STRATEGY_FIRST_FIT)
-		return set_strategy(run, i, MEMSIM_STRATEGY_FIRST_FIT, 0);
+		set_strategy(run, i, MEMSIM_STRATEGY_FIRST_FIT, 0);
 	return 0;
 }
 
@@ -557,7 +573,7 @@ static int do_reset(struct run *run, size_t i, const struct replay_event *ev)
 static int other_event(struct run *run, size_t i, const struct replay_event *ev)
 {
 	struct replay_result *r = run->r;
-	char what[128], sz[32];
+	char what[128], sz[32], why[256];
 	__u64 id, done;
 	int ret = 0;
 
@@ -576,7 +592,8 @@ static int other_event(struct run *run, size_t i, const struct replay_event *ev)
 		snprintf(what, sizeof(what), "segment 0x%llx %s stream=%u",
 			 (unsigned long long)ev->addr,
 			 memsim_format_size(sz, sizeof(sz), ev->size), ev->stream);
-		failed_call(run, i, ret, what);
+		failed_call(run, i, ret, what, why_segment(why, sizeof(why), ret, ev->addr,
+							   ev->size, ev->stream, NULL, 0));
 		ret = 0;
 		break;
 	case REPLAY_SEGMENT_FREE:
@@ -594,7 +611,8 @@ static int other_event(struct run *run, size_t i, const struct replay_event *ev)
 		}
 		snprintf(what, sizeof(what), "release of the segment at 0x%llx",
 			 (unsigned long long)ev->addr);
-		failed_call(run, i, ret, what);
+		failed_call(run, i, ret, what, why_release(why, sizeof(why), ret,
+							   run->seg[ev->id]));
 		ret = 0;
 		break;
 	case REPLAY_STRATEGY:
@@ -603,16 +621,10 @@ static int other_event(struct run *run, size_t i, const struct replay_event *ev)
 			break;
 		}
 		hook_probe(run);
-		ret = memsim_set_strategy(run->h, ev->strategy, ev->strategy ==
-					  MEMSIM_STRATEGY_BUDDY ? ev->size : 0);
-		if (!ret) {
-			run->cur = ev->strategy;
+		ret = set_strategy(run, i, ev->strategy, ev->size);
+		if (!ret)
 			r->strategy_changes++;
-			break;
-		}
-		snprintf(what, sizeof(what), "strategy %s", memsim_strategy_name(ev->strategy));
-		failed_call(run, i, ret, what);
-		ret = 0;
+		ret = ret < 0 ? ret : 0;
 		break;
 	case REPLAY_RESET:
 		ret = do_reset(run, i, ev);
@@ -626,7 +638,7 @@ static int other_event(struct run *run, size_t i, const struct replay_event *ev)
 			break;
 		}
 		snprintf(what, sizeof(what), "sync of stream %u", ev->stream);
-		failed_call(run, i, ret, what);
+		failed_call(run, i, ret, what, why_sync(why, sizeof(why), ret, ev->stream));
 		ret = 0;
 		break;
 	default:
@@ -672,6 +684,7 @@ static int start(struct run *run)
 	if (o->max_batch && o->max_batch < run->max)
 		run->max = o->max_batch;
 	run->cur = sum.strategy;
+	run->buddy_min = sum.buddy_min_block;
 	if (!o->device_size && !replay_has_segments(run->w)) {
 		snprintf(r->error, sizeof(r->error),
 			 "%s: the trace creates no segment: give --device-size SIZE",

@@ -148,8 +148,6 @@ struct replay_opts {
  * @skipped_frees: free events not sent: their allocation failed now.
  * @unknown_frees: free events not sent: the trace never allocated their
  *	pointer (REPLAY_F_UNKNOWN_PTR), or a reset ended the allocation.
- * @unreplayable: failed fixed requests whose address the trace lacks (not
- *	sent).
  * @ranges_dropped: range requests whose range the trace lacks, sent without.
  * @segments: segments created.
  * @segments_released: segments released.
@@ -193,7 +191,6 @@ struct replay_result {
 	__u64 completions;
 	__u64 skipped_frees;
 	__u64 unknown_frees;
-	__u64 unreplayable;
 	__u64 ranges_dropped;
 	__u64 segments;
 	__u64 segments_released;

@@ -240,10 +240,10 @@ static int hook_failure(void *ctx, struct memsim_handle *h, const struct replay_
 	struct diag d;
 
 	(void)h;
-	progress_clear(c);
 	record_drain(c, &c->s.h);
 	if (c->shown >= REPLAY_SHOWN || (c->list && c->shown))
 		return 0;
+	progress_clear(c);
 	if (json) {
 		jopen(NULL, '{');
 		jopen("failure", '{');
@@ -255,8 +255,13 @@ static int hook_failure(void *ctx, struct memsim_handle *h, const struct replay_
 		if (f->have_explain)
 			explain_print_json(stdout, f->where, &f->req, &f->explain);
 	}
-	diag_set(&d, NULL, 0, "%s%s: %s%s", c->label, f->where, f->msg,
-		 f->recorded ? " (failed in the trace too)" : "");
+	/* "FILE:LINE: MESSAGE" as for a script; PyTorch's places have no line. */
+	if (!c->list && f->ev->line)
+		diag_set(&d, c->w->name, f->ev->line, "%s%s", f->msg,
+			 f->recorded ? " (failed in the trace too)" : "");
+	else
+		diag_set(&d, NULL, 0, "%s%s: %s%s", c->label, f->where, f->msg,
+			 f->recorded ? " (failed in the trace too)" : "");
 	if (!c->shown++) {
 		c->s.explaining = f->have_explain;
 		c->s.explain = f->explain;
@@ -337,8 +342,6 @@ static void print_table(const struct replay_workload *w, const struct replay_opt
 		row("resets", "%llu", (unsigned long long)r->resets);
 	if (r->syncs)
 		row("stream syncs", "%llu", (unsigned long long)r->syncs);
-	if (r->unreplayable)
-		row("failed fixed requests not played", "%llu", (unsigned long long)r->unreplayable);
 	if (r->ranges_dropped)
 		row("range requests sent without the range", "%llu",
 		    (unsigned long long)r->ranges_dropped);
@@ -401,7 +404,6 @@ static void print_json(const struct replay_workload *w, const struct replay_opts
 	ju64("completions", r->completions);
 	ju64("skipped_frees", r->skipped_frees);
 	ju64("unknown_frees", r->unknown_frees);
-	ju64("unreplayable", r->unreplayable);
 	ju64("ranges_dropped", r->ranges_dropped);
 	ju64("segments", r->segments);
 	ju64("segments_released", r->segments_released);
@@ -586,6 +588,21 @@ static int record_end(struct replay_ctx *c, const char *path)
 	return ret || c->rec_err || c->rec_lost ? -1 : 0;
 }
 
+/*
+ * The reader's message: "FILE:LINE: what" as it is (the form of a script's
+ * errors), anything else after "memsimctl: ".
+ */
+static void print_read_error(const char *path, const char *err)
+{
+	const char *name = strcmp(path, "-") ? path : "stdin";
+	size_t n = strlen(name);
+
+	if (!strncmp(err, name, n) && err[n] == ':' && err[n + 1] >= '0' && err[n + 1] <= '9')
+		fprintf(stderr, "%s\n", err);
+	else
+		fprintf(stderr, "memsimctl: %s\n", err);
+}
+
 static int usage(const struct ctl_cmd *cmd, const char *msg)
 {
 	return cmd_usage(cmd, msg);
@@ -626,7 +643,7 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 	/* The whole trace is read and checked before the device is opened. */
 	ret = replay_read_file(argv[argi], &ropt, &w, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "memsimctl: %s\n", err);
+		print_read_error(argv[argi], err);
 		return 1;
 	}
 	if (!o.device_size && !replay_has_segments(w)) {

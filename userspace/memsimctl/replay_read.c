@@ -901,6 +901,7 @@ static int mrec_to_event(struct ctx *c, struct mrec *r, struct seqstate *sq)
 	struct replay_workload *w = c->w;
 	struct replay_event ev;
 	__u64 seq = r->v[MC_SEQ];
+	bool any = false;
 	int ret;
 
 	if (r->have & (1U << MC_SEQ)) {
@@ -934,13 +935,15 @@ static int mrec_to_event(struct ctx *c, struct mrec *r, struct seqstate *sq)
 		break;
 	case MEMSIM_TRACE_ALLOC:
 	case MEMSIM_TRACE_ALLOC_FAIL:
-		if (r->v[MC_FLAGS] & ~(__u64)MEMSIM_ALLOC_FLAGS)
+		if (r->v[MC_FLAGS] & ~(__u64)(MEMSIM_ALLOC_FLAGS | MEMSIM_TRACE_ANY_STREAM))
 			return fail(c, "unknown flags 0x%llx for %s",
 				    (unsigned long long)r->v[MC_FLAGS], memsim_trace_op_name(r->op));
 		ev.kind = r->op == MEMSIM_TRACE_ALLOC ? REPLAY_ALLOC : REPLAY_ALLOC_FAILED;
 		ev.size = r->v[MC_REQUESTED];
 		ev.align = r->v[MC_ALIGN];
-		ev.flags = r->v[MC_FLAGS];
+		ev.flags = r->v[MC_FLAGS] & MEMSIM_ALLOC_FLAGS;
+		/* The request named any stream; the record's stream is the block's. */
+		any = r->v[MC_FLAGS] & MEMSIM_TRACE_ANY_STREAM;
 		if (ev.flags & MEMSIM_ALLOC_RANGE)
 			ev.flags |= REPLAY_F_RANGE_UNKNOWN;
 		if (r->op == MEMSIM_TRACE_ALLOC) {
@@ -978,6 +981,8 @@ static int mrec_to_event(struct ctx *c, struct mrec *r, struct seqstate *sq)
 	ret = r->label ? intern(c, r->label, &ev.label) : 0;
 	if (!ret && ev.kind != REPLAY_STRATEGY && ev.kind != REPLAY_RESET)
 		ret = map_stream(c, r->stream, &ev.stream);
+	if (any)
+		ev.stream = MEMSIM_STREAM_ANY_ID;
 	return ret ? ret : push_event(c, &ev);
 }
 

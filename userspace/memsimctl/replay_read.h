@@ -135,9 +135,11 @@ enum replay_kind {
  *	events: in segments); REPLAY_NO_INDEX for the other formats.
  * @id: allocation id (ALLOC, FREE*), segment id (SEGMENT_*), or
  *	REPLAY_NO_ID.
- * @stream: the memsim stream id: memsim's own for memsim traces (or
- *	MEMSIM_STREAM_ANY_ID), else the trace's streams numbered from 0 in
- *	order of first appearance (&replay_workload.stream_value).
+ * @stream: the memsim stream id: memsim's own for memsim traces
+ *	(MEMSIM_STREAM_ANY_ID for a request on any stream: an alloc_fail
+ *	record's "any", an alloc record with MEMSIM_TRACE_ANY_STREAM), else
+ *	the trace's streams numbered from 0 in order of first appearance
+ *	(&replay_workload.stream_value).
  * @flags: REPLAY_F_* and the operation's memsim flags.
  * @label: offset of the call's label in &replay_workload.strings, 0 (the
  *	empty string) for none.

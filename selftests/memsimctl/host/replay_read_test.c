@@ -410,6 +410,9 @@ static const struct bad bads[] = {
 	{ "m10.csv", REPLAY_FMT_AUTO,
 	  MHDR "0,100,alloc,0x0,4096,4096,0,0,1,first,0x0,0x8,0,7,7,x,-,-\n",
 	  "m10.csv:2: unknown flags 0x8 for alloc" },
+	{ "m10b.csv", REPLAY_FMT_AUTO,
+	  MHDR "0,100,alloc,0x0,4096,4096,0,0,1,first,0x0,0x40000000,0,7,7,x,-,-\n",
+	  "m10b.csv:2: unknown flags 0x40000000 for alloc" },
 	{ "m11.csv", REPLAY_FMT_AUTO,
 	  MHDR "0,100,alloc,0x0,99999999999999999999,4096,0,0,1,first,0x0,0x0,0,7,7,x,-,-\n",
 	  "m11.csv:2: bad number \"99999999999999999999\" in column size" },
@@ -540,6 +543,11 @@ static void test_edges(void)
 		"{\"size\":512,\"requested_size\":100,\"state\":\"active_awaiting_free\"},"
 		"{\"size\":7168,\"state\":\"inactive\"}]}]";
 	static const char crlf[] = RHDR "7,00:00:01.000001,allocate,0x10,16,0x0\r\n";
+	/* MEMSIM_TRACE_ANY_STREAM: the request named any stream (block on 1). */
+	static const char anys[] = MHDR
+		"0,100,alloc,0x1000,4096,4096,0,1,1,first,0x0,0x80000001,0,7,7,x,-,-\n"
+		"1,101,alloc_fail,0x2000,0,512,0,any,0,first,0x0,0x80000004,-28,7,7,x,-,-\n"
+		"2,102,alloc,0x3000,4096,4096,0,1,1,first,0x0,0x1,0,7,7,x,-,-\n";
 	struct replay_workload *w;
 	char err[1024], *longline;
 	size_t n;
@@ -588,6 +596,16 @@ static void test_edges(void)
 		   w->ev[1].time_ns == 1634567890500000000ULL &&
 		   (w->ev[1].flags & REPLAY_F_PTR_REUSED) && w->ev[1].id == 1 && w->reused_ptrs == 1,
 		   "epoch.csv: times in ns; a pointer allocated twice is flagged");
+		replay_free(w);
+	}
+	ret = read_text("anys.csv", REPLAY_FMT_AUTO, -1, anys, strlen(anys), &w, err, sizeof(err));
+	if (ok(!ret, "anys.csv: the any-stream bit of alloc and alloc_fail (%s)", err)) {
+		ok(w->nr == 3 && w->ev[0].stream == ANY && w->ev[0].flags == MEMSIM_ALLOC_TOPDOWN &&
+		   w->ev[0].addr == 0x1000 && w->ev[1].kind == REPLAY_ALLOC_FAILED &&
+		   w->ev[1].stream == ANY && w->ev[1].flags == MEMSIM_ALLOC_FIXED &&
+		   w->ev[1].addr == 0x2000 && w->ev[2].stream == 1 &&
+		   w->ev[2].flags == MEMSIM_ALLOC_TOPDOWN,
+		   "anys.csv: a request on any stream, the bit not kept in the flags; a failed fixed request's address");
 		replay_free(w);
 	}
 	ret = read_text("crlf.csv", REPLAY_FMT_AUTO, -1, crlf, strlen(crlf), &w, err, sizeof(err));
