@@ -165,7 +165,8 @@ $(MEMSIMCTL): $(MEMSIMCTL_OBJS) $(LIBMEMSIM)
 $(CTLTAR): $(CTLTAR_FILES)
 	@mkdir -p $(@D)
 	tar cf $@ --format=ustar --owner=0 --group=0 --sort=name \
-		--exclude=selftests/memsimctl/host selftests/memsimctl userspace/examples
+		--exclude=selftests/memsimctl/host --exclude=selftests/memsimctl/data \
+		selftests/memsimctl userspace/examples
 
 # Each host test with the modules it names (see CTLTEST_MODS_NAME above).
 .SECONDEXPANSION:
