@@ -61,6 +61,11 @@ CTLTEST_MODS_options_test := options num
 CTLTEST_MODS_render_test := render_svg render_trace
 CTLTEST_SRCS_render_test := userspace/libmemsim.c
 CTLTEST_ARGS_render_test := $(CTLTEST_BIN)
+# The pictures of a saved trace: the readers linked in, and memsimctl
+# timeline --trace run on the traces in selftests/memsimctl/data/.
+CTLTEST_MODS_pictures_test := pictures render_svg render_trace json options num
+CTLTEST_SRCS_pictures_test := userspace/libmemsim.c
+CTLTEST_ARGS_pictures_test := $(CTLTEST_BIN) $(MEMSIMCTL) selftests/memsimctl/data
 # libmemsim: the ioctl wrappers memsimctl is built on, also as an archive
 # for other programs (include userspace/libmemsim.h, link libmemsim.a).
 LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
@@ -175,6 +180,8 @@ $(CTLTEST_BIN)/%: selftests/memsimctl/host/%.c \
 		$$(CTLTEST_SRCS_$$*) $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^)
+
+$(CTLTEST_BIN)/pictures_test: $(MEMSIMCTL)
 
 # Every host test of memsimctl; the last line sums their TAP cases.
 ctltest_one = $(1) $(CTLTEST_ARGS_$(notdir $(1))) > $(1).log 2>&1; rc=$$?; \
