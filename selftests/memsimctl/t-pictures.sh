@@ -165,6 +165,16 @@ expect_err "^memsimctl: trace: $lost records lost \(ring capacity 3\)" \
 	ctl timeline --capacity 3 --svg small.svg four.msim
 expect_count 1 small.svg "($lost trace records lost)</text>" "lost records in the title"
 
+# A script that turns the trace off loses its records, and says so.
+msim off.msim <<'M'
+segment 0 64K
+alloc 4K
+trace off
+M
+expect_err "^memsimctl: trace: 3 records lost \(the trace is off\): the pictures lack them$" \
+	ctl timeline --svg off-tl.svg off.msim
+expect_count 0 off-tl.svg "$ALLOC" "rect.alloc: none left"
+
 # The buddy system: the end of demo.msim, 2 blocks allocated and the free
 # space cut into 6 naturally aligned blocks; its saved trace ends the same.
 expect_exit 0 ctl map --svg demo.svg "$EXAMPLES/demo.msim"

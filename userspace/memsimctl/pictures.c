@@ -175,9 +175,17 @@ int pictures_trace_device(struct memsim_handle *h, struct pictures_trace *pt)
 		fprintf(stderr, "memsimctl: %s\n", memsim_strerror(h));
 		return ret;
 	}
-	if (pt->lost)
+	/* Records after the last one seen: a ring turned off or on again. */
+	if (st.head > pt->next_seq) {
+		pt->lost += st.head - pt->next_seq;
+		pt->next_seq = st.head;
+	}
+	if (pt->lost && st.capacity)
 		fprintf(stderr, "memsimctl: trace: %llu record%s lost (ring capacity %u): the pictures start after them; a larger --capacity keeps them\n",
 			(unsigned long long)pt->lost, pt->lost == 1 ? "" : "s", st.capacity);
+	else if (pt->lost)
+		fprintf(stderr, "memsimctl: trace: %llu record%s lost (the trace is off): the pictures lack them\n",
+			(unsigned long long)pt->lost, pt->lost == 1 ? "" : "s");
 	if (w.skipped)
 		fprintf(stderr, "memsimctl: trace: %llu record%s skipped: they concern what the lost records made\n",
 			(unsigned long long)w.skipped, w.skipped == 1 ? "" : "s");
