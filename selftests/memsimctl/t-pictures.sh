@@ -110,6 +110,14 @@ svg_stdout() {
 expect_out svg_stdout <<'E'
 1
 E
+# ... even when another picture goes to a file.
+svg_stdout_html() {
+	ctl map --svg - --html two-b.html two.msim | tail -n 1
+}
+expect_out svg_stdout_html <<'E'
+</svg>
+E
+expect_count 6 two-b.html "$BLOCK" "rect.block beside a picture on stdout"
 
 # Allocations over time: A, B, C, D (4), one failure; A's free deferred.
 # At the end: A's hole, D in B's, C, the tail: 4 blocks.

@@ -1014,8 +1014,11 @@ int pictures_run(struct memsim_handle *h, const struct pictures_args *a)
 	struct pictures_trace pt, *ptp = NULL;
 	struct pictures_info in;
 	size_t i;
-	int ret = 0;
+	int ret = 0, to_stdout = 0;
 
+	/* A picture on standard output: no line may mix with it. */
+	for (i = 0; i < ARRAY_SIZE(out); i++)
+		to_stdout |= out[i].path && !strcmp(out[i].path, "-");
 	if (a->timeline) {
 		ret = pictures_trace_init(&pt, a->unit);
 		if (ret) {
@@ -1030,7 +1033,7 @@ int pictures_run(struct memsim_handle *h, const struct pictures_args *a)
 			continue;
 		po.format = out[i].fmt;
 		ret = pictures_write(h, out[i].path, ptp, &po, &in);
-		if (!ret && strcmp(out[i].path, "-"))
+		if (!ret && !to_stdout)
 			say_written(a, out[i].path, out[i].fmt, &in);
 	}
 	fflush(stdout);
