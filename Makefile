@@ -39,7 +39,9 @@ MEMSIMCTL_SRCS := $(wildcard userspace/memsimctl/*.c)
 MEMSIMCTL_HDRS := $(wildcard userspace/memsimctl/*.h)
 MEMSIMCTL_OBJS := $(patsubst userspace/memsimctl/%.c,$(BUILD)/userspace/ctl/%.o,$(MEMSIMCTL_SRCS))
 MEMSIMCTL_CFLAGS := -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
-MEMSIMCTL_LIBS :=
+# libjansson (JSON, for replay's readers), linked statically.
+JANSSON_LIBS := -l:libjansson.a
+MEMSIMCTL_LIBS := $(JANSSON_LIBS)
 # The memsimctl tests that need the device, for the guest: one tarball of
 # selftests/memsimctl/ (run.sh, lib.sh, t-*.sh) and userspace/examples/.
 CTLTAR := $(BUILD)/memsimctl-tests.tar
@@ -48,8 +50,8 @@ CTLTAR_FILES := $(wildcard selftests/memsimctl/*.sh userspace/examples/* \
 # Host tests of memsimctl's pure modules (make ctltest): each
 # selftests/memsimctl/host/NAME.c is linked with the modules listed in
 # CTLTEST_MODS_NAME (file names in userspace/memsimctl/ without .c) and the
-# sources in CTLTEST_SRCS_NAME, and run with the arguments
-# CTLTEST_ARGS_NAME.  Each prints TAP.
+# sources in CTLTEST_SRCS_NAME and the libraries in CTLTEST_LIBS_NAME, and
+# run with the arguments CTLTEST_ARGS_NAME.  Each prints TAP.
 CTLTEST_BIN := $(BUILD)/ctltest
 CTLTEST_SRCS := $(wildcard selftests/memsimctl/host/*.c)
 CTLTESTS := $(patsubst selftests/memsimctl/host/%.c,$(CTLTEST_BIN)/%,$(CTLTEST_SRCS))
@@ -61,6 +63,11 @@ CTLTEST_MODS_options_test := options num
 CTLTEST_MODS_render_test := render_svg render_trace
 CTLTEST_SRCS_render_test := userspace/libmemsim.c
 CTLTEST_ARGS_render_test := $(CTLTEST_BIN)
+# The trace readers of replay, on the samples of userspace/examples/traces/.
+CTLTEST_MODS_replay_read_test := replay_read
+CTLTEST_SRCS_replay_read_test := userspace/libmemsim.c
+CTLTEST_LIBS_replay_read_test := $(JANSSON_LIBS)
+CTLTEST_ARGS_replay_read_test := $(CURDIR)/userspace/examples/traces
 # The pictures of a saved trace: the readers linked in, and memsimctl
 # timeline --trace run on the traces in selftests/memsimctl/data/.
 CTLTEST_MODS_pictures_test := pictures render_svg render_trace json options num
@@ -179,7 +186,7 @@ $(CTLTEST_BIN)/%: selftests/memsimctl/host/%.c \
 		$$(addprefix userspace/memsimctl/,$$(addsuffix .c,$$(CTLTEST_MODS_$$*))) \
 		$$(CTLTEST_SRCS_$$*) $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^)
+	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^) $(CTLTEST_LIBS_$*)
 
 $(CTLTEST_BIN)/pictures_test: $(MEMSIMCTL)
 

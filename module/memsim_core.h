@@ -237,12 +237,15 @@ enum memsim_event_type {
  *	%MEMSIM_EV_STRATEGY: the new one).
  * @stream: stream concerned (ALLOC_FAIL: the requested one, possibly
  *	%MEMSIM_STREAM_ANY).
- * @addr: address of the block, segment or merged block; 0 for ALLOC_FAIL.
+ * @addr: address of the block, segment or merged block; ALLOC_FAIL: the
+ *	fixed address asked for with %MEMSIM_REQ_FIXED, else 0.
  * @size: its size (ALLOC: actual size).
  * @requested: ALLOC and ALLOC_FAIL: the size asked for.
  * @align: ALLOC and ALLOC_FAIL: the alignment asked for.
  * @segment_id: segment concerned, 0 when none.
  * @tag: ALLOC, FREE_*: the block's tag.
+ * @req_stream: ALLOC and ALLOC_FAIL: the stream the request named,
+ *	possibly %MEMSIM_STREAM_ANY.
  * @flags: ALLOC and ALLOC_FAIL: the request's MEMSIM_REQ_* flags;
  *	FREE_REQUEST and FREE_COMPLETE: %MEMSIM_FREE_DEFERRED when the free
  *	is (was) deferred; RESET: %MEMSIM_RESET_KEEP when segments were kept.
@@ -251,6 +254,7 @@ struct memsim_event {
 	enum memsim_event_type type;
 	u32 strategy;
 	u32 stream;
+	u32 req_stream;
 	u32 flags;
 	u64 addr;
 	u64 size;

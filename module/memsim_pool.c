@@ -431,6 +431,7 @@ static void memsim_emit_alloc(struct memsim_pool *pool, const struct memsim_bloc
 	struct memsim_event ev = {
 		.type = MEMSIM_EV_ALLOC,
 		.stream = b->segment->stream->id,
+		.req_stream = req->stream,
 		.flags = req->flags,
 		.addr = b->addr,
 		.size = b->size,
@@ -1426,6 +1427,8 @@ void memsim_alloc_count_failure(struct memsim_pool *pool, struct memsim_alloc_pl
 	struct memsim_event ev = {
 		.type = MEMSIM_EV_ALLOC_FAIL,
 		.stream = req->stream,
+		.req_stream = req->stream,
+		.addr = req->flags & MEMSIM_REQ_FIXED ? req->addr : 0,
 		.requested = req->size,
 		.align = req->align,
 		.flags = req->flags,

@@ -310,6 +310,8 @@ static u32 memsim_trace_flags_of(const struct memsim_event *ev)
 			flags |= MEMSIM_ALLOC_RANGE;
 		if (ev->flags & MEMSIM_REQ_FIXED)
 			flags |= MEMSIM_ALLOC_FIXED;
+		if (ev->req_stream == MEMSIM_STREAM_ANY)
+			flags |= MEMSIM_TRACE_ANY_STREAM;
 		break;
 	case MEMSIM_EV_FREE_REQUEST:
 	case MEMSIM_EV_FREE_COMPLETE:

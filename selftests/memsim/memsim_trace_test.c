@@ -481,7 +481,8 @@ TEST_F(trace, record_sequence)
 	ASSERT_EQ(-ENOSPC, alloc_l(self->fd, 0x100000, 0x10, MS_ANY, MEMSIM_ALLOC_TOPDOWN,
 				   0, "F", NULL));
 	w[n++] = W(.op = MEMSIM_TRACE_ALLOC_FAIL, .requested = 0x100000, .align = 0x10,
-		   .stream = MS_ANY, .flags = MEMSIM_ALLOC_TOPDOWN, .error = -ENOSPC,
+		   .stream = MS_ANY, .flags = MEMSIM_ALLOC_TOPDOWN | MEMSIM_TRACE_ANY_STREAM,
+		   .error = -ENOSPC,
 		   .label = "F");
 
 	/* Immediate free: merges with the padding after it. */
@@ -592,6 +593,42 @@ TEST_F(trace, record_sequence)
 }
 
 /* Calls that fail (except -ENOSPC) or change nothing record nothing. */
+/*
+ * What a replay needs from the records: whether the request named any
+ * stream (the record's stream is then the block's), and the fixed address
+ * of a fixed request that failed.
+ */
+TEST_F(trace, request_stream_and_failed_fixed_address)
+{
+	struct memsim_trace_record *r;
+	struct memsim_alloc_arg a;
+	__u64 lost;
+	size_t nr;
+
+	ASSERT_EQ(0, ms_trace_ctl(self->fd, 16, MEMSIM_TRACE_ON));
+	ASSERT_EQ(1, ms_create(self->fd, 0x200000, 0x1000, 3));
+	ASSERT_EQ(0, alloc_l(self->fd, 0x1000, 0, MS_ANY, 0, 0, NULL, NULL));
+	ASSERT_EQ(-ENOSPC, alloc_l(self->fd, 0x100, 0, 3, 0, 0, NULL, NULL));
+	ms_alloc_req(&a, 0x100, 3);
+	a.flags = MEMSIM_ALLOC_FIXED;
+	a.fixed_addr = 0x200800;
+	ASSERT_EQ(-ENOSPC, ms_ioctl(self->fd, MEMSIM_IOC_ALLOC, &a));
+
+	ASSERT_EQ(0, ms_trace_all(self->fd, 0, 16, &r, &nr, &lost));
+	ASSERT_EQ(4U, nr);
+	EXPECT_EQ((__u32)MEMSIM_TRACE_ALLOC, r[1].op);
+	EXPECT_EQ(3U, r[1].stream);
+	EXPECT_EQ((__u32)MEMSIM_TRACE_ANY_STREAM, r[1].flags);
+	EXPECT_EQ((__u32)MEMSIM_TRACE_ALLOC_FAIL, r[2].op);
+	EXPECT_EQ(3U, r[2].stream);
+	EXPECT_EQ(0U, r[2].flags);
+	EXPECT_EQ(0ULL, r[2].addr);
+	EXPECT_EQ((__u32)MEMSIM_TRACE_ALLOC_FAIL, r[3].op);
+	EXPECT_EQ((__u32)MEMSIM_ALLOC_FIXED, r[3].flags);
+	EXPECT_EQ(0x200800ULL, r[3].addr);
+	free(r);
+}
+
 TEST_F(trace, no_record_without_change)
 {
 	struct memsim_trace_read_arg st;

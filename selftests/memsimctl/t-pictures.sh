@@ -77,11 +77,19 @@ expect_count 2 two.svg 'data-state="alloc"' "allocated blocks"
 expect_count 1 two.svg 'data-state="free_requested"' "deferred block"
 expect_count 2 two.svg 'class="segment-row"' "segment rows"
 expect_count 1 two.svg 'label: the_c' "label in C's tooltip"
-# The owner: the process id only, as the script keeps no trace.
-pid_only() {
-	grep -c 'owner: [0-9][0-9]*</title>' two.svg
+# The owners: the command name comes from the trace (map's evidence ring);
+# without one, the process id only.
+owners() {
+	ctl map --svg owners.svg "$@" two.msim > /dev/null &&
+		grep -c 'owner: [0-9][0-9]* memsimctl</title>' owners.svg
+	grep -c 'owner: [0-9][0-9]*</title>' owners.svg
 }
-expect_out pid_only <<'E'
+expect_out owners <<'E'
+3
+0
+E
+expect_out owners --no-evidence <<'E'
+0
 3
 E
 expect_exit 0 ctl map --html two.html two.msim
@@ -195,22 +203,27 @@ expect_exit 0 ctl timeline --html demo.html --trace demo.ndjson
 expect_count 8 demo.html "$BLOCK" "rect.block of the trace's end (buddy)"
 expect_count 11 demo.html "$ALLOC" "rect.alloc of demo.msim"
 
-# A failing script writes nothing; usage errors exit 2.
+# A failing script: exit 1, and the pictures of the instance as it stood
+# at the failure (at the end with --keep-going).
 msim fails.msim <<'M'
 segment 0 64K
+alloc 4K
 alloc 1M
+alloc 2M
+alloc 8K
 M
-expect_exit 1 ctl map --svg fail.svg fails.msim
-no_file() {
-	[ ! -e fail.svg ] && [ ! -e tfail.svg ] && echo none
-}
-expect_exit 1 ctl timeline --svg tfail.svg fails.msim
-expect_out no_file <<'E'
-none
-E
+expect_exit 1 ctl map --svg fail.svg --evidence ev.txt fails.msim
+expect_count 2 fail.svg "$BLOCK" "rect.block at the failure"
+expect_exit 1 ctl timeline --svg tfail.svg --no-evidence fails.msim
+expect_count 1 tfail.svg '<path class="fail"' "failed allocation: the first"
+expect_count 1 tfail.svg "$ALLOC" "rect.alloc before the failure"
+expect_exit 1 ctl timeline --svg tkeep.svg --keep-going --no-evidence fails.msim
+expect_count 2 tkeep.svg '<path class="fail"' "failed allocations: --keep-going"
+expect_count 2 tkeep.svg "$ALLOC" "rect.alloc: --keep-going"
 expect_exit 2 ctl timeline four.msim
 expect_exit 2 ctl timeline --svg a.svg --trace four.ndjson four.msim
 expect_exit 2 ctl map --svg a.svg --debugfs four.msim
+expect_exit 2 ctl timeline --svg a.svg --keep-going --trace four.ndjson
 expect_err "only one picture can go to standard output" \
 	ctl timeline --svg - --html - four.msim
 
@@ -221,4 +234,5 @@ ship four-series.svg four-series.svg series=6
 ship four.html four.html block=4 alloc=4 series=6
 ship off.html off.html block=4 alloc=4 series=6
 ship demo.svg demo.svg block=8
+ship tkeep.svg tkeep.svg alloc=2 fail=2
 done_testing

@@ -82,7 +82,7 @@ expect_out ctl run fail.msim <<'E'
 segment 1: [0x0, 0x100000) 1 MiB, stream 0, device 0
 E
 expect_exit 1 ctl run fail.msim
-expect_err_exact ctl run fail.msim <<'E'
+expect_err_exact ctl run --no-evidence fail.msim <<'E'
 memsimctl: LINE 2: assertion failed: 1 == 2 (0x1 == 0x2)
 E
 
@@ -151,14 +151,14 @@ msim wrongerr.msim <<'M'
 segment 0 1M
 expect-error EINVAL alloc 2M
 M
-expect_err_exact ctl run wrongerr.msim <<'E'
+expect_err_exact ctl run --no-evidence wrongerr.msim <<'E'
 memsimctl: LINE 2: expected EINVAL, got ENOSPC (ALLOC: No space left on device)
 E
 msim noerr.msim <<'M'
 segment 0 1M
 expect-error ENOSPC alloc 4K
 M
-expect_err_exact ctl run noerr.msim <<'E'
+expect_err_exact ctl run --no-evidence noerr.msim <<'E'
 memsimctl: LINE 2: expected ENOSPC, but alloc succeeded
 E
 expect_exit 1 ctl run noerr.msim
@@ -198,7 +198,7 @@ batch
   alloc 4M
 end
 M
-expect_err_exact ctl run batchfail.msim <<'E'
+expect_err_exact ctl run --no-evidence batchfail.msim <<'E'
 memsimctl: LINE 3: BATCH ALLOC: No space left on device
 E
 msim batchname.msim <<'M'

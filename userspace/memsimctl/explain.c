@@ -88,6 +88,56 @@ static void print_candidate(FILE *f, const struct memsim_explain_block *c)
 }
 
 /**
+ * explain_message() - the one-line form of an explanation
+ * @buf: where to write.
+ * @len: its size.
+ * @req: the request that failed.
+ * @e: the kernel's answer to EXPLAIN_ALLOC for it.
+ *
+ * Return: @buf, e.g. "alloc 2 MiB stream=1: no space: 48 MiB free in
+ * stream 1 (32 blocks), largest free block 1.5 MiB, external fragmentation
+ * 96.9%".
+ */
+char *explain_message(char *buf, size_t len, const struct memsim_alloc_arg *req,
+		      const struct memsim_explain_arg *e)
+{
+	char what[160], st[32], a[SIZE_LEN], b[SIZE_LEN];
+	size_t n;
+
+	explain_request(what, sizeof(what), req);
+	streams_of(st, sizeof(st), req->stream);
+	n = snprintf(buf, len, "%s: no space: %s free in %s (%llu block%s), largest free block %s, external fragmentation %u.%u%%",
+		     what, sz(a, e->free_bytes), st, (unsigned long long)e->free_blocks,
+		     e->free_blocks == 1 ? "" : "s", sz(b, e->largest_free),
+		     (e->frag_ppm + 500) / 10000, (e->frag_ppm + 500) / 1000 % 10);
+	if (e->deferred_bytes && n < len)
+		n += snprintf(buf + n, len - n, "; %s waiting for deferred frees to complete",
+			      sz(a, e->deferred_bytes));
+	if (e->other_free_bytes && n < len)
+		n += snprintf(buf + n, len - n, "; %s free in other streams",
+			      sz(a, e->other_free_bytes));
+	if (e->would_fit && n < len)
+		snprintf(buf + n, len - n, "; it would fit now");
+	return buf;
+}
+
+/**
+ * explain_print_candidates() - the candidates of an explanation, a line each
+ * @f: where to print.
+ * @e: the kernel's answer to EXPLAIN_ALLOC.
+ */
+void explain_print_candidates(FILE *f, const struct memsim_explain_arg *e)
+{
+	unsigned int i;
+
+	if (e->nr_blocks)
+		fprintf(f, "  the %u largest blocks free or waiting for their free:\n",
+			e->nr_blocks);
+	for (i = 0; i < e->nr_blocks && i < MEMSIM_EXPLAIN_MAX; i++)
+		print_candidate(f, &e->blocks[i]);
+}
+
+/**
  * explain_print() - the text form of an explanation
  * @f: where to print.
  * @where: "file:line" of the failing operation, or NULL.
@@ -97,29 +147,11 @@ static void print_candidate(FILE *f, const struct memsim_explain_block *c)
 void explain_print(FILE *f, const char *where, const struct memsim_alloc_arg *req,
 		   const struct memsim_explain_arg *e)
 {
-	char what[160], s[32], a[SIZE_LEN], b[SIZE_LEN];
-	unsigned int i;
+	char msg[512];
 
-	explain_request(what, sizeof(what), req);
-	streams_of(s, sizeof(s), req->stream);
-	fprintf(f, "%s%s%s: no space: %s free in %s (%llu block%s), largest free block %s, external fragmentation %u.%u%%",
-		where ? where : "", where ? ": " : "", what, sz(a, e->free_bytes), s,
-		(unsigned long long)e->free_blocks, e->free_blocks == 1 ? "" : "s",
-		sz(b, e->largest_free), (e->frag_ppm + 500) / 10000,
-		(e->frag_ppm + 500) / 1000 % 10);
-	if (e->deferred_bytes)
-		fprintf(f, "; %s waiting for deferred frees to complete",
-			sz(a, e->deferred_bytes));
-	if (e->other_free_bytes)
-		fprintf(f, "; %s free in other streams", sz(a, e->other_free_bytes));
-	if (e->would_fit)
-		fprintf(f, "; it would fit now");
-	fputc('\n', f);
-	if (e->nr_blocks)
-		fprintf(f, "  the %u largest blocks free or waiting for their free:\n",
-			e->nr_blocks);
-	for (i = 0; i < e->nr_blocks && i < MEMSIM_EXPLAIN_MAX; i++)
-		print_candidate(f, &e->blocks[i]);
+	fprintf(f, "%s%s%s\n", where ? where : "", where ? ": " : "",
+		explain_message(msg, sizeof(msg), req, e));
+	explain_print_candidates(f, e);
 }
 
 static const char * const reason_keys[] = {

@@ -13,6 +13,9 @@
 #include "../libmemsim.h"
 
 char *explain_request(char *buf, size_t len, const struct memsim_alloc_arg *req);
+char *explain_message(char *buf, size_t len, const struct memsim_alloc_arg *req,
+		      const struct memsim_explain_arg *e);
+void explain_print_candidates(FILE *f, const struct memsim_explain_arg *e);
 void explain_print(FILE *f, const char *where, const struct memsim_alloc_arg *req,
 		   const struct memsim_explain_arg *e);
 void explain_print_json(FILE *f, const char *where, const struct memsim_alloc_arg *req,

@@ -180,7 +180,7 @@ static const struct ctl_cmd commands[] = {
 	  "trace the script's calls and print the records", trace_opts,
 	  &script_trace_cmd },
 	{ "timeline", cmd_script,
-	  "[--svg FILE] [--series-svg FILE] [--html FILE] [--capacity N] [--time op|seq|ns] [--title TEXT] [--json] [--verbose] SCRIPT|- | --trace FILE",
+	  "[--svg FILE] [--series-svg FILE] [--html FILE] [--capacity N] [--time op|seq|ns] [--title TEXT] [--json] [--verbose] [--keep-going] [--evidence FILE|-] [--no-evidence] SCRIPT|- | --trace FILE",
 	  "draw the allocations over time of a script or a saved trace",
 	  timeline_opts, &script_timeline_cmd },
 	{ "help", cmd_help, "", "this text", NULL, NULL },

@@ -82,6 +82,11 @@ struct script_text {
  * @failures: lines that failed (with SCRIPT_KEEP_GOING, the run goes on).
  * @err: the first error.
  * @nr_errors: errors reported.
+ * @explain: the kernel's EXPLAIN_ALLOC answer for the latest allocation
+ *	that failed with no space (set before its error is reported).
+ * @explained: allocations explained so far.
+ * @explaining: set while the error of an explained allocation is reported,
+ *	so that the error hook can show @explain with it.
  * @on_error: called with each error; NULL prints it on stderr.
  * @ctx: for @on_error.
  */
@@ -102,6 +107,9 @@ struct script {
 	unsigned int failures;
 	struct diag err;
 	unsigned int nr_errors;
+	struct memsim_explain_arg explain;
+	unsigned int explained;
+	int explaining;
 	void (*on_error)(struct script *s, const struct diag *d);
 	void *ctx;
 };

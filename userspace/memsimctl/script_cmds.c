@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain.h"
 #include "json.h"
 #include "memsimctl.h"
 #include "num.h"
@@ -301,6 +302,39 @@ static void print_alloc(struct script *s, const char *cmd,
 	printf("\n");
 }
 
+/*
+ * An allocation that found no space and did not expect to: the kernel says
+ * why at once, before anything else changes, and the message carries its
+ * figures.  The explanation is kept in @s (for the error hook: the
+ * evidence, compare); without a hook its candidates follow the message.
+ */
+static int alloc_nospace(struct script *s, const char *cmd,
+			 const struct memsim_alloc_arg *a)
+{
+	struct memsim_explain_arg e;
+	char msg[512], where[320];
+
+	if (s->expect || memsim_explain_alloc(&s->h, a, &e))
+		return outcome(s, cmd, -ENOSPC);
+	s->explain = e;
+	s->explained++;
+	if (json) {
+		jbegin(s, cmd);
+		jbool("ok", 0);
+		jstr("errno", "ENOSPC");
+		jstr("error", memsim_strerror(&s->h));
+		jend();
+		snprintf(where, sizeof(where), "%s:%u", s->path ? s->path : "-", s->line);
+		explain_print_json(stdout, where, a, &e);
+	}
+	s->explaining = 1;
+	serr(s, "%s", explain_message(msg, sizeof(msg), a, &e));
+	s->explaining = 0;
+	if (!s->on_error)
+		explain_print_candidates(stderr, &e);
+	return -1;
+}
+
 static int sc_alloc(struct script *s, char **tok, int ntok)
 {
 	struct memsim_alloc_arg a;
@@ -311,7 +345,10 @@ static int sc_alloc(struct script *s, char **tok, int ntok)
 		return -1;
 	if (!s->exec)
 		return name ? var_set(s, name, 0) : 0;
-	ret = outcome(s, tok[0], memsim_alloc(&s->h, &a, &a));
+	ret = memsim_alloc(&s->h, &a, &a);
+	if (ret == -ENOSPC && s->expect != ENOSPC)
+		return alloc_nospace(s, tok[0], &a);
+	ret = outcome(s, tok[0], ret);
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (name && var_set(s, name, a.addr))

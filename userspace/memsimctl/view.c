@@ -11,9 +11,11 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "evidence.h"
 #include "memsimctl.h"
 #include "options.h"
 #include "pictures.h"
@@ -31,6 +33,9 @@
  * @instance: --instance ID.
  * @capacity: --capacity N.
  * @format: --format csv|ndjson, or NULL.
+ * @keep_going: --keep-going.
+ * @evidence: --evidence FILE, or NULL.
+ * @no_evidence: --no-evidence.
  * @pic: map and timeline: --svg, --html, --series-svg, --trace, --title,
  *	--time.
  */
@@ -43,6 +48,9 @@ struct cli {
 	__u64 instance;
 	__u32 capacity;
 	const char *format;
+	int keep_going;
+	const char *evidence;
+	int no_evidence;
 	struct pictures_args pic;
 };
 
@@ -65,10 +73,19 @@ static int opt_format(struct opt_ctx *c, const struct opt *o, const char *val)
 #define VERBOSE_HELP	"the script's own output to stderr"
 #define DEBUGFS_HELP	"print the instance's debugfs file instead"
 #define INSTANCE_HELP	"no script: print the debugfs file of instance ID"
+#define KEEP_GOING_HELP	"go on after a failing line; count the failures"
+#define EVIDENCE_HELP	"where the instance at the first failure goes (- stderr)"
+#define NO_EVIDENCE_HELP "keep no evidence (and start no trace ring)"
+#define CLI_KEEP_GOING	CLI_FLAG("keep-going", keep_going, KEEP_GOING_HELP)
+#define CLI_EVIDENCE	CLI_VALUE("evidence", opt_str, evidence, "FILE", EVIDENCE_HELP)
+#define CLI_NO_EVIDENCE	CLI_FLAG("no-evidence", no_evidence, NO_EVIDENCE_HELP)
 
 const struct opt run_opts[] = {
 	CLI_FLAG("json", json, JSON_HELP),
 	CLI_FLAG("check", check, "only check the script: nothing is opened"),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
 	OPT_END
 };
 
@@ -77,6 +94,9 @@ const struct opt view_opts[] = {
 	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
 	CLI_FLAG("debugfs", debugfs, DEBUGFS_HELP),
 	CLI_VALUE("instance", opt_u64, instance, "ID", INSTANCE_HELP),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
 	OPT_END
 };
 
@@ -88,6 +108,9 @@ const struct opt map_opts[] = {
 	PIC_VALUE("svg", opt_str, svg, "FILE", "write the address space as SVG (- = stdout)"),
 	PIC_VALUE("html", opt_str, html, "FILE", "write it as a self-contained HTML page"),
 	PIC_VALUE("title", opt_str, title, "TEXT", "the heading of the pictures"),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
 	OPT_END
 };
 
@@ -104,6 +127,9 @@ const struct opt timeline_opts[] = {
 	PIC_VALUE("title", opt_str, title, "TEXT", "the heading of the pictures"),
 	CLI_FLAG("json", json, JSON_HELP),
 	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
 	OPT_END
 };
 
@@ -116,6 +142,7 @@ const struct opt trace_opts[] = {
 	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
 	CLI_FLAG("debugfs", debugfs, DEBUGFS_HELP),
 	CLI_VALUE("instance", opt_u64, instance, "ID", INSTANCE_HELP),
+	CLI_KEEP_GOING,
 	OPT_END
 };
 
@@ -202,6 +229,33 @@ static void stdout_restore(int saved)
 	close(saved);
 }
 
+/* --keep-going: how many lines failed, and the first. */
+static void keep_going_report(struct script *s)
+{
+	if (json) {
+		printf("{\"keep_going\":{\"failures\":%u,\"first\":{\"file\":",
+		       s->failures);
+		memsim_print_json_string(stdout, s->err.file ? s->err.file : "-");
+		printf(",\"line\":%u,\"message\":", s->err.line);
+		memsim_print_json_string(stdout, s->err.msg);
+		printf("}}}\n");
+		fflush(stdout);
+	}
+	fprintf(stderr, "memsimctl: %u line%s failed; the first: %s:%u: %s\n",
+		s->failures, s->failures == 1 ? "" : "s",
+		s->err.file ? s->err.file : "-", s->err.line, s->err.msg);
+}
+
+/* The default evidence file: $TMPDIR/memsimctl-failure.PID.txt. */
+static const char *evidence_default(char *buf, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s/memsimctl-failure.%d.txt", dir && *dir ? dir : "/tmp",
+		 (int)getpid());
+	return buf;
+}
+
 /* The script against the open instance, then what @c shows. */
 static int run_instance(struct script *s, struct script_text *t,
 			const struct script_cmd *c, const struct cli *o,
@@ -224,15 +278,19 @@ static int run_instance(struct script *s, struct script_text *t,
 	if (saved >= 0)
 		stdout_restore(saved);
 	quiet = 0;
-	if (ret || (!c->show && !pics))
+	if (s->failures)
+		keep_going_report(s);
+	/* A failure stopped the script: show the instance as it stands. */
+	if ((!c->show && !pics) || (ret && !s->nr_errors))
 		return ret;
 	if (pics)
-		return pictures_run(&s->h, &o->pic);
+		return pictures_run(&s->h, &o->pic) || ret;
 	if (!o->debugfs) {
 		/* All the records, even those a "trace dump" of the script showed. */
 		s->trace_cursor = 0;
+		s->on_error = NULL;
 		return script_words(s, c->show, c == &script_trace_cmd ?
-				    (ndjson ? "ndjson" : "csv") : "", "");
+				    (ndjson ? "ndjson" : "csv") : "", "") || ret;
 	}
 	if (memsim_get_info(&s->h, &info)) {
 		fprintf(stderr, "memsimctl: %s\n", memsim_strerror(&s->h));
@@ -242,7 +300,7 @@ static int run_instance(struct script *s, struct script_text *t,
 		fprintf(stderr, "memsimctl: the module has no debugfs views\n");
 		return -1;
 	}
-	return show_debugfs(info.instance_id, c->file);
+	return show_debugfs(info.instance_id, c->file) || ret;
 }
 
 static int cli_usage(const struct ctl_cmd *cmd, const char *msg, const char *arg)
@@ -273,6 +331,9 @@ static int pictures_usage(const struct ctl_cmd *cmd, const struct script_cmd *c,
 					 NULL);
 		if (p->trace && capacity)
 			return cli_usage(cmd, "--capacity sizes a script's trace, not --trace", NULL);
+		if (p->trace && (o->keep_going || o->evidence || o->no_evidence))
+			return cli_usage(cmd, "--keep-going, --evidence and --no-evidence run a script, not --trace",
+					 NULL);
 		return 0;
 	}
 	if ((p->svg || p->html) && (o->debugfs || instance))
@@ -297,7 +358,8 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 	const struct script_cmd *c = cmd->data;
 	struct cli o = { 0 };
 	struct opt_ctx ctx = { .cmd = cmd->name, .base = &o };
-	char capacity[24] = "";
+	char capacity[24] = "", evpath[4096];
+	struct evidence ev = { 0 };
 	struct script_text t;
 	struct script s;
 	int ret, argi, ndjson;
@@ -323,10 +385,13 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 	if (opt_given(&ctx, cmd->opts, "instance")) {
 		if (argi != argc)
 			return cli_usage(cmd, "--instance takes no script:", argv[argi]);
-		if (o.verbose || o.debugfs || o.stack || o.format || capacity[0])
+		if (o.verbose || o.debugfs || o.stack || o.format || capacity[0] ||
+		    o.keep_going || o.evidence || o.no_evidence)
 			return cli_usage(cmd, "--instance goes alone", NULL);
 		return show_debugfs(o.instance, c->file) ? 1 : 0;
 	}
+	if (o.evidence && o.no_evidence)
+		return cli_usage(cmd, "--evidence and --no-evidence exclude each other", NULL);
 	if (argi + 1 != argc)
 		return cli_usage(cmd, argi < argc ? "one script only:" : "no script",
 				 argi < argc ? argv[argi + 1] : NULL);
@@ -341,6 +406,14 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 		if (ctl_open(&s.h)) {
 			ret = -1;
 		} else {
+			if (o.keep_going)
+				s.flags |= SCRIPT_KEEP_GOING;
+			/* trace: its own ring says what happened. */
+			ev.path = o.no_evidence || c == &script_trace_cmd ? NULL :
+				  o.evidence ? o.evidence :
+				  evidence_default(evpath, sizeof(evpath));
+			if (c != &script_trace_cmd)
+				evidence_start(&s, &ev);
 			ret = run_instance(&s, &t, c, &o, ndjson, capacity);
 			memsim_close(&s.h);
 		}

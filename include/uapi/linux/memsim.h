@@ -795,14 +795,20 @@ enum memsim_trace_op {
 	MEMSIM_TRACE_OP_COUNT = 12,
 };
 
+/*
+ * In &memsim_trace_record.flags of ALLOC and ALLOC_FAIL: the request named
+ * %MEMSIM_STREAM_ANY_ID.  Above every MEMSIM_ALLOC_* flag.
+ */
+#define MEMSIM_TRACE_ANY_STREAM		(1U << 31)
+
 /**
  * struct memsim_trace_record - one operation, as kept in an instance's trace
  * @seq: sequence number: 0 for the instance's first record, then one more
  *	for each; never reused while the instance lives (switching the trace
  *	off and on does not restart it).
  * @ts_ns: when it happened (ktime_get_ns()).
- * @addr: address of the block or segment; 0 for ALLOC_FAIL, STRATEGY and
- *	RESET.
+ * @addr: address of the block or segment; ALLOC_FAIL: the fixed address
+ *	asked for with %MEMSIM_ALLOC_FIXED, else 0; 0 for STRATEGY and RESET.
  * @size: its size.
  * @requested: ALLOC, ALLOC_FAIL, FREE_*: the size asked for.
  * @align: ALLOC, ALLOC_FAIL: the request's alignment.
@@ -811,7 +817,9 @@ enum memsim_trace_op {
  * @op: an &enum memsim_trace_op.
  * @strategy: the &enum memsim_strategy_id in force (STRATEGY: the new one).
  * @stream: stream concerned.
- * @flags: ALLOC, ALLOC_FAIL: MEMSIM_ALLOC_* of the request; FREE_REQUEST,
+ * @flags: ALLOC, ALLOC_FAIL: MEMSIM_ALLOC_* of the request, and
+ *	%MEMSIM_TRACE_ANY_STREAM if it named %MEMSIM_STREAM_ANY_ID (an ALLOC's
+ *	@stream is then the block's, an ALLOC_FAIL's %MEMSIM_STREAM_ANY_ID); FREE_REQUEST,
  *	FREE_COMPLETE: %MEMSIM_FREE_DEFER when the free was deferred; RESET:
  *	MEMSIM_RESET_*; otherwise 0.
  * @error: 0, or the negative errno of a failure (ALLOC_FAIL: -ENOSPC).
