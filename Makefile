@@ -73,6 +73,11 @@ CTLTEST_MODS_replay_read_test := replay_read
 CTLTEST_SRCS_replay_read_test := userspace/libmemsim.c
 CTLTEST_LIBS_replay_read_test := $(JANSSON_LIBS)
 CTLTEST_ARGS_replay_read_test := $(CURDIR)/userspace/examples/traces
+# The pictures of a saved trace: the readers linked in, and memsimctl
+# timeline --trace run on the traces in selftests/memsimctl/data/.
+CTLTEST_MODS_pictures_test := pictures render_svg render_trace json options num
+CTLTEST_SRCS_pictures_test := userspace/libmemsim.c
+CTLTEST_ARGS_pictures_test := $(CTLTEST_BIN) $(MEMSIMCTL) selftests/memsimctl/data
 # libmemsim: the ioctl wrappers memsimctl is built on, also as an archive
 # for other programs (include userspace/libmemsim.h, link libmemsim.a).
 LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
@@ -186,7 +191,8 @@ $(MEMSIMCTL): $(MEMSIMCTL_OBJS) $(LIBMEMSIM)
 $(CTLTAR): $(CTLTAR_FILES)
 	@mkdir -p $(@D)
 	tar cf $@ --format=ustar --owner=0 --group=0 --sort=name \
-		--exclude=selftests/memsimctl/host selftests/memsimctl userspace/examples
+		--exclude=selftests/memsimctl/host --exclude=selftests/memsimctl/data \
+		selftests/memsimctl userspace/examples
 
 # Each host test with the modules it names (see CTLTEST_MODS_NAME above).
 .SECONDEXPANSION:
@@ -195,6 +201,8 @@ $(CTLTEST_BIN)/%: selftests/memsimctl/host/%.c \
 		$$(CTLTEST_SRCS_$$*) $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
 	@mkdir -p $(@D)
 	$(CC) $(CTLTEST_CFLAGS) -o $@ $(filter %.c,$^) $(CTLTEST_LIBS_$*)
+
+$(CTLTEST_BIN)/pictures_test: $(MEMSIMCTL)
 
 # Every host test of memsimctl; the last line sums their TAP cases.
 ctltest_one = $(1) $(CTLTEST_ARGS_$(notdir $(1))) > $(1).log 2>&1; rc=$$?; \

@@ -14,6 +14,10 @@
 #            clean
 #   distro   the module built against Debian's own kernel headers (6.1)
 #   vm-6.1   Debian's own vmlinuz: load, kselftests, memsimctl tests, unload
+#   pictures the SVG and HTML files memsimctl drew in the VMs
+#            (selftests/memsimctl/t-pictures.sh ships them on the results
+#            logs), checked with xmllint and rsvg-convert
+#            (scripts/check-pictures.sh)
 #
 # Each stage's log is kept in build/check/.  The last line sums the test
 # cases of every stage: "N passed, N failed".  Exit status 1 on any failure.
@@ -157,6 +161,13 @@ else
 			--kernel "$vmlinuz" --add "$dout/module/memsim.ko" "${adds[@]}" \
 			-- sh memsim-tests.sh "${names[@]}"
 	fi
+fi
+
+# The pictures of both VMs (vm-6.1's if it ran), checked on the host.
+if [ $built -eq 1 ]; then
+	pic_logs=("$logs/vm-6.12.console.results")
+	[ -f "$logs/vm-6.1.console.results" ] && pic_logs+=("$logs/vm-6.1.console.results")
+	stage pictures "$top/scripts/check-pictures.sh" "${pic_logs[@]}"
 fi
 
 echo "$total_pass passed, $total_fail failed"

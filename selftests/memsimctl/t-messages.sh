@@ -298,10 +298,12 @@ options:
 E
 same_help() {
 	ctl help trace > "$T/h1" && ctl trace --help > "$T/h2" && cmp "$T/h1" "$T/h2" &&
-		grep -c '^  --' "$T/h1"
+		grep -E '^  --(capacity|stack|format) ' "$T/h1"
 }
 expect_out same_help <<'E'
-7
+  --capacity N           records the ring keeps (default 64K)
+  --stack                record kernel stacks too
+  --format csv|ndjson    CSV with a header line (default), or NDJSON
 E
 expect_err_exact ctl help sumary <<'E'
 memsimctl: help: unknown command 'sumary' (did you mean 'summary'?)

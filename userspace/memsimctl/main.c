@@ -64,10 +64,23 @@ static void print_usage(FILE *f)
 		"  summary SCRIPT       run the script quietly, then print the counters\n"
 		"  blocks SCRIPT        ... then list the blocks\n"
 		"  map SCRIPT           ... then print each segment's map (as debugfs)\n"
+		"      --svg FILE          instead, draw the address space as SVG\n"
+		"      --html FILE         ... or as a self-contained HTML page\n"
+		"      --title TEXT        the heading of the pictures\n"
 		"  trace [OPTIONS] SCRIPT  trace the script's calls and print the records\n"
 		"      --capacity N        records the ring keeps (default 64K)\n"
 		"      --stack             record kernel stacks too\n"
 		"      --format csv|ndjson CSV with a header line (default), or NDJSON\n"
+		"  timeline [OPTIONS] SCRIPT | --trace FILE\n"
+		"                       trace the script (or read a saved trace) and draw\n"
+		"                       its allocations over time, and the pool's figures\n"
+		"      --svg FILE          the allocations over time as SVG (- = stdout)\n"
+		"      --series-svg FILE   utilization and fragmentation over time as SVG\n"
+		"      --html FILE         both, the address space and a summary, as HTML\n"
+		"      --trace FILE        a trace saved by trace --format ndjson|csv\n"
+		"      --capacity N        records the ring keeps (default 64K)\n"
+		"      --time op|seq|ns    the x axis (default op: operations)\n"
+		"      --title TEXT        the heading of the pictures\n"
 		"      summary, blocks, map, trace also take:\n"
 		"      --verbose           the script's own output to stderr\n"
 		"      --debugfs           print the instance's debugfs file instead\n"
@@ -210,9 +223,9 @@ static const struct ctl_cmd commands[] = {
 	  &script_summary_cmd },
 	{ "blocks", cmd_script, VIEW_ARGS,
 	  "... then list the blocks", view_opts, &script_blocks_cmd },
-	{ "map", cmd_script, VIEW_ARGS,
-	  "... then print each segment's map (as debugfs)", view_opts,
-	  &script_map_cmd },
+	{ "map", cmd_script, "[--svg FILE] [--html FILE] [--title TEXT] " VIEW_ARGS,
+	  "... then print each segment's map (as debugfs), or draw it",
+	  map_opts, &script_map_cmd },
 	{ "trace", cmd_script,
 	  "[--capacity N] [--stack] [--format csv|ndjson] " VIEW_ARGS,
 	  "trace the script's calls and print the records", trace_opts,
@@ -224,6 +237,10 @@ static const struct ctl_cmd commands[] = {
 	  "[--json] FILE|-",
 	  "play a trace of memsim, RMM or PyTorch against an instance",
 	  replay_cli_opts, NULL },
+	{ "timeline", cmd_script,
+	  "[--svg FILE] [--series-svg FILE] [--html FILE] [--capacity N] [--time op|seq|ns] [--title TEXT] [--json] [--verbose] [--keep-going] [--evidence FILE|-] [--no-evidence] SCRIPT|- | --trace FILE",
+	  "draw the allocations over time of a script or a saved trace",
+	  timeline_opts, &script_timeline_cmd },
 	{ "help", cmd_help, "[COMMAND]", "the commands, or a command's options",
 	  NULL, NULL },
 };

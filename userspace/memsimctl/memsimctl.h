@@ -14,8 +14,11 @@
  *                  executor, batches
  *   script_cmds.c  the script language's commands
  *   render_text.[ch] tables for humans: summary, strategies, blocks, maps
+ *   render_svg.[ch], render_trace.[ch]  the pictures (pure rendering)
+ *   pictures.[ch]  the pictures from the device and from traces: map --svg
+ *                  and --html, timeline
  *   simulate.c     "simulate"
- *   view.c         "run", "summary", "blocks", "map", "trace"
+ *   view.c         "run", "summary", "blocks", "map", "trace", "timeline"
  *   replay_read.[ch] the trace readers of "replay" (pure parsing)
  *   replay.[ch]    the replay engine, replay_run(); replay_cmd.c "replay"
  */
@@ -68,6 +71,8 @@ extern const struct opt simulate_opts[];
 extern const struct opt run_opts[];
 extern const struct opt view_opts[];
 extern const struct opt trace_opts[];
+extern const struct opt map_opts[];
+extern const struct opt timeline_opts[];
 
 /* view.c: what run, summary, blocks, map and trace do (their @data). */
 struct script_cmd;
@@ -76,6 +81,7 @@ extern const struct script_cmd script_summary_cmd;
 extern const struct script_cmd script_blocks_cmd;
 extern const struct script_cmd script_map_cmd;
 extern const struct script_cmd script_trace_cmd;
+extern const struct script_cmd script_timeline_cmd;
 
 /* "usage: memsimctl NAME ARGS" on stderr (after MSG if not NULL): EXIT_USAGE. */
 int cmd_usage(const struct ctl_cmd *cmd, const char *msg);

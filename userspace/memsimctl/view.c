@@ -22,6 +22,7 @@
 #include "num.h"
 #include "options.h"
 #include "render_text.h"
+#include "pictures.h"
 #include "script.h"
 
 #define DEBUGFS_DIR	"/sys/kernel/debug/memsim"
@@ -39,6 +40,8 @@
  * @keep_going: --keep-going.
  * @evidence: --evidence FILE, or NULL.
  * @no_evidence: --no-evidence.
+ * @pic: map and timeline: --svg, --html, --series-svg, --trace, --title,
+ *	--time.
  */
 struct cli {
 	int json;
@@ -52,6 +55,7 @@ struct cli {
 	int keep_going;
 	const char *evidence;
 	int no_evidence;
+	struct pictures_args pic;
 };
 
 /* --format csv|ndjson */
@@ -67,6 +71,8 @@ static int opt_format(struct opt_ctx *c, const struct opt *o, const char *val)
 	{ name, 0, 0, opt_flag, offsetof(struct cli, field), 0, NULL, help }
 #define CLI_VALUE(name, fn, field, metavar, help) \
 	{ name, 0, OPT_VALUE, fn, offsetof(struct cli, field), 0, metavar, help }
+#define PIC_VALUE(name, fn, field, metavar, help) \
+	{ name, 0, OPT_VALUE, fn, offsetof(struct cli, pic.field), 0, metavar, help }
 #define JSON_HELP	"one JSON object per result (NDJSON)"
 #define VERBOSE_HELP	"the script's own output to stderr"
 #define DEBUGFS_HELP	"print the instance's debugfs file instead"
@@ -98,6 +104,39 @@ const struct opt view_opts[] = {
 	OPT_END
 };
 
+const struct opt map_opts[] = {
+	CLI_FLAG("json", json, JSON_HELP),
+	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
+	CLI_FLAG("debugfs", debugfs, DEBUGFS_HELP),
+	CLI_VALUE("instance", opt_u64, instance, "ID", INSTANCE_HELP),
+	PIC_VALUE("svg", opt_str, svg, "FILE", "write the address space as SVG (- = stdout)"),
+	PIC_VALUE("html", opt_str, html, "FILE", "write it as a self-contained HTML page"),
+	PIC_VALUE("title", opt_str, title, "TEXT", "the heading of the pictures"),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
+	OPT_END
+};
+
+const struct opt timeline_opts[] = {
+	PIC_VALUE("svg", opt_str, svg, "FILE", "the allocations over time as SVG (- = stdout)"),
+	PIC_VALUE("series-svg", opt_str, series_svg, "FILE",
+		  "utilization and fragmentation over time as SVG"),
+	PIC_VALUE("html", opt_str, html, "FILE", "all of them and the address space, as HTML"),
+	PIC_VALUE("trace", opt_str, trace, "FILE",
+		  "no script: a trace saved by memsimctl trace (NDJSON or CSV)"),
+	CLI_VALUE("capacity", opt_u32, capacity, "N", "records the ring keeps (default 64K)"),
+	PIC_VALUE("time", pictures_opt_time, unit, "op|seq|ns",
+		  "the x axis: operations (default), trace seq, nanoseconds"),
+	PIC_VALUE("title", opt_str, title, "TEXT", "the heading of the pictures"),
+	CLI_FLAG("json", json, JSON_HELP),
+	CLI_FLAG("verbose", verbose, VERBOSE_HELP),
+	CLI_KEEP_GOING,
+	CLI_EVIDENCE,
+	CLI_NO_EVIDENCE,
+	OPT_END
+};
+
 const struct opt trace_opts[] = {
 	CLI_VALUE("capacity", opt_u32, capacity, "N", "records the ring keeps (default 64K)"),
 	CLI_FLAG("stack", stack, "record kernel stacks too"),
@@ -118,18 +157,25 @@ const struct opt trace_opts[] = {
  *	and --stack add their words to it.
  * @show: NULL (run), or the script line that shows the instance after the
  *	script; --format adds its word to it.
+ * @picture: PIC_MAP: --svg and --html draw the instance instead of @show;
+ *	PIC_TIMELINE: the pictures of the trace are all it shows.
  */
 struct script_cmd {
 	const char *file;
 	const char *before;
 	const char *show;
+	int picture;
 };
 
-const struct script_cmd script_run_cmd = { NULL, NULL, NULL };
-const struct script_cmd script_summary_cmd = { "summary", NULL, "summary table" };
-const struct script_cmd script_blocks_cmd = { "blocks", NULL, "blocks" };
-const struct script_cmd script_map_cmd = { "map", NULL, "map" };
-const struct script_cmd script_trace_cmd = { "trace", "trace on", "trace dump" };
+#define PIC_MAP		1
+#define PIC_TIMELINE	2
+
+const struct script_cmd script_run_cmd = { NULL, NULL, NULL, 0 };
+const struct script_cmd script_summary_cmd = { "summary", NULL, "summary table", 0 };
+const struct script_cmd script_blocks_cmd = { "blocks", NULL, "blocks", 0 };
+const struct script_cmd script_map_cmd = { "map", NULL, "map", PIC_MAP };
+const struct script_cmd script_trace_cmd = { "trace", "trace on", "trace dump", 0 };
+const struct script_cmd script_timeline_cmd = { NULL, "trace on", NULL, PIC_TIMELINE };
 
 /* An instance's summary from its debugfs files, for summary --instance */
 
@@ -474,8 +520,9 @@ static int run_instance(struct script *s, struct script_text *t,
 {
 	struct memsim_info info;
 	int saved = -1, ret = 0;
+	int pics = c->picture == PIC_TIMELINE || o->pic.svg || o->pic.html;
 
-	if (c->show) {
+	if (c->show || pics) {
 		saved = stdout_divert(o->verbose);
 		if (saved < 0)
 			return -1;
@@ -491,8 +538,10 @@ static int run_instance(struct script *s, struct script_text *t,
 	if (s->failures)
 		keep_going_report(s);
 	/* A failure stopped the script: show the instance as it stands. */
-	if (!c->show || (ret && !s->nr_errors))
+	if ((!c->show && !pics) || (ret && !s->nr_errors))
 		return ret;
+	if (pics)
+		return pictures_run(&s->h, &o->pic) || ret;
 	if (!o->debugfs) {
 		/* All the records, even those a "trace dump" of the script showed. */
 		s->trace_cursor = 0;
@@ -521,6 +570,46 @@ static int cli_usage(const struct ctl_cmd *cmd, const char *msg, const char *arg
 	return cmd_usage(cmd, line);
 }
 
+/* The picture options of map and timeline.  Return: 0, or EXIT_USAGE (said). */
+static int pictures_usage(const struct ctl_cmd *cmd, const struct script_cmd *c,
+			  const struct cli *o, int capacity, int instance)
+{
+	const struct pictures_args *p = &o->pic;
+	int to_stdout = 0;
+
+	to_stdout += p->svg && !strcmp(p->svg, "-");
+	to_stdout += p->html && !strcmp(p->html, "-");
+	to_stdout += p->series_svg && !strcmp(p->series_svg, "-");
+	if (to_stdout > 1)
+		return cli_usage(cmd, "only one picture can go to standard output (-)", NULL);
+	if (c->picture == PIC_TIMELINE) {
+		if (!p->svg && !p->html && !p->series_svg)
+			return cli_usage(cmd, "nothing to draw: give --svg FILE, --html FILE or --series-svg FILE",
+					 NULL);
+		if (p->trace && capacity)
+			return cli_usage(cmd, "--capacity sizes a script's trace, not --trace", NULL);
+		if (p->trace && (o->keep_going || o->evidence || o->no_evidence))
+			return cli_usage(cmd, "--keep-going, --evidence and --no-evidence run a script, not --trace",
+					 NULL);
+		return 0;
+	}
+	if ((p->svg || p->html) && (o->debugfs || instance))
+		return cli_usage(cmd, "--svg and --html draw the script's instance: not with --debugfs or --instance",
+				 NULL);
+	if (p->title && !p->svg && !p->html)
+		return cli_usage(cmd, "--title names a picture: give --svg FILE or --html FILE", NULL);
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!strcmp(path, "-"))
+		return "stdin";
+	return slash && slash[1] ? slash + 1 : path;
+}
+
 int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 {
 	const struct script_cmd *c = cmd->data;
@@ -540,6 +629,16 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 	ndjson = o.format ? o.format[0] == 'n' : json;
 	if (opt_given(&ctx, cmd->opts, "capacity"))
 		snprintf(capacity, sizeof(capacity), "%u", o.capacity);
+	o.pic.timeline = c->picture == PIC_TIMELINE;
+	if (c->picture && pictures_usage(cmd, c, &o, capacity[0],
+					 opt_given(&ctx, cmd->opts, "instance")))
+		return EXIT_USAGE;
+	if (o.pic.trace) {
+		if (argi != argc)
+			return cli_usage(cmd, "--trace takes no script:", argv[argi]);
+		o.pic.name = base_name(o.pic.trace);
+		return pictures_run(NULL, &o.pic) ? 1 : 0;
+	}
 	if (opt_given(&ctx, cmd->opts, "instance")) {
 		if (argi != argc)
 			return cli_usage(cmd, "--instance takes no script:", argv[argi]);
@@ -559,6 +658,7 @@ int cmd_script(const struct ctl_cmd *cmd, int argc, char **argv)
 		return 1;
 
 	script_init(&s, argv[argi]);
+	o.pic.name = base_name(argv[argi]);
 	/* First the whole script is checked, with nothing sent. */
 	ret = script_check(&s, &t);
 	if (!ret && !o.check) {
