@@ -240,6 +240,33 @@ else
 	_tap_show list.out "stdout:"
 fi
 
+# The pictures of the replay stopped at line 7: the map as the instance
+# stands (1M, 256K, the 4K hole, 512K, the free tail: 5 blocks), the 4
+# allocations over time and the failure.  The guest has no XML tools: the
+# files go to the host in the results log (scripts/check-pictures.sh), as
+# t-pictures.sh's do.
+ctl replay --device-size 16M --no-evidence --svg rmm.svg --html rmm.html rmm.csv > pic.out 2> pic.err
+if grep -q '^rmm.svg: allocations over time (SVG), 4 allocations, 1 failed, [0-9]* bytes$' pic.out &&
+   grep -q '^rmm.html: HTML page, 1 segment, 5 blocks, 4 allocations, 1 failed, [0-9]* points, [0-9]* bytes$' pic.out &&
+   [ "$(grep -o '<rect class="alloc"' rmm.svg | wc -l)" -eq 4 ] &&
+   [ "$(grep -o '<rect class="block"' rmm.html | wc -l)" -eq 5 ]; then
+	ok "replay --svg --html: the pictures of the replay"
+else
+	not_ok "replay --svg --html: the pictures of the replay"
+	_tap_show pic.out "stdout:"
+	_tap_show pic.err "stderr:"
+fi
+for f in rmm.svg rmm.html; do
+	if [ -f "$f" ]; then
+		echo "# memsim-file: replay-$f $( [ $f = rmm.html ] && echo block=5 ) alloc=4 fail=1"
+		base64 "$f" | sed 's/^/#= /'
+		echo "# memsim-file-end: replay-$f"
+	else
+		echo "# memsim-file: replay-$f missing"
+	fi
+done
+expect_exit 2 ctl replay --html x.html --strategy first,best rmm.csv
+
 # rmm-variants.csv: 256 at 0, 512 at 0x100; 1 TiB fails (recorded too);
 # the last free names a pointer never allocated.
 replay_json var.json --device-size 1M --keep-going rmm-variants.csv

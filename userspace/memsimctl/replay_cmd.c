@@ -25,6 +25,7 @@
 #include "json.h"
 #include "memsimctl.h"
 #include "options.h"
+#include "pictures.h"
 #include "replay.h"
 #include "script.h"
 
@@ -48,6 +49,8 @@
  * @no_evidence: --no-evidence.
  * @json: --json.
  * @record: --record FILE, or NULL.
+ * @html: --html FILE, or NULL.
+ * @svg: --svg FILE, or NULL.
  */
 struct replay_cli {
 	int format;
@@ -60,6 +63,8 @@ struct replay_cli {
 	int no_evidence;
 	int json;
 	const char *record;
+	const char *html;
+	const char *svg;
 };
 
 /* --format auto|memsim-csv|memsim-ndjson|rmm|pytorch */
@@ -96,6 +101,9 @@ const struct opt replay_cli_opts[] = {
 	RC_FLAG("json", json, "one JSON object per result (NDJSON)"),
 	RC_VALUE("record", opt_str, record, "FILE",
 		 "write the replay's own memsim trace (CSV) to FILE"),
+	RC_VALUE("html", opt_str, html, "FILE",
+		 "an HTML page of the replay: address space, allocations over time, series"),
+	RC_VALUE("svg", opt_str, svg, "FILE", "the replay's allocations over time, as SVG"),
 	OPT_END
 };
 
@@ -114,10 +122,14 @@ const struct opt replay_cli_opts[] = {
  * @last_ns: when it was drawn.
  * @t0: when the run started.
  * @rec: --record's file, or NULL.
- * @rec_cursor: the next record to write.
- * @rec_lost: records the ring overwrote before they were written.
+ * @rec_cursor: the next record to read from the ring.
+ * @rec_lost: records the ring overwrote before they were read.
  * @rec_buf: a page of records.
- * @rec_err: writing the records failed.
+ * @rec_err: reading the records failed.
+ * @tracing: the ring is read after every batch (--record, --html, --svg).
+ * @pt: the records for --html and --svg.
+ * @pictures: @pt is in use.
+ * @pic_skipped: records the pictures could not take.
  */
 struct replay_ctx {
 	const struct replay_workload *w;
@@ -136,6 +148,10 @@ struct replay_ctx {
 	__u64 rec_lost;
 	struct memsim_trace_record *rec_buf;
 	int rec_err;
+	int tracing;
+	struct pictures_trace pt;
+	int pictures;
+	__u64 pic_skipped;
 };
 
 static __u64 clock_ns(void)
@@ -146,13 +162,29 @@ static __u64 clock_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Every record the ring holds from the cursor on, into the --record file. */
+/* One record for the pictures; one they cannot take is counted. */
+static void picture_record(struct replay_ctx *c, const struct memsim_trace_record *r)
+{
+	int ret = pictures_trace_add(&c->pt, r);
+
+	if (ret == -EINVAL)
+		c->pic_skipped++;
+	else if (ret && !c->rec_err) {
+		fprintf(stderr, "memsimctl: replay: the pictures: out of memory\n");
+		c->rec_err = 1;
+	}
+}
+
+/*
+ * Every record the ring holds from the cursor on, into the --record file
+ * and the pictures.
+ */
 static void record_drain(struct replay_ctx *c, struct memsim_handle *h)
 {
 	struct memsim_trace_read_arg a;
 	__u32 i;
 
-	if (!c->rec || c->rec_err)
+	if (!c->tracing || c->rec_err)
 		return;
 	for (;;) {
 		if (memsim_trace_read(h, c->rec_cursor, c->rec_buf, MEMSIM_LIST_MAX, &a)) {
@@ -161,8 +193,12 @@ static void record_drain(struct replay_ctx *c, struct memsim_handle *h)
 			return;
 		}
 		c->rec_lost += a.lost;
-		for (i = 0; i < a.nr && i < MEMSIM_LIST_MAX; i++)
-			memsim_print_trace_record(c->rec, &c->rec_buf[i], 0);
+		for (i = 0; i < a.nr && i < MEMSIM_LIST_MAX; i++) {
+			if (c->rec)
+				memsim_print_trace_record(c->rec, &c->rec_buf[i], 0);
+			if (c->pictures)
+				picture_record(c, &c->rec_buf[i]);
+		}
 		if (!a.nr || a.cursor <= c->rec_cursor) {
 			c->rec_cursor = a.cursor;
 			return;
@@ -541,7 +577,7 @@ static const char *evidence_path(char *buf, size_t len, const char *given, const
 	return buf;
 }
 
-/* Start --record: its ring, its file with the header. */
+/* Start --record, --html, --svg: the ring, the file with its header. */
 static int record_start(struct replay_ctx *c, const char *path, struct replay_opts *o)
 {
 	struct memsim_info info;
@@ -560,10 +596,17 @@ static int record_start(struct replay_ctx *c, const char *path, struct replay_op
 	c->ev.tracing = 1;
 	/* Every batch must fit in the ring between two reads. */
 	o->max_batch = cap / RECORD_PER_OP ? cap / RECORD_PER_OP : 1;
+	c->tracing = 1;
 	c->rec_buf = calloc(MEMSIM_LIST_MAX, sizeof(*c->rec_buf));
+	if (!c->rec_buf) {
+		fprintf(stderr, "memsimctl: replay: out of memory\n");
+		return -1;
+	}
+	if (!path)
+		return 0;
 	c->rec = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	if (!c->rec_buf || !c->rec) {
-		fprintf(stderr, "memsimctl: replay: %s: %s\n", path, strerror(errno ? errno : ENOMEM));
+	if (!c->rec) {
+		fprintf(stderr, "memsimctl: replay: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	memsim_print_trace_csv_header(c->rec);
@@ -574,18 +617,80 @@ static int record_end(struct replay_ctx *c, const char *path)
 {
 	int ret = 0;
 
-	if (!c->rec)
+	if (!c->tracing)
 		return 0;
 	record_drain(c, &c->s.h);
 	if (c->rec_lost)
-		fprintf(stderr, "memsimctl: replay: --record: %llu records lost (the ring overwrote them)\n",
+		fprintf(stderr, "memsimctl: replay: %llu trace records lost (the ring overwrote them)\n",
 			(unsigned long long)c->rec_lost);
-	if (ferror(c->rec) || (c->rec != stdout ? fclose(c->rec) : fflush(c->rec))) {
+	if (c->rec && (ferror(c->rec) ||
+		       (c->rec != stdout ? fclose(c->rec) : fflush(c->rec)))) {
 		fprintf(stderr, "memsimctl: replay: %s: cannot write the records\n", path);
 		ret = -1;
 	}
 	c->rec = NULL;
 	return ret || c->rec_err || c->rec_lost ? -1 : 0;
+}
+
+/* --svg, then --html: the pictures of the replay, the instance as it stands. */
+static int pictures_end(struct replay_ctx *c, const struct replay_cli *o)
+{
+	const struct {
+		const char *path;
+		enum pictures_format fmt;
+	} out[] = {
+		{ o->svg, PICTURES_TIMELINE_SVG },
+		{ o->html, PICTURES_HTML },
+	};
+	struct pictures_opts po = { .name = c->w->name };
+	struct pictures_info in;
+	size_t i;
+	int quiet_out;
+
+	if (!c->pictures)
+		return 0;
+	if (c->pic_skipped)
+		fprintf(stderr, "memsimctl: replay: the pictures: %llu trace record%s not drawn (they contradict the records before them)\n",
+			(unsigned long long)c->pic_skipped, c->pic_skipped == 1 ? "" : "s");
+	quiet_out = (o->svg && !strcmp(o->svg, "-")) || (o->html && !strcmp(o->html, "-"));
+	for (i = 0; i < ARRAY_SIZE(out); i++) {
+		if (!out[i].path)
+			continue;
+		po.format = out[i].fmt;
+		if (pictures_write(&c->s.h, out[i].path, &c->pt, &po, &in))
+			return -1;
+		if (quiet_out)
+			continue;
+		if (json) {
+			jopen(NULL, '{');
+			jstr("cmd", "replay");
+			jbool("ok", 1);
+			jstr("file", out[i].path);
+			jstr("picture", out[i].fmt == PICTURES_HTML ? "html" : "timeline");
+			if (out[i].fmt == PICTURES_HTML) {
+				ju64("segments", in.segments);
+				ju64("blocks", in.blocks);
+				ju64("points", in.points);
+			}
+			ju64("allocs", in.allocs);
+			ju64("fails", in.fails);
+			ju64("bytes", in.bytes);
+			jend();
+			continue;
+		}
+		if (out[i].fmt == PICTURES_HTML)
+			printf("%s: HTML page, %zu segment%s, %zu block%s, %zu allocation%s, %zu failed, %zu point%s, %llu bytes\n",
+			       out[i].path, in.segments, in.segments == 1 ? "" : "s", in.blocks,
+			       in.blocks == 1 ? "" : "s", in.allocs, in.allocs == 1 ? "" : "s",
+			       in.fails, in.points, in.points == 1 ? "" : "s",
+			       (unsigned long long)in.bytes);
+		else
+			printf("%s: allocations over time (SVG), %zu allocation%s, %zu failed, %llu bytes\n",
+			       out[i].path, in.allocs, in.allocs == 1 ? "" : "s", in.fails,
+			       (unsigned long long)in.bytes);
+	}
+	fflush(stdout);
+	return 0;
 }
 
 /*
@@ -613,7 +718,7 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 	struct replay_cli o = { .format = REPLAY_FMT_AUTO };
 	struct opt_ctx ctx = { .cmd = cmd->name, .base = &o };
 	struct replay_options ropt = { .format = REPLAY_FMT_AUTO, .device = -1 };
-	int strategies[MEMSIM_STRATEGY_COUNT * 4], nr, i, argi, ret, status = 0;
+	int strategies[MEMSIM_STRATEGY_COUNT * 4], nr, i, argi, ret, status = 0, to_stdout;
 	struct replay_workload *w = NULL;
 	struct replay_opts ro = REPLAY_OPTS_INIT;
 	struct replay_result *res;
@@ -632,8 +737,10 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 	nr = parse_strategies(o.strategy, strategies, ARRAY_SIZE(strategies));
 	if (nr < 0)
 		return EXIT_USAGE;
-	if (o.record && nr > 1)
-		return usage(cmd, "--record takes one strategy");
+	if ((o.record || o.html || o.svg) && nr > 1)
+		return usage(cmd, "--record, --html and --svg take one strategy");
+	to_stdout = (o.record && !strcmp(o.record, "-")) || (o.html && !strcmp(o.html, "-")) ||
+		    (o.svg && !strcmp(o.svg, "-"));
 	ropt.format = o.format;
 	if (opt_given(&ctx, cmd->opts, "device"))
 		ropt.device = o.device > 0x7fffffff ? 0x7fffffff : (int)o.device;
@@ -697,7 +804,15 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 			     evidence_path(evpath, sizeof(evpath), o.evidence,
 					   c->list ? name : NULL);
 		evidence_start(&c->s, &c->ev);
-		if (o.record && record_start(c, o.record, &ro)) {
+		if (o.html || o.svg) {
+			if (pictures_trace_init(&c->pt, RENDER_TIME_OPS)) {
+				fprintf(stderr, "memsimctl: replay: out of memory\n");
+				status = 1;
+				break;
+			}
+			c->pictures = 1;
+		}
+		if ((o.record || c->pictures) && record_start(c, o.record, &ro)) {
 			status = 1;
 			break;
 		}
@@ -713,13 +828,16 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 		}
 		if (ret || res[i].failures || res[i].errors)
 			status = 1;
-		if (json)
+		/* A picture or the records on standard output: nothing else there. */
+		if (!to_stdout && json)
 			print_json(w, &ro, &res[i], ret);
-		else if (c->list)
+		else if (!to_stdout && c->list)
 			print_list_row(&res[i]);
-		else
+		else if (!to_stdout)
 			print_table(w, &ro, &res[i]);
 		fflush(stdout);
+		if (pictures_end(c, &o))
+			status = 1;
 		if (res[i].stopped)
 			fprintf(stderr, "memsimctl: %sreplay stopped at %s (event %zu of %llu); --keep-going replays the rest\n",
 				c->label, res[i].first.where, res[i].first.event + 1,
@@ -738,6 +856,8 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 	}
 	memsim_close(&c->s.h);
 out:
+	if (c->pictures)
+		pictures_trace_free(&c->pt);
 	script_fini(&c->s);
 	free(c->rec_buf);
 	free(c);
