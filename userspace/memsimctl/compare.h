@@ -97,7 +97,8 @@ struct compare_usage {
  * @h: the instance, open and empty, its strategy set.
  * @strategy: that strategy (&enum memsim_strategy_id).
  * @device_size: bytes of device the workload is to create.
- * @errors: operations of the workload that failed (compare_failure()).
+ * @errors: operations of the workload that failed: compare_failure()
+ *	counts them, or the runner sets it (a script: its failed lines).
  * @have_first: 1 once the first failure is kept in @first_*.
  * @first_where: where it happened, "FILE:LINE" (or "op N"), or "".
  * @first_msg: what happened: for an allocation that found no space, the
@@ -151,7 +152,7 @@ struct compare_script {
 };
 
 int compare_script_check(const char *path, struct script_text *t,
-			 __u64 device_size, int *uses_device_size);
+			 __u64 device_size, int *refused);
 int compare_script_uses_device_size(const struct script_text *t);
 
 /**
