@@ -34,6 +34,7 @@
 #include "json.h"
 #include "memsimctl.h"
 #include "options.h"
+#include "replay_read.h"
 #include "script.h"
 
 #define MAX_STRATEGIES	32
@@ -940,8 +941,34 @@ static int check_opts(const struct ctl_cmd *cmd, struct opt_ctx *ctx,
 		return cmd_usage(cmd, "--simulate: the device is its segment: give --segment-size");
 	if (!c->o.trace && c->o.format)
 		return cmd_usage(cmd, "--format goes with --trace");
-	if (c->o.trace)
+	if (c->o.trace && !compare_trace_ops.run)
 		return cmd_usage(cmd, "--trace: comparing on a trace comes with replay, which this memsimctl does not have yet");
+	return 0;
+}
+
+/*
+ * --trace FILE [--format F]: read it whole, as replay does.  Return: 0, 1
+ * (the trace cannot be read: said on stderr) or EXIT_USAGE.
+ */
+static int read_trace(const struct ctl_cmd *cmd, struct compare *c,
+		      struct replay_workload **trace)
+{
+	struct replay_options ro = { .format = REPLAY_FMT_AUTO, .device = -1 };
+	char err[512];
+
+	if (c->o.format && replay_format_from_name(c->o.format, &ro.format))
+		return cmp_usage(cmd, "--format: unknown format '%s' (auto, memsim-csv, memsim-ndjson, rmm, pytorch)",
+				 c->o.format);
+	if (replay_read_file(c->o.trace, &ro, trace, err, sizeof(err))) {
+		fprintf(stderr, "memsimctl: %s\n", err);
+		return 1;
+	}
+	if (c->o.min_capacity && (*trace)->count[REPLAY_SEGMENT_ALLOC])
+		return cmp_usage(cmd, "--min-capacity: %s makes its own segments, so the device size cannot change",
+				 c->o.trace);
+	c->w.ops = &compare_trace_ops;
+	c->w.source = c->o.trace;
+	c->w.data = *trace;
 	return 0;
 }
 
@@ -951,6 +978,7 @@ int cmd_compare(const struct ctl_cmd *cmd, int argc, char **argv)
 	struct opt_ctx ctx = { .cmd = cmd->name };
 	struct compare_script cs;
 	struct script_text t = { 0 };
+	struct replay_workload *trace = NULL;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int argi, ret, i, refused, runs_failed = 0;
 
@@ -999,6 +1027,10 @@ int cmd_compare(const struct ctl_cmd *cmd, int argc, char **argv)
 		c->o.device_size = c->o.seg_size;
 		c->w.ops = &compare_simulate_ops;
 		c->w.data = &c->o.sim;
+	} else if (c->o.trace) {
+		ret = read_trace(cmd, c, &trace);
+		if (ret)
+			goto out;
 	} else {
 		c->w.ops = &compare_script_ops;
 		c->w.source = argv[argi];
@@ -1042,6 +1074,7 @@ int cmd_compare(const struct ctl_cmd *cmd, int argc, char **argv)
 	ret = runs_failed ? 1 : 0;
 out:
 	script_text_free(&t);
+	replay_free(trace);
 	free(c);
 	return ret;
 }

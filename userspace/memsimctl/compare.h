@@ -139,6 +139,14 @@ void compare_failure(struct compare_run *r, const char *where, const char *msg,
 /* The kinds of workload (compare_work.c) */
 extern const struct compare_workload_ops compare_script_ops;
 extern const struct compare_workload_ops compare_simulate_ops;
+/*
+ * A trace (--trace FILE [--format F]): compare.c reads it with
+ * replay_read_file() into a &struct replay_workload, the @data of its
+ * workload, whose segments are to come from r->device_size unless the
+ * trace makes its own (--min-capacity is refused then).  Its @run is
+ * replay's executor's; until it exists it is NULL and --trace is refused.
+ */
+extern const struct compare_workload_ops compare_trace_ops;
 
 /* A script workload's data */
 struct script_text;

@@ -334,3 +334,13 @@ const struct compare_workload_ops compare_simulate_ops = {
 	.name = "simulate",
 	.run = simulate_run_one,
 };
+
+/*
+ * A trace: replay's executor plugs in here with its run function
+ * (.run = replay_compare_run), which replays w->data, a struct
+ * replay_workload, on r->h.  Until then --trace is refused.
+ */
+const struct compare_workload_ops compare_trace_ops = {
+	.name = "trace",
+	.run = NULL,
+};
