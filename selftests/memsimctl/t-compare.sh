@@ -20,7 +20,7 @@ nosteps_json() {
 cmp_json() {
 	ctl compare --json "$@" | nosteps_json
 }
-# Text: the steps and ns/op columns (characters 87 to 103).
+# Text: the steps and ns/op columns (characters 87 to 105).
 cmp_text() {
 	ctl compare "$@" | sed -E 's/^(.{85}) +[0-9]+ +[0-9-]+/\1 STEPS NS/'
 }
@@ -73,7 +73,7 @@ E
 
 # The same as a table.
 expect_out cmp_text --device-size 32K ff.msim <<E
-strategy failures  peak alloc    peak req frag@peak waste@peak  frag end largest free      steps  ns/op
+strategy failures  peak alloc    peak req frag@peak waste@peak  frag end largest free      steps    ns/op
 first           1      24 KiB      24 KiB    50.00%        0 B    50.00%        4 KiB STEPS NS
 best            0      32 KiB      32 KiB     0.00%        0 B     0.00%          0 B STEPS NS
 worst           1      20 KiB      20 KiB     0.00%        0 B    33.33%        8 KiB STEPS NS
@@ -89,7 +89,7 @@ E
 
 # The order of --strategy, a strategy twice; not a terminal: no progress.
 expect_out cmp_text --device-size 32K --strategy best,first,best ff.msim <<E
-strategy failures  peak alloc    peak req frag@peak waste@peak  frag end largest free      steps  ns/op
+strategy failures  peak alloc    peak req frag@peak waste@peak  frag end largest free      steps    ns/op
 best            0      32 KiB      32 KiB     0.00%        0 B     0.00%          0 B STEPS NS
 first           1      24 KiB      24 KiB    50.00%        0 B    50.00%        4 KiB STEPS NS
 best            0      32 KiB      32 KiB     0.00%        0 B     0.00%          0 B STEPS NS
@@ -197,7 +197,7 @@ else
 fi
 mincap_text() {
 	ctl compare --min-capacity --device-size 64K --strategy first,buddy mc.msim |
-		sed -E '1,/^$/ s/^(.{8}).{95}(.*)$/\1\2/'
+		sed -E '1,/^$/ s/^(.{8}).{97}(.*)$/\1\2/'
 }
 expect_out mincap_text <<'E'
 strategy min capacity x bound

@@ -556,7 +556,7 @@ static void print_text(const struct compare *c)
 	__u64 ns, bound = 0;
 	int bound_same = 1, have_bound = 0;
 
-	printf("%-8s %8s %11s %11s %9s %10s %9s %12s %10s %6s",
+	printf("%-8s %8s %11s %11s %9s %10s %9s %12s %10s %8s",
 	       "strategy", "failures", "peak alloc", "peak req", "frag@peak",
 	       "waste@peak", "frag end", "largest free", "steps", "ns/op");
 	if (mincap)
@@ -582,7 +582,7 @@ static void print_text(const struct compare *c)
 			snprintf(g, sizeof(g), "%llu", (unsigned long long)ns);
 		else
 			snprintf(g, sizeof(g), "-");
-		printf("%-8s %8llu %11s %11s %9s %10s %9s %12s %10llu %6s",
+		printf("%-8s %8llu %11s %11s %9s %10s %9s %12s %10llu %8s",
 		       strategy_label(r), (unsigned long long)r->failures,
 		       size_str(d, r->peak_allocated), size_str(e, r->peak_requested),
 		       a, b, compare_fmt_ppm(f, sizeof(f), r->end.frag_ppm),
