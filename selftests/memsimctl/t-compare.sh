@@ -226,6 +226,25 @@ expect_out mincap_1k <<'E'
 min_capacity":24576,"min_capacity_below":23552 probes":7
 E
 
+# A loop, and DEVICE_SIZE inside $(...) (a use of it).  On 16K:
+#   a[0] [0,4) a[1] [4,8) a[2] [8,12): the peak, 12K (4K free, one block),
+#   seen before the free; free a[1]; the 8K finds the 4K hole and the 4K
+#   tail: no space (8K free in 2 blocks, largest 4K, 50.0%).
+#   --min-capacity: 16K fails; 32K succeeds, its peak 16K (4+4+8): lo 3
+#   (12K); [3, 8]: 5 (20K) succeeds, 4 (16K) fails: 20K in 4 runs, 1.25.
+msim loop.msim <<'M'
+segment 0 $(DEVICE_SIZE * 1)
+repeat 3 i
+	alloc 4K as a[i]
+end
+free $a[1]
+alloc 8K
+M
+expect_out cmp_json --device-size 16K --strategy first --min-capacity loop.msim <<E
+{"cmd":"compare","strategy":"first","ok":true,"device_size":16384,"failures":1,"errors":1,"peak_allocated":12288,"peak_requested":12288,"allocated_at_peak":12288,"requested_at_peak":12288,"free_at_peak":4096,"largest_free_at_peak":4096,"frag_at_peak_ppm":0,"waste_at_peak":0,"allocated_end":8192,"requested_end":8192,"free_end":8192,"largest_free_end":4096,"frag_end_ppm":500000,"allocs":3,"frees":1,"steps":S,"alloc_ns":N,"free_ns":N,"ns_per_op":N,"first_failure":{"where":"loop.msim:6","message":"$E_FIRST","free_bytes":8192,"largest_free":4096,"frag_ppm":500000},"min_capacity":20480,"min_capacity_below":16384,"lower_bound":16384,"min_capacity_ratio":1.2500,"probes":4}
+{"cmd":"compare","summary":true,"ok":true,"workload":"script","source":"loop.msim","device_size":16384,"strategies":["first"],"runs_failed":0,"fewest_failures":["first"],"lowest_peak_allocated":["first"],"smallest_min_capacity":["first"]}
+E
+
 # --simulate: the kernel's workload, through SIMULATE; its peak is the
 # one simulate reports for the same run.
 sim_peak() {
@@ -308,6 +327,12 @@ memsimctl: compare: --min-capacity: nosize.msim does not use $DEVICE_SIZE, so th
 usage: memsimctl compare [OPTIONS] SCRIPT|- | --simulate [SIMULATE-OPTIONS]
 E
 expect_exit 0 ctl compare nosize.msim
+# Named only in an echo and a comment: not a use.
+msim echo.msim <<'M'
+segment 0 1M  # not $DEVICE_SIZE
+echo $DEVICE_SIZE
+M
+expect_exit 2 ctl compare --min-capacity echo.msim
 expect_exit 2 ctl compare strat.msim
 # (Errors of a line: "FILE:LINE:", or "LINE N:" from an older executor.)
 expect_err '^memsimctl: (strat\.msim:2|LINE 2): strategy: compare sets the strategy of each run itself \(--strategy\): remove this line$' \

@@ -56,7 +56,6 @@
  * @sim: --simulate's workload: --ops, --min, --max, --free-prob, --seed,
  *	--segment-start.
  * @seg_size: --segment-size.
- * @help: --help.
  */
 struct cmp_opts {
 	char *strategy;
@@ -72,7 +71,6 @@ struct cmp_opts {
 	const char *format;
 	struct compare_simulate sim;
 	__u64 seg_size;
-	int help;
 };
 
 #define C_OPT(name, fn, field, metavar, help) \
@@ -106,7 +104,6 @@ const struct opt compare_opts[] = {
 	C_OPT("segment-start", opt_u64, sim.seg_start, "A", "--simulate: its start (0)"),
 	C_OPT("trace", opt_str, trace, "FILE", "a trace to replay (with replay)"),
 	C_OPT("format", opt_str, format, "F", "--trace: its format"),
-	C_FLAG("help", help, "this text"),
 	OPT_END
 };
 
@@ -1005,13 +1002,6 @@ int cmd_compare(const struct ctl_cmd *cmd, int argc, char **argv)
 	argi = opt_parse_argv(&ctx, compare_opts, argc, argv);
 	if (argi < 0) {
 		cmd_usage(cmd, NULL);
-		goto out;
-	}
-	if (c->o.help) {
-		printf("usage: memsimctl %s %s\n%s\n\noptions:\n", cmd->name, cmd->args,
-		       cmd->summary);
-		opt_help(stdout, compare_opts, "  ");
-		ret = 0;
 		goto out;
 	}
 	if (c->o.json)

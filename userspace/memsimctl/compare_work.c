@@ -95,7 +95,7 @@ void compare_failure(struct compare_run *r, const char *where, const char *msg,
  */
 static const char * const still_cmds[] = {
 	"set", "assert", "echo", "info", "can-alloc", "overlap", "safe-range",
-	"summary", "stats", "segments", "blocks", "map", "trace",
+	"summary", "stats", "segments", "blocks", "map", "trace", "repeat",
 };
 
 /* The commands that change the instance but allocate nothing. */
@@ -237,7 +237,7 @@ int compare_script_check(const char *path, struct script_text *t,
 	return ret;
 }
 
-/* Is @c the end of a name? */
+/* Can @c be part of a name? */
 static int name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -248,24 +248,31 @@ static int name_char(char c)
  * compare_script_uses_device_size() - does a script use $DEVICE_SIZE?
  * @t: its text.
  *
- * Return: 1 if some line has "$DEVICE_SIZE" (not followed by a letter,
- * digit or '_') before any comment ('#' at the start of a word).
+ * Return: 1 if a line whose first word is not "echo" names DEVICE_SIZE
+ * (as $DEVICE_SIZE, or inside $(...), where names go with or without
+ * their "$"): the word DEVICE_SIZE with no letter, digit or '_' on either
+ * side, before any comment ('#' at the start of a word).
  */
 int compare_script_uses_device_size(const struct script_text *t)
 {
-	static const char name[] = "$DEVICE_SIZE";
-	const char *p, *q;
+	static const char name[] = "DEVICE_SIZE";
+	const size_t len = sizeof(name) - 1;
+	const char *line, *p;
 	size_t i;
 
 	for (i = 0; i < t->nr; i++) {
-		for (p = t->lines[i]; *p; p++) {
-			if (*p == '#' && (p == t->lines[i] || p[-1] == ' ' || p[-1] == '\t'))
+		line = t->lines[i];
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (!strncmp(line, "echo", 4) && (!line[4] || line[4] == ' ' || line[4] == '\t'))
+			continue;
+		for (p = line; *p; p++) {
+			if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t'))
 				break;
-			if (*p != '$' || strncmp(p, name, sizeof(name) - 1))
+			if (strncmp(p, name, len) || (p > line && name_char(p[-1])) ||
+			    name_char(p[len]))
 				continue;
-			q = p + sizeof(name) - 1;
-			if (!name_char(*q))
-				return 1;
+			return 1;
 		}
 	}
 	return 0;
