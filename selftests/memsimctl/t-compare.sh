@@ -334,8 +334,8 @@ echo $DEVICE_SIZE
 M
 expect_exit 2 ctl compare --min-capacity echo.msim
 expect_exit 2 ctl compare strat.msim
-# (Errors of a line: "FILE:LINE:", or "LINE N:" from an older executor.)
-expect_err '^memsimctl: (strat\.msim:2|LINE 2): strategy: compare sets the strategy of each run itself \(--strategy\): remove this line$' \
+# (Errors of a line: "FILE:LINE:", or "memsimctl: LINE N:" from an older executor.)
+expect_err '^(memsimctl: )?(strat\.msim:2|LINE 2): strategy: compare sets the strategy of each run itself \(--strategy\): remove this line$' \
 	ctl compare strat.msim
 expect_exit 2 ctl compare reset.msim
 expect_err '(reset\.msim:2|LINE 2): reset: ' ctl compare reset.msim
