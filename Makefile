@@ -64,6 +64,8 @@ CTLTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-I$(CURDIR)/include/uapi $(MEMSIMCTL_CFLAGS)
 CTLTEST_MODS_options_test := options num
 CTLTEST_MODS_expr_test := expr num
+# compare's bisection and figures (compare_search.c).
+CTLTEST_MODS_compare_test := compare_search
 # The renderer's test keeps the pictures it draws in build/ctltest/.
 CTLTEST_MODS_render_test := render_svg render_trace
 CTLTEST_SRCS_render_test := userspace/libmemsim.c

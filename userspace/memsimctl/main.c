@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compare.h"
 #include "json.h"
 #include "memsimctl.h"
 #include "options.h"
@@ -86,6 +87,8 @@ static void print_usage(FILE *f)
 		"      --debugfs           print the instance's debugfs file instead\n"
 		"      --instance ID       no script: show the live instance ID (from debugfs)\n"
 		"  replay [OPTIONS] FILE  play a trace of memsim, RMM or PyTorch (- = stdin)\n"
+		"  compare [OPTIONS] SCRIPT|- | --simulate [SIMULATE-OPTIONS]\n"
+		"                       one workload under each strategy, side by side\n"
 		"  help [COMMAND]       this text, or a command's options\n"
 		"\n"
 		"Numbers: decimal or 0x hex, with an optional binary unit K, M, G, T or P\n"
@@ -241,6 +244,9 @@ static const struct ctl_cmd commands[] = {
 	  "[--svg FILE] [--series-svg FILE] [--html FILE] [--capacity N] [--time op|seq|ns] [--title TEXT] [--json] [--verbose] [--keep-going] [--evidence FILE|-] [--no-evidence] SCRIPT|- | --trace FILE",
 	  "draw the allocations over time of a script or a saved trace",
 	  timeline_opts, &script_timeline_cmd },
+	{ "compare", cmd_compare,
+	  "[OPTIONS] SCRIPT|- | --simulate [SIMULATE-OPTIONS]",
+	  "one workload under each strategy, side by side", compare_opts, NULL },
 	{ "help", cmd_help, "[COMMAND]", "the commands, or a command's options",
 	  NULL, NULL },
 };

@@ -1002,6 +1002,8 @@ static int dispatch(struct script *s, const struct script_text *t, size_t *idx,
 		len += snprintf(s->text + len, sizeof(s->text) - len, "%s%s",
 				n ? " " : "", tok[n]);
 
+	if (s->before_cmd && s->before_cmd(s, tok, ntok))
+		return -1;
 	if (!strcmp(tok[0], "echo")) {
 		if (s->expect)
 			return serr(s, "expect-error cannot precede echo");

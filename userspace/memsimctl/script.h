@@ -88,7 +88,11 @@ struct script_text {
  * @explaining: set while the error of an explained allocation is reported,
  *	so that the error hook can show @explain with it.
  * @on_error: called with each error; NULL prints it on stderr.
- * @ctx: for @on_error.
+ * @before_cmd: NULL, or called before each command is handled, in both
+ *	passes (@exec tells which), with its words (without expect-error); a
+ *	non-zero return fails the line (the hook reports why with serr()).
+ *	compare uses it to bind names, refuse commands and see the peaks.
+ * @ctx: for @on_error and @before_cmd.
  * @bind: the name "as NAME" of the current line binds, resolved
  *	("act[3]").
  * @why: what went wrong with the current line's call, in memsim's words
@@ -118,6 +122,7 @@ struct script {
 	unsigned int explained;
 	int explaining;
 	void (*on_error)(struct script *s, const struct diag *d);
+	int (*before_cmd)(struct script *s, char **tok, int ntok);
 	void *ctx;
 	char bind[128];
 	char why[256];
