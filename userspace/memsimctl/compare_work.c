@@ -14,6 +14,7 @@
 
 #include "compare.h"
 #include "memsimctl.h"
+#include "replay.h"
 #include "script.h"
 
 /* What runners share */
@@ -343,11 +344,10 @@ const struct compare_workload_ops compare_simulate_ops = {
 };
 
 /*
- * A trace: replay's executor plugs in here with its run function
- * (.run = replay_compare_run), which replays w->data, a struct
- * replay_workload, on r->h.  Until then --trace is refused.
+ * A trace: replay's executor (replay_compare.c) replays w->data, a struct
+ * replay_workload, on r->h.
  */
 const struct compare_workload_ops compare_trace_ops = {
 	.name = "trace",
-	.run = NULL,
+	.run = replay_compare_run,
 };

@@ -237,7 +237,7 @@ static const struct ctl_cmd commands[] = {
 	  "[--format auto|memsim-csv|memsim-ndjson|rmm|pytorch] [--device N] "
 	  "[--strategy NAME|LIST|all] [--buddy-min SIZE] [--keep-going] "
 	  "[--device-size SIZE] [--evidence FILE|-] [--no-evidence] [--record FILE] "
-	  "[--json] FILE|-",
+	  "[--html FILE] [--svg FILE] [--json] FILE|-",
 	  "play a trace of memsim, RMM or PyTorch against an instance",
 	  replay_cli_opts, NULL },
 	{ "timeline", cmd_script,

@@ -80,6 +80,8 @@ struct skip {
  * @dirty: an allocation ran since the last probe.
  * @cur: the strategy in force.
  * @buddy_min: the buddy system's minimum block in force.
+ * @keep: REPLAY_STRATEGY_KEEP: the strategy the caller set, -1 otherwise.
+ * @keep_min: its buddy minimum block.
  * @stop: stop now.
  */
 struct run {
@@ -102,6 +104,8 @@ struct run {
 	int dirty;
 	int cur;
 	__u64 buddy_min;
+	int keep;
+	__u64 keep_min;
 	int stop;
 };
 
@@ -559,8 +563,11 @@ static int do_reset(struct run *run, size_t i, const struct replay_event *ev)
 		memset(run->seg, 0, run->w->nr_seg_ids * sizeof(*run->seg));
 		run->cur = MEMSIM_STRATEGY_FIRST_FIT;
 	}
+	/* A strategy chosen by the caller stays after a reset that lost it. */
 	if (run->o->strategy >= 0 && run->cur != run->o->strategy)
 		set_strategy(run, i, run->o->strategy, run->o->buddy_min);
+	else if (run->keep >= 0 && run->cur != run->keep)
+		set_strategy(run, i, run->keep, run->keep_min);
 	/* The trace's full reset brought first fit back; the device stayed. */
 	if (run->o->strategy == REPLAY_STRATEGY_TRACE &&
 	    !(ev->flags & MEMSIM_RESET_KEEP_SEGMENTS) &&
@@ -685,6 +692,8 @@ static int start(struct run *run)
 		run->max = o->max_batch;
 	run->cur = sum.strategy;
 	run->buddy_min = sum.buddy_min_block;
+	run->keep = o->strategy == REPLAY_STRATEGY_KEEP ? (int)sum.strategy : -1;
+	run->keep_min = sum.buddy_min_block;
 	if (!o->device_size && !replay_has_segments(run->w)) {
 		snprintf(r->error, sizeof(r->error),
 			 "%s: the trace creates no segment: give --device-size SIZE",

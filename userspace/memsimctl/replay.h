@@ -224,6 +224,14 @@ struct replay_result {
 int replay_run(struct memsim_handle *h, const struct replay_workload *w,
 	       const struct replay_opts *o, struct replay_result *r);
 
+/*
+ * replay_compare.c: compare's run function of a trace (&struct
+ * compare_workload_ops.run of compare_trace_ops, compare.h).
+ */
+struct compare_workload;
+struct compare_run;
+int replay_compare_run(const struct compare_workload *w, struct compare_run *r);
+
 /* replay_cmd.c: "memsimctl replay", for main.c's table of commands. */
 struct ctl_cmd;
 int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv);

@@ -24,6 +24,7 @@
 #include "explain.h"
 #include "json.h"
 #include "memsimctl.h"
+#include "compare.h"
 #include "options.h"
 #include "pictures.h"
 #include "replay.h"
@@ -114,8 +115,6 @@ const struct opt replay_cli_opts[] = {
  *	the evidence.
  * @ev: the evidence file.
  * @strategy: the strategy of the run (-1: the trace's own).
- * @label: "" or "STRATEGY: ", before each message (several strategies).
- * @list: several strategies: failures after a run's first are not printed.
  * @shown: failures printed in this run.
  * @progress: 1 if a progress line may be drawn (stderr is a terminal).
  * @drawn: a progress line is on the screen.
@@ -136,8 +135,6 @@ struct replay_ctx {
 	struct script s;
 	struct evidence ev;
 	int strategy;
-	char label[32];
-	int list;
 	unsigned int shown;
 	int progress;
 	int drawn;
@@ -233,8 +230,8 @@ static void hook_progress(void *ctx, struct memsim_handle *h, const struct repla
 	c->last_ns = now;
 	rate = now > c->t0 ? (double)r->replayed * 1e9 / (double)(now - c->t0) : 0;
 	left = rate > 0 ? (double)(r->events - r->replayed) / rate : 0;
-	fprintf(stderr, "\rmemsimctl: replay: %s%llu/%llu events (%llu%%), %.0f events/s, %.0f s left   ",
-		c->label, (unsigned long long)r->replayed, (unsigned long long)r->events,
+	fprintf(stderr, "\rmemsimctl: replay: %llu/%llu events (%llu%%), %.0f events/s, %.0f s left   ",
+		(unsigned long long)r->replayed, (unsigned long long)r->events,
 		(unsigned long long)(r->events ? r->replayed * 100 / r->events : 100),
 		rate, left);
 	c->drawn = 1;
@@ -277,7 +274,7 @@ static int hook_failure(void *ctx, struct memsim_handle *h, const struct replay_
 
 	(void)h;
 	record_drain(c, &c->s.h);
-	if (c->shown >= REPLAY_SHOWN || (c->list && c->shown))
+	if (c->shown >= REPLAY_SHOWN)
 		return 0;
 	progress_clear(c);
 	if (json) {
@@ -292,11 +289,11 @@ static int hook_failure(void *ctx, struct memsim_handle *h, const struct replay_
 			explain_print_json(stdout, f->where, &f->req, &f->explain);
 	}
 	/* "FILE:LINE: MESSAGE" as for a script; PyTorch's places have no line. */
-	if (!c->list && f->ev->line)
+	if (f->ev->line)
 		diag_set(&d, c->w->name, f->ev->line, "%s%s", f->msg,
 			 f->recorded ? " (failed in the trace too)" : "");
 	else
-		diag_set(&d, NULL, 0, "%s%s: %s%s", c->label, f->where, f->msg,
+		diag_set(&d, NULL, 0, "%s: %s%s", f->where, f->msg,
 			 f->recorded ? " (failed in the trace too)" : "");
 	if (!c->shown++) {
 		c->s.explaining = f->have_explain;
@@ -306,7 +303,7 @@ static int hook_failure(void *ctx, struct memsim_handle *h, const struct replay_
 	} else {
 		diag_print(&d, stderr);
 	}
-	if (c->shown == REPLAY_SHOWN && !c->list)
+	if (c->shown == REPLAY_SHOWN)
 		fprintf(stderr, "memsimctl: more failures are counted, not shown\n");
 	return 0;
 }
@@ -497,84 +494,90 @@ static void print_json(const struct replay_workload *w, const struct replay_opts
 	jend();
 }
 
-/* One row of the table of several strategies. */
-static void print_list_header(void)
+static int usage(const struct ctl_cmd *cmd, const char *msg)
 {
-	printf("%-8s %19s %9s %9s %9s %14s %14s %9s  %s\n", "strategy", "replayed", "allocs",
-	       "failures", "recorded", "peak alloc", "peak request", "frag end",
-	       "first failure");
+	return cmd_usage(cmd, msg);
 }
 
-static void print_list_row(const struct replay_result *r)
-{
-	char a[32], b[32], ev[48], fr[16];
-
-	snprintf(ev, sizeof(ev), "%llu/%llu", (unsigned long long)r->replayed,
-		 (unsigned long long)r->events);
-	if (r->have_final)
-		snprintf(fr, sizeof(fr), "%u.%02u%%", r->final.usage.frag_ppm / 10000,
-			 r->final.usage.frag_ppm % 10000 / 100);
-	else
-		snprintf(fr, sizeof(fr), "-");
-	printf("%-8s %19s %9llu %9llu %9llu %14s %14s %9s  %s\n", strategy_text(r), ev,
-	       (unsigned long long)r->allocs, (unsigned long long)(r->failures + r->errors),
-	       (unsigned long long)r->recorded_failures, sz(a, sizeof(a), r->peak_allocated),
-	       sz(b, sizeof(b), r->peak_requested), fr, r->have_first ? r->first.where : "-");
-}
-
-/* The strategies of --strategy: -1 alone for the trace's own. */
-static int parse_strategies(const char *arg, int *list, int max)
-{
-	char *copy, *tok, *save;
-	int n = 0, i;
-
-	if (!arg) {
-		list[0] = REPLAY_STRATEGY_TRACE;
-		return 1;
-	}
-	if (!strcasecmp(arg, "all")) {
-		for (i = 0; i < MEMSIM_STRATEGY_COUNT; i++)
-			list[n++] = i;
-		return n;
-	}
-	copy = strdup(arg);
-	if (!copy)
-		return -1;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		i = memsim_strategy_from_name(tok);
-		if (i < 0) {
-			fprintf(stderr, "memsimctl: replay: --strategy: unknown strategy '%s' (first, best, worst, next, buddy, or all)\n",
-				tok);
-			free(copy);
-			return -1;
-		}
-		if (n == max) {
-			fprintf(stderr, "memsimctl: replay: --strategy: more than %d strategies\n",
-				max);
-			free(copy);
-			return -1;
-		}
-		list[n++] = i;
-	}
-	free(copy);
-	if (!n)
-		fprintf(stderr, "memsimctl: replay: --strategy: no strategy in '%s'\n", arg);
-	return n ? n : -1;
-}
-
-/* The default evidence file: $TMPDIR/memsimctl-failure.PID[.STRATEGY].txt. */
-static const char *evidence_path(char *buf, size_t len, const char *given, const char *suffix)
+/* The default evidence file: $TMPDIR/memsimctl-failure.PID.txt. */
+static const char *evidence_path(char *buf, size_t len, const char *given)
 {
 	const char *dir = getenv("TMPDIR");
 
-	if (given && (!strcmp(given, "-") || !suffix))
-		return given;
 	if (given)
-		snprintf(buf, len, "%s.%s", given, suffix);
-	else
-		snprintf(buf, len, "%s/memsimctl-failure.%d%s%s.txt", dir && *dir ? dir : "/tmp",
-			 (int)getpid(), suffix ? "." : "", suffix ? suffix : "");
+		return given;
+	snprintf(buf, len, "%s/memsimctl-failure.%d.txt", dir && *dir ? dir : "/tmp",
+		 (int)getpid());
 	return buf;
+}
+
+/*
+ * --strategy NAME: that strategy; no --strategy: the trace's own.  Return:
+ * the strategy, REPLAY_STRATEGY_TRACE, 1 + MEMSIM_STRATEGY_COUNT for a
+ * list (compare's), or -3 (said).
+ */
+#define STRATEGY_LIST	(1 + MEMSIM_STRATEGY_COUNT)
+
+static int parse_strategy(const char *arg)
+{
+	int i;
+
+	if (!arg)
+		return REPLAY_STRATEGY_TRACE;
+	if (strchr(arg, ',') || !strcasecmp(arg, "all"))
+		return STRATEGY_LIST;
+	i = memsim_strategy_from_name(arg);
+	if (i >= 0)
+		return i;
+	fprintf(stderr, "memsimctl: replay: --strategy: unknown strategy '%s' (first, best, worst, next, buddy, a comma-separated list, or all)\n",
+		arg);
+	return -3;
+}
+
+/*
+ * --strategy LIST|all: compare's runner, "memsimctl compare --trace FILE"
+ * with the options that apply: a process and an instance per strategy,
+ * compare's table.
+ */
+static int run_compare(const struct replay_cli *o, struct opt_ctx *ctx,
+		       const struct ctl_cmd *cmd, const char *path)
+{
+	static const struct ctl_cmd compare_cmd = {
+		"compare", cmd_compare, "[OPTIONS] --trace FILE [--format F]",
+		"one workload under each strategy, side by side", compare_opts, NULL,
+	};
+	char bmin[32], dsize[32], *av[16];
+	int ac = 0;
+
+	if (opt_given(ctx, cmd->opts, "device"))
+		return usage(cmd, "--device: with several strategies the trace is compare's, which reads the first device with events; give one strategy");
+	if (o->evidence)
+		return usage(cmd, "--evidence: with several strategies compare keeps no evidence");
+	if (o->record || o->html || o->svg)
+		return usage(cmd, "--record, --html and --svg take one strategy");
+	av[ac++] = "compare";
+	av[ac++] = "--trace";
+	av[ac++] = (char *)path;
+	av[ac++] = "--strategy";
+	av[ac++] = (char *)o->strategy;
+	if (o->format != REPLAY_FMT_AUTO) {
+		av[ac++] = "--format";
+		av[ac++] = (char *)replay_format_name(o->format);
+	}
+	if (opt_given(ctx, cmd->opts, "buddy-min")) {
+		snprintf(bmin, sizeof(bmin), "%llu", (unsigned long long)o->buddy_min);
+		av[ac++] = "--buddy-min";
+		av[ac++] = bmin;
+	}
+	if (opt_given(ctx, cmd->opts, "device-size")) {
+		snprintf(dsize, sizeof(dsize), "%llu", (unsigned long long)o->device_size);
+		av[ac++] = "--device-size";
+		av[ac++] = dsize;
+	}
+	if (json)
+		av[ac++] = "--json";
+	av[ac] = NULL;
+	return cmd_compare(&compare_cmd, ac, av);
 }
 
 /* Start --record, --html, --svg: the ring, the file with its header. */
@@ -708,17 +711,12 @@ static void print_read_error(const char *path, const char *err)
 		fprintf(stderr, "memsimctl: %s\n", err);
 }
 
-static int usage(const struct ctl_cmd *cmd, const char *msg)
-{
-	return cmd_usage(cmd, msg);
-}
-
 int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 {
 	struct replay_cli o = { .format = REPLAY_FMT_AUTO };
 	struct opt_ctx ctx = { .cmd = cmd->name, .base = &o };
 	struct replay_options ropt = { .format = REPLAY_FMT_AUTO, .device = -1 };
-	int strategies[MEMSIM_STRATEGY_COUNT * 4], nr, i, argi, ret, status = 0, to_stdout;
+	int strategy, argi, ret, status = 0, to_stdout;
 	struct replay_workload *w = NULL;
 	struct replay_opts ro = REPLAY_OPTS_INIT;
 	struct replay_result *res;
@@ -734,18 +732,18 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 		return usage(cmd, argi < argc ? "one trace only" : "no trace file");
 	if (o.evidence && o.no_evidence)
 		return usage(cmd, "--evidence and --no-evidence exclude each other");
-	nr = parse_strategies(o.strategy, strategies, ARRAY_SIZE(strategies));
-	if (nr < 0)
+	if (opt_given(&ctx, cmd->opts, "device-size") && !o.device_size)
+		return usage(cmd, "--device-size: the size must not be 0");
+	strategy = parse_strategy(o.strategy);
+	if (strategy == -3)
 		return EXIT_USAGE;
-	if ((o.record || o.html || o.svg) && nr > 1)
-		return usage(cmd, "--record, --html and --svg take one strategy");
+	if (strategy == STRATEGY_LIST)
+		return run_compare(&o, &ctx, cmd, argv[argi]);
 	to_stdout = (o.record && !strcmp(o.record, "-")) || (o.html && !strcmp(o.html, "-")) ||
 		    (o.svg && !strcmp(o.svg, "-"));
 	ropt.format = o.format;
 	if (opt_given(&ctx, cmd->opts, "device"))
 		ropt.device = o.device > 0x7fffffff ? 0x7fffffff : (int)o.device;
-	if (opt_given(&ctx, cmd->opts, "device-size") && !o.device_size)
-		return usage(cmd, "--device-size: the size must not be 0");
 
 	/* The whole trace is read and checked before the device is opened. */
 	ret = replay_read_file(argv[argi], &ropt, &w, err, sizeof(err));
@@ -761,7 +759,7 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 	}
 
 	c = calloc(1, sizeof(*c));
-	res = calloc(nr, sizeof(*res));
+	res = calloc(1, sizeof(*res));
 	if (!c || !res) {
 		fprintf(stderr, "memsimctl: replay: out of memory\n");
 		free(c);
@@ -770,7 +768,6 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 		return 1;
 	}
 	c->w = w;
-	c->list = nr > 1;
 	c->progress = isatty(STDERR_FILENO);
 	script_init(&c->s, argv[argi]);
 	if (ctl_open(&c->s.h)) {
@@ -784,76 +781,52 @@ int cmd_replay(const struct ctl_cmd *cmd, int argc, char **argv)
 	ro.hooks = &cli_hooks;
 	ro.ctx = c;
 
-	if (c->list && !json)
-		print_list_header();
-	for (i = 0; i < nr; i++) {
-		const char *name = strategies[i] >= 0 ? memsim_strategy_name(strategies[i]) : NULL;
-
-		/* Every strategy from the same start: an empty instance. */
-		if (i && memsim_reset(&c->s.h, 0)) {
-			fprintf(stderr, "memsimctl: replay: %s\n", memsim_strerror(&c->s.h));
+	ro.strategy = strategy;
+	c->strategy = strategy;
+	c->ev.path = o.no_evidence ? NULL : evidence_path(evpath, sizeof(evpath), o.evidence);
+	evidence_start(&c->s, &c->ev);
+	if (o.html || o.svg) {
+		if (pictures_trace_init(&c->pt, RENDER_TIME_OPS)) {
+			fprintf(stderr, "memsimctl: replay: out of memory\n");
 			status = 1;
-			break;
+			goto close;
 		}
-		ro.strategy = strategies[i];
-		c->shown = 0;
-		c->strategy = strategies[i];
-		if (c->list)
-			snprintf(c->label, sizeof(c->label), "%s: ", name);
-		c->ev.path = o.no_evidence ? NULL :
-			     evidence_path(evpath, sizeof(evpath), o.evidence,
-					   c->list ? name : NULL);
-		evidence_start(&c->s, &c->ev);
-		if (o.html || o.svg) {
-			if (pictures_trace_init(&c->pt, RENDER_TIME_OPS)) {
-				fprintf(stderr, "memsimctl: replay: out of memory\n");
-				status = 1;
-				break;
-			}
-			c->pictures = 1;
-		}
-		if ((o.record || c->pictures) && record_start(c, o.record, &ro)) {
-			status = 1;
-			break;
-		}
-		c->t0 = clock_ns();
-		c->last_ns = c->t0;
-		ret = replay_run(&c->s.h, w, &ro, &res[i]);
-		progress_clear(c);
-		if (record_end(c, o.record))
-			status = 1;
-		if (ret < 0) {
-			fprintf(stderr, "memsimctl: replay: %s%s\n", c->label, res[i].error);
-			status = 1;
-		}
-		if (ret || res[i].failures || res[i].errors)
-			status = 1;
-		/* A picture or the records on standard output: nothing else there. */
-		if (!to_stdout && json)
-			print_json(w, &ro, &res[i], ret);
-		else if (!to_stdout && c->list)
-			print_list_row(&res[i]);
-		else if (!to_stdout)
-			print_table(w, &ro, &res[i]);
-		fflush(stdout);
-		if (pictures_end(c, &o))
-			status = 1;
-		if (res[i].stopped)
-			fprintf(stderr, "memsimctl: %sreplay stopped at %s (event %zu of %llu); --keep-going replays the rest\n",
-				c->label, res[i].first.where, res[i].first.event + 1,
-				(unsigned long long)res[i].events);
-		else if (res[i].failures + res[i].errors)
-			fprintf(stderr, "memsimctl: %s%llu event%s failed; the first: %s: %s\n",
-				c->label, (unsigned long long)(res[i].failures + res[i].errors),
-				res[i].failures + res[i].errors == 1 ? "" : "s",
-				res[i].first.where, res[i].first.msg);
-		if (res[i].skipped_frees)
-			fprintf(stderr, "memsimctl: %s%llu free%s of allocations that failed now were skipped\n",
-				c->label, (unsigned long long)res[i].skipped_frees,
-				res[i].skipped_frees == 1 ? "" : "s");
-		if (ret < 0)
-			break;
+		c->pictures = 1;
 	}
+	if ((o.record || c->pictures) && record_start(c, o.record, &ro)) {
+		status = 1;
+		goto close;
+	}
+	c->t0 = clock_ns();
+	c->last_ns = c->t0;
+	ret = replay_run(&c->s.h, w, &ro, res);
+	progress_clear(c);
+	if (record_end(c, o.record))
+		status = 1;
+	if (ret < 0)
+		fprintf(stderr, "memsimctl: replay: %s\n", res->error);
+	if (ret || res->failures || res->errors)
+		status = 1;
+	/* A picture or the records on standard output: nothing else there. */
+	if (!to_stdout && json)
+		print_json(w, &ro, res, ret);
+	else if (!to_stdout)
+		print_table(w, &ro, res);
+	fflush(stdout);
+	if (pictures_end(c, &o))
+		status = 1;
+	if (res->stopped)
+		fprintf(stderr, "memsimctl: replay stopped at %s (event %zu of %llu); --keep-going replays the rest\n",
+			res->first.where, res->first.event + 1, (unsigned long long)res->events);
+	else if (res->failures + res->errors)
+		fprintf(stderr, "memsimctl: %llu event%s failed; the first: %s: %s\n",
+			(unsigned long long)(res->failures + res->errors),
+			res->failures + res->errors == 1 ? "" : "s", res->first.where,
+			res->first.msg);
+	if (res->skipped_frees)
+		fprintf(stderr, "memsimctl: %llu free%s of allocations that failed now were skipped\n",
+			(unsigned long long)res->skipped_frees, res->skipped_frees == 1 ? "" : "s");
+close:
 	memsim_close(&c->s.h);
 out:
 	if (c->pictures)
