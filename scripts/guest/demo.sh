@@ -1,87 +1,91 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The "make run" demo, inside the VM: load memsim, write a short script and
-# run it with memsimctl against one instance (a segment, an allocation and
-# a free under each strategy, the summary), then again to show its summary
-# table, its map (checked against debugfs) and the start of its operation
-# trace; compare the strategies on the kernel's random workload, unload.
+# The "make run" demo, inside the VM (scripts/run-demo.sh starts it): what
+# memsim is for, in five short steps with memsimctl: where each strategy
+# places the same request, a failure explained with the kernel's figures,
+# the strategies compared on one workload, a recorded trace replayed, and
+# pictures of the address space sent to the host.  The files it sends
+# travel on the console (ttyS0) between MEMSIM-FILE markers, base64.
 
 set -e
-echo "== insmod memsim.ko"
 insmod ./memsim.ko
 
-echo "== memsimctl info"
-./memsimctl info
+cat <<'TXT'
+memsim simulates a device's memory (think GPU VRAM) inside the Linux
+kernel: segments of an address space, split into blocks by a placement
+strategy you choose, with per-stream blocks, deferred frees, a trace of
+every operation and fragmentation figures.  It hands out no real memory:
+it is an instrument for studying and testing allocation policies.
 
-cat > /tmp/demo.msim <<'MSIM'
-# 1 MiB at 0, stream 0
-segment 0 1M as seg
-# Leave a 64K hole at the start, then place a 16K block under each fit
-# strategy and free it again.
-alloc 64K as hole
-alloc 32K as keep
-free $hole
-strategy first
-alloc 16K as a
+TXT
+
+# 1. The same free space, the same request, four strategies.
+cat > /tmp/place.msim <<'MSIM'
+# 1 MiB at 0: four blocks, then two holes: 64 KiB at 0 and 24 KiB at 80 KiB
+segment 0 1M
+alloc 64K as a
+alloc 16K as b
+alloc 24K as c
+alloc 16K as d
 free $a
-strategy best
-alloc 16K as a
-free $a
-strategy worst
-alloc 16K as a
-free $a
-strategy next
-alloc 16K as a
-free $a
-# The buddy system needs an instance with nothing allocated.
-expect-error EBUSY strategy buddy
-free $keep
-strategy buddy
-alloc 5000 as a
-alloc 100K as b
-free $a
-blocks
-# Back to first fit, for the picture: blocks of several sizes, a hole and
-# a deferred free (the map shows it as 'D').
-free $b
-strategy first
-alloc 200K as p
-alloc 3000 as q
-alloc 120K as r
-alloc 64K as t
-free $q
-free $r defer
-summary
+free $c
+strategy STRATEGY
+alloc 16K as x
 MSIM
+echo "== 1. Where does a 16 KiB request go?  Free: a 64 KiB hole at 0x0,"
+echo "   a 24 KiB hole at 0x14000, and the tail from 0x1e000."
+for s in first best worst next; do
+	sed "s/STRATEGY/$s/" /tmp/place.msim > /tmp/place-$s.msim
+	addr=$(./memsimctl run /tmp/place-$s.msim |
+	       sed -n 's/^alloc 16384: \(0x[0-9a-f]*\),.*-> \$x$/\1/p')
+	printf '   %-6s fit puts it at %s\n' "$s" "$addr"
+done
+echo
 
-echo "== memsimctl run /tmp/demo.msim"
-./memsimctl run /tmp/demo.msim
+# 2. A failure, explained.
+cat > /tmp/frag.msim <<'MSIM'
+# 16 MiB; sixteen 1 MiB blocks; every other one freed: 8 MiB free, scattered
+segment 0 16M stream=1
+repeat 16 i
+	alloc 1M stream=1 as b[i]
+end
+repeat 8 i
+	free $b[i*2]
+end
+alloc 2M stream=1
+MSIM
+echo "== 2. Why did an allocation fail?  (memsimctl run frag.msim)"
+./memsimctl run --evidence /tmp/evidence.txt /tmp/frag.msim > /dev/null 2> /tmp/frag.err || true
+sed -n '1,4p' /tmp/frag.err | sed 's/^/   /'
+echo "   ..."
+tail -n 1 /tmp/frag.err | sed 's/^/   /' 
+echo "   ... and the instance as it stood is kept in the evidence file:"
+sed -n '/^== map/,/^== blocks/p' /tmp/evidence.txt | sed '$d' | sed 's/^/   /'
+echo
 
-# The same script again, each time on a fresh instance, shown differently.
-echo "== memsimctl summary /tmp/demo.msim"
-./memsimctl summary /tmp/demo.msim
+# 3. All strategies on one workload.
+echo "== 3. Which strategy suits this workload, and how much memory does it"
+echo "   cost?  (memsimctl compare --device-size 32K --min-capacity compare.msim)"
+./memsimctl compare --device-size 32K --min-capacity --jobs 1 compare.msim | sed 's/^/   /'
+echo
 
-echo "== memsimctl map /tmp/demo.msim ('.' free, '#' allocated, 'D' deferred, '+' mixed)"
-./memsimctl map /tmp/demo.msim > /tmp/map.ioctl
-cat /tmp/map.ioctl
-./memsimctl map --debugfs /tmp/demo.msim > /tmp/map.debugfs
-if cmp -s /tmp/map.ioctl /tmp/map.debugfs; then
-	echo "(the same as the instance's /sys/kernel/debug/memsim/ID/map)"
-else
-	echo "the debugfs map differs:"
-	cat /tmp/map.debugfs
-	exit 1
-fi
+# 4. A recorded trace, replayed.
+echo "== 4. A RAPIDS RMM log replayed under best fit  (memsimctl replay)"
+./memsimctl replay --strategy best --device-size 64M rmm.csv
+echo
 
-echo "== memsimctl trace --format csv /tmp/demo.msim (the first 15 of its records)"
-./memsimctl trace --format csv /tmp/demo.msim > /tmp/trace.csv
-head -n 16 /tmp/trace.csv
-echo "... $(($(wc -l < /tmp/trace.csv) - 1)) records in all"
+# 5. Pictures.
+echo "== 5. Pictures of the address space and its timeline"
+./memsimctl map --html /tmp/memsim-map.html /tmp/place-first.msim > /dev/null
+./memsimctl timeline --svg /tmp/memsim-timeline.svg /tmp/frag.msim > /dev/null 2>&1 || true
+for f in /tmp/memsim-map.html /tmp/memsim-timeline.svg; do
+	[ -f "$f" ] || continue
+	{
+		echo "MEMSIM-FILE-BEGIN $(basename "$f")"
+		base64 "$f"
+		echo "MEMSIM-FILE-END"
+	} > /dev/ttyS0
+done
 
-echo "== memsimctl simulate --strategy all --ops 2000"
-./memsimctl simulate --strategy all --ops 2000
-
-echo "== rmmod memsim"
 rmmod memsim
-echo "demo done"
