@@ -67,17 +67,17 @@ CTLTEST_MODS_expr_test := expr num
 # compare's bisection and figures (compare_search.c).
 CTLTEST_MODS_compare_test := compare_search
 # The renderer's test keeps the pictures it draws in build/ctltest/.
-CTLTEST_MODS_render_test := render_svg render_trace
+CTLTEST_MODS_render_test := render_svg render_trace array
 CTLTEST_SRCS_render_test := userspace/libmemsim.c
 CTLTEST_ARGS_render_test := $(CTLTEST_BIN)
 # The trace readers of replay, on the samples of userspace/examples/traces/.
-CTLTEST_MODS_replay_read_test := replay_read
+CTLTEST_MODS_replay_read_test := replay_read array
 CTLTEST_SRCS_replay_read_test := userspace/libmemsim.c
 CTLTEST_LIBS_replay_read_test := $(JANSSON_LIBS)
 CTLTEST_ARGS_replay_read_test := $(CURDIR)/userspace/examples/traces
 # The pictures of a saved trace: the readers linked in, and memsimctl
 # timeline --trace run on the traces in selftests/memsimctl/data/.
-CTLTEST_MODS_pictures_test := pictures render_svg render_trace json options num
+CTLTEST_MODS_pictures_test := pictures render_svg render_trace json options num array
 CTLTEST_SRCS_pictures_test := userspace/libmemsim.c
 CTLTEST_ARGS_pictures_test := $(CTLTEST_BIN) $(MEMSIMCTL) selftests/memsimctl/data
 # libmemsim: the ioctl wrappers memsimctl is built on, also as an archive

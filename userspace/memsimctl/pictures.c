@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "json.h"
 #include "memsimctl.h"
 #include "pictures.h"
@@ -34,23 +35,6 @@ void pictures_trace_free(struct pictures_trace *pt)
 	free(pt->made);
 	free(pt->comms);
 	memset(pt, 0, sizeof(*pt));
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
 }
 
 static void copy_text(char *dst, size_t len, const char *src, size_t srclen)
@@ -79,7 +63,7 @@ static int comm_note(struct pictures_comm **v, size_t *n, size_t *cap,
 {
 	if (!r->tgid || !r->comm[0] || comm_find(*v, *n, r->tgid))
 		return 0;
-	if (grow((void **)v, cap, *n + 1, sizeof(**v)))
+	if (array_grow((void **)v, cap, *n + 1, sizeof(**v)))
 		return -ENOMEM;
 	(*v)[*n].pid = r->tgid;
 	copy_text((*v)[*n].comm, sizeof((*v)[*n].comm), r->comm, sizeof(r->comm));
@@ -93,7 +77,7 @@ int pictures_trace_add(struct pictures_trace *pt,
 	int ret;
 
 	if (r->op == MEMSIM_TRACE_SEGMENT_CREATE &&
-	    grow((void **)&pt->made, &pt->cap_made, pt->nr_made + 1, sizeof(*pt->made)))
+	    array_grow((void **)&pt->made, &pt->cap_made, pt->nr_made + 1, sizeof(*pt->made)))
 		return -ENOMEM;
 	ret = render_trace_add(&pt->rt, r);
 	if (ret)
@@ -545,7 +529,7 @@ static struct render_block *snap_block(struct snap *s)
 {
 	struct render_block *b;
 
-	if (grow((void **)&s->blocks, &s->cap_blocks, s->nblocks + 1, sizeof(*s->blocks)))
+	if (array_grow((void **)&s->blocks, &s->cap_blocks, s->nblocks + 1, sizeof(*s->blocks)))
 		return NULL;
 	b = &s->blocks[s->nblocks++];
 	memset(b, 0, sizeof(*b));
@@ -557,7 +541,7 @@ static int dev_segment(const struct memsim_segment_info *si, void *arg)
 	struct snap *s = arg;
 	struct render_segment *g;
 
-	if (grow((void **)&s->segs, &s->cap_segs, s->nsegs + 1, sizeof(*s->segs)))
+	if (array_grow((void **)&s->segs, &s->cap_segs, s->nsegs + 1, sizeof(*s->segs)))
 		return -ENOMEM;
 	g = &s->segs[s->nsegs++];
 	memset(g, 0, sizeof(*g));
@@ -698,7 +682,7 @@ static int snap_trace(const struct pictures_trace *pt, struct snap *s)
 	for (i = 0; i < t->nr_segs; i++) {
 		if (t->segs[i].t_release != RENDER_T_NONE)
 			continue;
-		if (grow((void **)&s->segs, &s->cap_segs, s->nsegs + 1, sizeof(*s->segs)))
+		if (array_grow((void **)&s->segs, &s->cap_segs, s->nsegs + 1, sizeof(*s->segs)))
 			return -ENOMEM;
 		s->segs[s->nsegs++] = t->segs[i];
 	}

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "libmemsim.h"
 #include "render_trace.h"
 
@@ -57,23 +58,6 @@ struct render_trace_state {
 };
 
 #define HASH_EMPTY	UINT64_MAX	/* no allocation starts at 2^64 - 1 */
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = n;
-	return 0;
-}
 
 static size_t hash(__u64 k, size_t cap)
 {
@@ -225,7 +209,7 @@ static int hole_push(struct render_trace_state *s, __u64 start, __u64 end)
 
 	if (start >= end)
 		return 0;
-	if (grow((void **)&s->heap, &s->heapcap, s->nheap + 1, sizeof(*s->heap)))
+	if (array_grow((void **)&s->heap, &s->heapcap, s->nheap + 1, sizeof(*s->heap)))
 		return -ENOMEM;
 	i = s->nheap++;
 	s->heap[i].start = start;
@@ -385,7 +369,7 @@ static int standin_segment(struct render_trace *t, const struct memsim_trace_rec
 			g->size = r->addr + r->size - g->start;
 		return 0;
 	}
-	if (grow((void **)&t->segs, &s->cap_segs, t->nr_segs + 1, sizeof(*t->segs)))
+	if (array_grow((void **)&t->segs, &s->cap_segs, t->nr_segs + 1, sizeof(*t->segs)))
 		return -ENOMEM;
 	g = &t->segs[t->nr_segs++];
 	memset(g, 0, sizeof(*g));
@@ -406,8 +390,8 @@ static int seg_create(struct render_trace *t, const struct memsim_trace_record *
 
 	if (!r->size || r->addr + r->size < r->addr || seg_of(t, r->addr))
 		return -EINVAL;
-	if (grow((void **)&t->segs, &s->cap_segs, t->nr_segs + 1, sizeof(*t->segs)) ||
-	    grow((void **)&s->seg, &s->segcap, s->nseg + 1, sizeof(*s->seg)))
+	if (array_grow((void **)&t->segs, &s->cap_segs, t->nr_segs + 1, sizeof(*t->segs)) ||
+	    array_grow((void **)&s->seg, &s->segcap, s->nseg + 1, sizeof(*s->seg)))
 		return -ENOMEM;
 	g = &t->segs[t->nr_segs];
 	memset(g, 0, sizeof(*g));
@@ -450,8 +434,8 @@ static int do_alloc(struct render_trace *t, const struct memsim_trace_record *r,
 	if ((i < s->nlive && s->live[i].addr < r->addr + r->size) ||
 	    (i && s->live[i - 1].end > r->addr))
 		return -EINVAL;	/* over a live block */
-	if (grow((void **)&t->allocs, &s->cap_allocs, t->nr_allocs + 1, sizeof(*t->allocs)) ||
-	    grow((void **)&s->live, &s->livecap, s->nlive + 1, sizeof(*s->live)))
+	if (array_grow((void **)&t->allocs, &s->cap_allocs, t->nr_allocs + 1, sizeof(*t->allocs)) ||
+	    array_grow((void **)&s->live, &s->livecap, s->nlive + 1, sizeof(*s->live)))
 		return -ENOMEM;
 	g = seg_of(t, r->addr);
 	if (!g && standin_segment(t, r))
@@ -553,7 +537,7 @@ static int add_point(struct render_trace *t, __u64 now)
 	struct render_point *p;
 	__u64 free_bytes;
 
-	if (grow((void **)&t->pts, &s->cap_pts, t->nr_pts + 1, sizeof(*t->pts)))
+	if (array_grow((void **)&t->pts, &s->cap_pts, t->nr_pts + 1, sizeof(*t->pts)))
 		return -ENOMEM;
 	p = &t->pts[t->nr_pts++];
 	free_bytes = s->managed > s->allocated ? s->managed - s->allocated : 0;
@@ -598,7 +582,7 @@ int render_trace_add(struct render_trace *t, const struct memsim_trace_record *r
 		ret = do_alloc(t, r, now);
 		break;
 	case MEMSIM_TRACE_ALLOC_FAIL:
-		if (grow((void **)&t->fails, &s->cap_fails, t->nr_fails + 1, sizeof(*t->fails)))
+		if (array_grow((void **)&t->fails, &s->cap_fails, t->nr_fails + 1, sizeof(*t->fails)))
 			return -ENOMEM;
 		fl = &t->fails[t->nr_fails++];
 		memset(fl, 0, sizeof(*fl));

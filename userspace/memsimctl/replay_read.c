@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "array.h"
 #include "libmemsim.h"
 #include "replay_read.h"
 
@@ -284,25 +285,6 @@ static int nomem(struct ctx *c)
 	return -ENOMEM;
 }
 
-/* Make room for one more element in an array of @size-byte elements. */
-static int grow(void **arr, size_t *cap, size_t nr, size_t size)
-{
-	size_t ncap;
-	void *p;
-
-	if (nr < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 256;
-	if (ncap < *cap || ncap > SIZE_MAX / size)
-		return -ENOMEM;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
-
 /* Labels */
 
 static __u32 str_hash(const char *s)
@@ -395,7 +377,7 @@ static int map_stream(struct ctx *c, __u64 value, __u32 *id)
 	}
 	if (w->nr_streams == MEMSIM_STREAM_ANY_ID - 1)
 		return fail(c, "more than %u streams", MEMSIM_STREAM_ANY_ID - 1);
-	if (grow((void **)&w->stream_value, &c->streams_cap, w->nr_streams,
+	if (array_grow((void **)&w->stream_value, &c->streams_cap, w->nr_streams + 1,
 		 sizeof(*w->stream_value)))
 		return nomem(c);
 	v = own ? (__u32)value : w->nr_streams;
@@ -443,7 +425,7 @@ static int push_event(struct ctx *c, struct replay_event *ev)
 
 	if (w->nr >= UINT32_MAX - 1)
 		return fail(c, "more than %u events", UINT32_MAX - 2);
-	if (grow((void **)&w->ev, &w->cap, w->nr, sizeof(*w->ev)))
+	if (array_grow((void **)&w->ev, &w->cap, w->nr + 1, sizeof(*w->ev)))
 		return nomem(c);
 	if (c->gap) {
 		ev->flags |= REPLAY_F_AFTER_GAP;
@@ -451,7 +433,7 @@ static int push_event(struct ctx *c, struct replay_event *ev)
 	}
 	switch (ev->kind) {
 	case REPLAY_ALLOC:
-		if (grow((void **)&w->id_event, &c->ids_cap, w->nr_ids, sizeof(*w->id_event)))
+		if (array_grow((void **)&w->id_event, &c->ids_cap, w->nr_ids + 1, sizeof(*w->id_event)))
 			return nomem(c);
 		ev->id = w->nr_ids;
 		ret = replay_ptrmap_put(&c->live, ev->addr, ev->id, NULL);
@@ -1380,7 +1362,7 @@ static int pyt_add_seg(struct ctx *c, struct pyt *p, __u64 addr, __u64 size, __u
 {
 	struct pseg *s;
 
-	if (grow((void **)&p->segs, &p->segs_cap, p->nr_segs, sizeof(*p->segs)))
+	if (array_grow((void **)&p->segs, &p->segs_cap, p->nr_segs + 1, sizeof(*p->segs)))
 		return nomem(c);
 	s = &p->segs[p->nr_segs++];
 	s->addr = addr;
@@ -1396,7 +1378,7 @@ static struct pblk *pyt_add_blk(struct ctx *c, struct pyt *p, __u64 addr, __u64 
 	struct pblk *b;
 
 	if (p->nr_blks >= REPLAY_NO_ID - 1 ||
-	    grow((void **)&p->blks, &p->blks_cap, p->nr_blks, sizeof(*p->blks)) ||
+	    array_grow((void **)&p->blks, &p->blks_cap, p->nr_blks + 1, sizeof(*p->blks)) ||
 	    replay_ptrmap_put(&p->bmap, addr, p->nr_blks, NULL) < 0) {
 		nomem(c);
 		return NULL;
