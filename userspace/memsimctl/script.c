@@ -348,21 +348,32 @@ void jbegin(struct script *s, const char *cmd)
  * result), 1 if it failed as expected (reported here), -1 on an error
  * (reported here).
  */
+/*
+ * The JSON object of a call that failed with @ret: errno, the kernel's
+ * text, memsim's own words when there are some, and whether expect-error
+ * asked for it.
+ */
+void json_failure(struct script *s, const char *cmd, int ret, int expected)
+{
+	jbegin(s, cmd);
+	jbool("ok", 0);
+	jstr("errno", memsim_errno_name(ret));
+	jstr("error", memsim_strerror(&s->h));
+	if (s->why[0])
+		jstr("message", s->why);
+	if (expected)
+		jbool("expected", 1);
+	jend();
+}
+
 int outcome(struct script *s, const char *cmd, int ret)
 {
 	const char *why = s->why[0] ? s->why : memsim_strerror(&s->h);
 	int expect = s->expect;
 
 	if (ret && (!expect || -ret != expect)) {
-		if (json) {
-			jbegin(s, cmd);
-			jbool("ok", 0);
-			jstr("errno", memsim_errno_name(ret));
-			jstr("error", memsim_strerror(&s->h));
-			if (s->why[0])
-				jstr("message", s->why);
-			jend();
-		}
+		if (json)
+			json_failure(s, cmd, ret, 0);
 		if (expect)
 			return serr(s, "expected %s, got %s (%s)",
 				    memsim_errno_name(expect),
@@ -383,19 +394,11 @@ int outcome(struct script *s, const char *cmd, int ret)
 	}
 	if (!ret)
 		return 0;
-	if (json) {
-		jbegin(s, cmd);
-		jbool("ok", 0);
-		jstr("errno", memsim_errno_name(ret));
-		jstr("error", memsim_strerror(&s->h));
-		if (s->why[0])
-			jstr("message", s->why);
-		jbool("expected", 1);
-		jend();
-	} else {
+	if (json)
+		json_failure(s, cmd, ret, 1);
+	else
 		printf("%s: failed as expected: %s (%s)\n", s->text,
 		       memsim_errno_name(ret), why);
-	}
 	return 1;
 }
 

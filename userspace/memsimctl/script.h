@@ -174,6 +174,7 @@ int want_args(struct script *s, char **tok, int ntok, int min,
 int unknown_opt(struct script *s, char **tok, int i);
 const char *call_label(struct script *s, const char *label);
 int outcome(struct script *s, const char *cmd, int ret);
+void json_failure(struct script *s, const char *cmd, int ret, int expected);
 void jbegin(struct script *s, const char *cmd);
 int list_begin(struct script *s, char **tok, int ntok, const char *key,
 	       int *ret);

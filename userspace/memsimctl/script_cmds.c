@@ -446,11 +446,7 @@ static int alloc_nospace(struct script *s, const char *cmd,
 	s->explain = e;
 	s->explained++;
 	if (json) {
-		jbegin(s, cmd);
-		jbool("ok", 0);
-		jstr("errno", "ENOSPC");
-		jstr("error", memsim_strerror(&s->h));
-		jend();
+		json_failure(s, cmd, -ENOSPC, 0);
 		snprintf(where, sizeof(where), "%s:%u", s->path ? s->path : "-", s->line);
 		explain_print_json(stdout, where, a, &e);
 	}

@@ -490,13 +490,16 @@ static void stdout_restore(int saved)
 static void keep_going_report(struct script *s)
 {
 	if (json) {
-		printf("{\"keep_going\":{\"failures\":%u,\"first\":{\"file\":",
-		       s->failures);
-		memsim_print_json_string(stdout, s->err.file ? s->err.file : "-");
-		printf(",\"line\":%u,\"message\":", s->err.line);
-		memsim_print_json_string(stdout, s->err.msg);
-		printf("}}}\n");
-		fflush(stdout);
+		jopen(NULL, '{');
+		jopen("keep_going", '{');
+		ju64("failures", s->failures);
+		jopen("first", '{');
+		jstr("file", s->err.file ? s->err.file : "-");
+		ju64("line", s->err.line);
+		jstr("message", s->err.msg);
+		jclose('}');
+		jclose('}');
+		jend();
 	}
 	fprintf(stderr, "memsimctl: %u line%s failed; the first: %s:%u: %s\n",
 		s->failures, s->failures == 1 ? "" : "s",
