@@ -85,7 +85,12 @@ else
 	sed 's/^/#   |/' ko.out
 fi
 
-# JSON: the explanation as one object, every figure.
+# JSON: the failed call's object (the ALLOC's error, not the query's),
+# then the explanation as one object, every figure.
+ctl --json run --no-evidence frag.msim 2> /dev/null | grep -A1 '^{"line":26,' > ex2.json
+expect_out head -n 1 ex2.json <<'E'
+{"line":26,"cmd":"alloc","ok":false,"errno":"ENOSPC","error":"ALLOC: No space left on device"}
+E
 ctl --json run --no-evidence frag.msim 2> /dev/null | grep '^{"explain"' > ex.json
 expect_out cat ex.json <<'E'
 {"explain":{"where":"frag.msim:26","size":2097152,"align":0,"stream":1,"flags":0,"range_lo":0,"range_hi":0,"fixed_addr":0,"free_bytes":8388608,"free_blocks":8,"largest_free":1048576,"largest_alloc":1048576,"frag_ppm":875000,"deferred_bytes":0,"other_free_bytes":0,"would_fit":false,"candidates":[{"addr":14680064,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"},{"addr":12582912,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"},{"addr":10485760,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"},{"addr":8388608,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"},{"addr":6291456,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"},{"addr":4194304,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"},{"addr":2097152,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"},{"addr":0,"size":1048576,"segment_id":1,"stream":1,"usable":1048576,"reason":"small"}]}}

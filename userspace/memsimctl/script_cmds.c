@@ -440,8 +440,11 @@ static int alloc_nospace(struct script *s, const char *cmd,
 {
 	struct memsim_explain_arg e;
 	char msg[512], where[320];
+	int ret = s->expect ? -1 : memsim_explain_alloc(&s->h, a, &e);
 
-	if (s->expect || memsim_explain_alloc(&s->h, a, &e))
+	/* Whatever the query did, the handle's last error is the ALLOC's. */
+	memsim_fail(&s->h, "ALLOC", -ENOSPC);
+	if (ret)
 		return outcome(s, cmd, -ENOSPC);
 	s->explain = e;
 	s->explained++;
