@@ -1253,9 +1253,10 @@ struct memsim_explain_arg {
  *
  * Takes a &struct memsim_explain_arg.  Changes nothing; meant to be asked
  * right after an allocation failed with -ENOSPC, when the instance still
- * stands as it was.  Errors: as for %MEMSIM_IOC_CAN_ALLOC (-EINVAL for a
- * malformed request, a label refused), and -EINVAL for a non-zero
- * @reserved; never -ENOSPC.
+ * stands as it was.  Errors: -EFAULT; as for %MEMSIM_IOC_CAN_ALLOC,
+ * -EINVAL for a malformed request and -EINVAL or -ENAMETOOLONG for a label
+ * refused; -EINVAL for a non-zero &memsim_explain_arg.pad or
+ * &memsim_explain_arg.reserved; -ENOMEM; never -ENOSPC.
  */
 #define MEMSIM_IOC_EXPLAIN_ALLOC	_IOWR(MEMSIM_IOC_MAGIC, 0x15, struct memsim_explain_arg)
 
