@@ -644,14 +644,22 @@ static void test_html(void)
 	ret = render_html(f, &map_snap, &tl, &s, &o);
 	fclose(f);
 	ok(ret == 0, "render_html returns 0 (%d)", ret);
-	/* libxml2's HTML parser knows no SVG tags: those errors alone are fine. */
-	snprintf(cmd, sizeof(cmd), "xmllint --html --noout '%s' 2>&1", file);
-	st = run(cmd, out, sizeof(out));
+	/*
+	 * libxml2's HTML parser knows no SVG tags: those errors alone are fine.
+	 * The shell filters them out, so that a long report (or a long path in
+	 * every message) cannot overflow @out and cut a message in two.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "{ xmllint --html --noout '%s' 2>&1; echo \"xmllint exit $?\"; } | "
+		 "grep -e 'HTML parser error' -e '^xmllint exit' | "
+		 "grep -v 'HTML parser error : Tag [a-zA-Z]* invalid'", file);
+	run(cmd, out, sizeof(out));
+	st = strcmp(out, "xmllint exit 0\n") != 0;
 	for (line = out; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (strstr(line, "HTML parser error") && !strstr(line, "invalid"))
+		if (strstr(line, "HTML parser error"))
 			bad++;
 	}
 	ok(st == 0 && !bad, "html: xmllint --html --noout (%d errors)", bad);
