@@ -92,9 +92,9 @@ UAPI := include/uapi/linux/memsim.h
 
 # The allocator core.  Besides the module, the host harness builds it
 # unchanged in userspace against the kernel source's tools/include and
-# tools/lib/rbtree.c (see module/memsim_env.h).
-CORE_SRCS := module/memsim_pool.c module/memsim_fit.c module/memsim_buddy.c \
-	module/memsim_check.c module/memsim_explain.c
+# tools/lib/rbtree.c (see module/core/memsim_env.h), with only core/ on its
+# include path: a core file that includes the glue or the uapi fails there.
+CORE_SRCS := $(sort $(wildcard module/core/*.c))
 HOST := $(BUILD)/host
 HOSTTEST := $(HOST)/memsim-hosttest
 HOSTBENCH := $(HOST)/memsim-bench
@@ -106,7 +106,7 @@ HOSTTEST_OBJS := $(patsubst %.c,$(HOST)/test/%.o,$(HOSTTEST_SRCS)) \
 HOSTBENCH_OBJS := $(patsubst %.c,$(HOST)/bench/%.o,$(HOSTBENCH_SRCS)) \
 	$(HOST)/bench/rbtree.o
 # Lazy: the kernel source is looked up only when a host object is built.
-host_cppflags = -I$(CURDIR)/module -I$(CURDIR)/userspace/host \
+host_cppflags = -I$(CURDIR)/module/core -I$(CURDIR)/userspace/host \
 	-I$(ksrc)/tools/include -I$(ksrc)/tools/arch/x86/include
 HOSTTEST_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all $(HOST_WARN)
@@ -317,5 +317,6 @@ install: modules userspace
 clean:
 	rm -rf $(BUILD)
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c module/.*.cmd \
+		module/*/*.o module/*/.*.cmd \
 		module/modules.order module/Module.symvers \
 		.*.cmd modules.order Module.symvers

@@ -21,5 +21,6 @@ mkdir -p "$out"
 # Copy, do not link: kbuild writes its objects next to the sources.
 rm -rf "$out/module" "$out/include"
 cp -r "$top/Kbuild" "$top/module" "$top/include" "$out/"
-rm -f "$out"/module/*.o "$out"/module/*.ko "$out"/module/.*.cmd
+rm -f "$out"/module/*.o "$out"/module/*/*.o "$out"/module/*.ko "$out"/module/.*.cmd \
+	"$out"/module/*/.*.cmd
 make -C "$kdir" M="$out" "$@" modules

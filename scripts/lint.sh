@@ -12,6 +12,9 @@
 #               with -Wall -Werror
 #   vm-results  scripts/vm-results.py --self-test: every kernel report the
 #               VM judge knows fails a synthetic run, benign boot lines do not
+#   layering    no file in module/core/ includes a header of module/dev/,
+#               module/tests/ or the uapi (core headers and the kernel's own
+#               only)
 #
 # checkpatch and kernel-doc come from the fetched kernel source (KSRC).
 # Ends with "lint: N passed, N failed".
@@ -89,6 +92,27 @@ python3 "$top/scripts/vm-results.py" --self-test > "$out/vm-results.log" 2>&1
 st=$?
 grep -v '^vm-results self-test: ok$' "$out/vm-results.log" > "$out/vm-results-bad.log"
 verdict "vm-results.py --self-test" "$out/vm-results-bad.log" $st
+
+# The core is plain data-structure code: it must not see the glue.  A
+# quoted include must name a header of core/ itself; an angle-bracket one
+# must not be memsim's uapi.
+for f in module/core/*.[ch]; do
+	grep -n '^[[:space:]]*#[[:space:]]*include' "$f" | while IFS= read -r line; do
+		hdr=$(echo "$line" | sed -n 's/.*include[[:space:]]*\(["<][^">]*[">]\).*/\1/p')
+		case $hdr in
+		\"*\")
+			name=${hdr#\"}
+			name=${name%\"}
+			[ -f "module/core/$name" ] && [ "${name#*/}" = "$name" ] ||
+				echo "$f:${line%%:*}: includes $hdr, which is not a core/ header"
+			;;
+		"<uapi/linux/memsim.h>" | "<linux/memsim.h>")
+			echo "$f:${line%%:*}: includes the uapi header $hdr"
+			;;
+		esac
+	done
+done > "$out/layering.log"
+verdict "layering (core/ includes nothing of dev/, tests/, the uapi)" "$out/layering.log" 0
 
 echo "lint: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

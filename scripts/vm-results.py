@@ -375,7 +375,7 @@ REPORTS = [
     '[  100.000000] BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 '
     'nice=0 stuck for 35s!',
     '[  100.000000] BUG: KASAN: slab-use-after-free in memsim_pool_fini+0x1/0x2',
-    '[  100.000000] WARNING: CPU: 0 PID: 1 at module/memsim_pool.c:10 x+0x1/0x2',
+    '[  100.000000] WARNING: CPU: 0 PID: 1 at module/core/memsim_pool.c:10 x+0x1/0x2',
     '[  100.000000]     not ok 3 memsim_stress',
 ]
 

@@ -582,7 +582,7 @@ TEST_F(dbg, buddy_waste)
 /*
  * The memsim tracepoints: enabled, the trace cleared, the script run, the
  * events disabled again; the trace must show the script's events, in
- * order, with the TP_printk() formats of module/memsim_trace.h.
+ * order, with the TP_printk() formats of module/dev/memsim_trace.h.
  */
 FIXTURE(tfs)
 {

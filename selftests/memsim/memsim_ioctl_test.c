@@ -7,7 +7,7 @@
  * Each test builds a small, known state under one of the five strategies
  * and checks what the ioctls report against values worked out by hand from
  * the placement rules (include/uapi/linux/memsim.h and the DOC comment of
- * module/memsim_core.h): addresses, sizes, splits, coalescing, counters,
+ * module/core/memsim_core.h): addresses, sizes, splits, coalescing, counters,
  * histograms.  ms_check_pool() then recomputes every counter from the
  * block list.  Isolation between instances, sharing through fork(), RESET
  * and closing an instance that still holds blocks are covered here too.

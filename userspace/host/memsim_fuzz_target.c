@@ -5,7 +5,7 @@
  * Copyright (C) 2026 The memsim authors
  *
  * Built by "make hostfuzz" with clang -fsanitize=fuzzer,address,undefined
- * from the core's sources (module/memsim_{pool,fit,buddy,check}.c, as the
+ * from the core's sources (module/core/memsim_{pool,fit,buddy,check}.c, as the
  * host harness builds them) and the reference model (memsim_ref.c).
  *
  * The fuzzer's bytes are decoded into a sequence of core operations:

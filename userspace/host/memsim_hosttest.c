@@ -10,7 +10,7 @@
  * ("the lowest block at or above" the cursor) instead of the core's reading
  * (the lowest address at or above it); see pick() in memsim_ref.c.
  *
- * The core (module/memsim_{pool,fit,buddy,check}.c) is compiled unchanged
+ * The core (module/core/memsim_{pool,fit,buddy,check}.c) is compiled unchanged
  * against the kernel source's tools/include and run next to the reference
  * model of memsim_ref.c:
  *

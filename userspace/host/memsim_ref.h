@@ -6,7 +6,7 @@
  *
  * The model keeps plain arrays (segments sorted by start, blocks sorted by
  * address) and decides everything by linear scans, following the placement
- * rules of the DOC comment in module/memsim_core.h.  It shares nothing with
+ * rules of the DOC comment in module/core/memsim_core.h.  It shares nothing with
  * the core but the API's types and constants: the host harness runs both
  * side by side and compares them after every operation.  Its functions take
  * the same arguments and return the same errno values as the core's.

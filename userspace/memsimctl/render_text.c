@@ -151,7 +151,7 @@ int print_map(const struct memsim_map *m, void *ctx)
 		jstr("map", m->line);
 		jclose('}');
 	} else {
-		/* The format of map_segment() in module/memsim_debugfs.c. */
+		/* The format of map_segment() in module/dev/memsim_debugfs.c. */
 		printf("%llu\t0x%llx\t%llu\t%s\n", (unsigned long long)m->segment_id,
 		       (unsigned long long)m->start, (unsigned long long)m->slice,
 		       m->line);
