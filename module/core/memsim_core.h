@@ -200,6 +200,7 @@ struct memsim_strategy_stats {
 struct memsim_stream;
 struct memsim_segment;
 struct memsim_pool;
+struct memsim_strategy_ops;
 
 /**
  * enum memsim_event_type - what happened to a pool
@@ -279,6 +280,8 @@ typedef void (*memsim_event_fn)(struct memsim_pool *pool,
  *	in the pool's tree of allocated blocks.
  * @rb_size: free block in fit mode: node in its stream's (size, address)
  *	tree.
+ * @free_link: free block of a family that keeps free lists (TLSF): entry
+ *	in its class's list.
  * @segment: segment the block belongs to.
  * @addr: first address.
  * @size: size in bytes.
@@ -301,7 +304,10 @@ typedef void (*memsim_event_fn)(struct memsim_pool *pool,
 struct memsim_block {
 	struct list_head link;
 	struct rb_node rb_addr;
-	struct rb_node rb_size;
+	union {
+		struct rb_node rb_size;
+		struct hlist_node free_link;
+	};
 	struct memsim_segment *segment;
 	u64 addr;
 	u64 size;
@@ -357,6 +363,8 @@ struct memsim_segment {
  * @size_tree: fit mode: free blocks by (size, address).
  * @order_tree: buddy mode: free blocks of each order, by address.
  * @order_mask: buddy mode: bit i set when @order_tree[i] is not empty.
+ * @index: the free index of a family that keeps it out of line
+ *	(&memsim_index_ops.index_size bytes), NULL otherwise.
  * @deferred: blocks of this stream with a deferred free pending.
  * @usage: counters of this stream's blocks.
  */
@@ -368,6 +376,7 @@ struct memsim_stream {
 	struct rb_root_cached size_tree;
 	struct rb_root order_tree[MEMSIM_MAX_ORDER + 1];
 	u64 order_mask;
+	void *index;
 	struct list_head deferred;
 	struct memsim_usage usage;
 };
@@ -401,7 +410,11 @@ struct memsim_budget {
  * @nr_streams: number of streams.
  * @last_segment_id: id of the most recently created segment.
  * @strategy: the active &enum memsim_strategy.
+ * @ops: its operations (memsim_strategies[@strategy]).
  * @buddy_min_order: buddy mode: log2 of the minimum block size.
+ * @strategy_setting: the setting of each strategy that keeps one here
+ *	(TLSF: its second-level classes); the buddy system keeps its own in
+ *	@buddy_min_order.
  * @cursor: next fit's roving cursor.
  * @usage: counters of the whole pool.
  * @strategy_stats: per-strategy counters.
@@ -427,7 +440,9 @@ struct memsim_pool {
 	u32 nr_streams;
 	u64 last_segment_id;
 	enum memsim_strategy strategy;
+	const struct memsim_strategy_ops *ops;
 	u32 buddy_min_order;
+	u32 strategy_setting[MEMSIM_NR_STRATEGIES];
 	u64 cursor;
 	struct memsim_usage usage;
 	struct memsim_strategy_stats strategy_stats[MEMSIM_NR_STRATEGIES];
