@@ -258,7 +258,7 @@ static void check_state(void)
 		snprintf(name, sizeof(name), "segment %llu", P64(s->id));
 		ref_segment_usage(&ref, s->id, &ru);
 		eq_usage(name, &s->usage, &ru);
-		eq("segment largest_free", memsim_segment_largest_free(s),
+		eq("segment largest_free", memsim_segment_largest_free(&core, s),
 		   ref_segment_largest_free(&ref, s->id));
 		list_for_each_entry(b, &s->blocks, link) {
 			const struct ref_block *r;
