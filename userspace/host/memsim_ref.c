@@ -602,6 +602,13 @@ struct ref_strategy {
 	ref_choose_fn choose;
 };
 
+/*
+ * The registration: one line per strategy of enum memsim_strategy.  A new
+ * strategy adds its line (and its chooser, and its family if it lays out
+ * free space in its own way); nothing else in the model changes.  Switching
+ * between strategies of one family is free, to another family needs an
+ * empty pool (ref_set_strategy()).
+ */
 static const struct ref_strategy ref_strategies[MEMSIM_NR_STRATEGIES] = {
 	[MEMSIM_FIRST_FIT] = { "first", &fit_family, NULL, choose_first },
 	[MEMSIM_BEST_FIT] = { "best", &fit_family, NULL, choose_best },
@@ -882,6 +889,12 @@ int ref_set_strategy(struct ref_pool *p, enum memsim_strategy s, u64 setting)
 	if ((unsigned int)s >= MEMSIM_NR_STRATEGIES)
 		return -EINVAL;
 	to = &ref_strategies[s];
+	if (!to->choose) {
+		/* a strategy of the core's enum without its line below */
+		fprintf(stderr, "memsim_ref: strategy %d is not registered in ref_strategies[]\n",
+			s);
+		abort();
+	}
 	if (to->setting) {
 		ret = to->setting(setting, &val);
 		if (ret)
