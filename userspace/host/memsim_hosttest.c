@@ -6,9 +6,11 @@
  *
  * Usage: memsim-hosttest [--seed S] [--ops N] [--verbose]
  *
- * The core (module/core/memsim_{pool,fit,buddy,check}.c) is compiled unchanged
- * against the kernel source's tools/include and run next to the reference
- * model of memsim_ref.c:
+ * The core (module/core/*.c) is compiled unchanged against the kernel
+ * source's tools/include and run next to the reference model of memsim_ref.c,
+ * which is derived from the documented rules alone (allocator.rst, the DOC
+ * overviews, the kernel-doc) and decides by brute force over every candidate
+ * of every free block:
  *
  * - boundary cases (invalid arguments, U64_MAX values, overflow);
  * - for each strategy, N seeded random operations (allocations of awkward
