@@ -6,7 +6,7 @@
  *
  * Usage: memsim-hosttest [--seed S] [--ops N] [--verbose]
  *
- * The core (module/core/*.c) is compiled unchanged against the kernel
+ * The core (every module/core/ source) is compiled unchanged against the kernel
  * source's tools/include and run next to the reference model of memsim_ref.c,
  * which is derived from the documented rules alone (allocator.rst, the DOC
  * overviews, the kernel-doc) and decides by brute force over every candidate

@@ -904,12 +904,14 @@ int ref_set_strategy(struct ref_pool *p, enum memsim_strategy s, u64 setting)
 	}
 	/*
 	 * "The four fit strategies share their indexes, so switching among
-	 * them is allowed at any time and costs nothing.  Switching to or from
-	 * the buddy system re-lays every segment and is allowed only while
-	 * nothing is allocated (deferred frees included), -EBUSY otherwise";
-	 * "so is changing the buddy system's minimum block".  In general: a
-	 * switch to another family, or a change of the setting, needs an
-	 * empty pool.
+	 * them is allowed at any time and costs nothing.  Any other switch -
+	 * to or from the buddy system, or a new buddy minimum block - re-lays
+	 * every segment and is allowed only while nothing is allocated
+	 * (deferred frees included), -EBUSY otherwise.  Setting the buddy
+	 * system again with the minimum it has changes nothing."  In general:
+	 * a switch to another family, or a new setting, needs an empty pool.
+	 * Re-laying an empty pool within the buddy family gives the same
+	 * roots, so only a change of family re-lays here.
 	 */
 	relay = to->family != cur(p)->family;
 	busy_needed = relay || (to->setting && p->setting[s] != val);
