@@ -9,9 +9,10 @@
  * DOC: ioctl dispatch
  *
  * Every command is one row of memsim_ioctls[], in the manner of drm's
- * DRM_IOCTL_DEF() table: the command number, the size of its structure,
- * an optional check, the handler, and flags that say what the dispatcher
- * does around them.  For every command, in this order, memsim_ioctl():
+ * DRM_IOCTL_DEF() table: the command number (which carries the size of its
+ * structure), an optional check, the handler, and flags that say what the
+ * dispatcher does around them.  For every command, in this order,
+ * memsim_ioctl():
  *
  * 1. finds the row whose command number equals @cmd exactly (size and
  *    direction bits included), else fails with -ENOTTY;
