@@ -15,6 +15,9 @@
 #   layering    no file in module/core/ includes a header of module/dev/,
 #               module/tests/ or the uapi (core headers and the kernel's own
 #               only)
+#   callgraph   scripts/callgraph.py on the W=1 build: no file of core/
+#               calls into dev/, and the files of the layers named in
+#               CALLGRAPH_LAYERS call each other without a cycle
 #
 # checkpatch and kernel-doc come from the fetched kernel source (KSRC).
 # Ends with "lint: N passed, N failed".
@@ -113,6 +116,25 @@ for f in module/core/*.[ch]; do
 	done
 done > "$out/layering.log"
 verdict "layering (core/ includes nothing of dev/, tests/, the uapi)" "$out/layering.log" 0
+
+# Who calls whom, from the symbols of the W=1 build's objects: the layers
+# whose files must call each other without a cycle.
+CALLGRAPH_LAYERS="core dev"
+if [ -d "$out/w1/module/core" ]; then
+	python3 "$top/scripts/callgraph.py" "$out/w1" > "$out/callgraph-all.log" 2>&1
+	st=$?
+	{
+		grep '^callgraph: core calls the glue: ' "$out/callgraph-all.log"
+		for layer in $CALLGRAPH_LAYERS; do
+			grep "^callgraph: $layer: " "$out/callgraph-all.log"
+		done
+		# Anything but a report (a crash, a missing object) is a failure.
+		[ $st -le 1 ] || cat "$out/callgraph-all.log"
+	} > "$out/callgraph.log"
+else
+	echo "no W=1 build to read, see $out/w1-build.log" > "$out/callgraph.log"
+fi
+verdict "callgraph (core calls no glue; no cycle in: $CALLGRAPH_LAYERS)" "$out/callgraph.log" 0
 
 echo "lint: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

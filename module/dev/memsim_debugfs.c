@@ -15,7 +15,7 @@
  *
  * Files:
  *
- * instances
+ * instances (memsim_instance.c, beside the list it walks)
  *	one line per live instance, tab separated, after a header line naming
  *	the columns: id, tgid, comm (escaped: see memsim_seq_name()),
  *	strategy, segments, live_blocks, allocated (bytes), block_structs
@@ -52,33 +52,10 @@
 #include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
-#include <linux/string_helpers.h>
 
 #include "memsim_internal.h"
 
-/**
- * memsim_seq_name() - print a name a task chose, safe for a text table
- * @m: the seq_file.
- * @name: a task's comm, or anything else a user can set.
- *
- * A task can name itself with any byte but NUL: every byte that is not
- * printable ASCII (tab and newline among them) and the backslash are
- * printed as a backslash and three octal digits, so that no name can
- * forge a column or a row, and the escapes can be undone.
- */
-void memsim_seq_name(struct seq_file *m, const char *name)
-{
-	seq_escape_str(m, name, ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, "\\");
-}
-
 static struct dentry *memsim_debugfs_root;
-
-static int instances_show(struct seq_file *m, void *unused)
-{
-	memsim_instances_show(m);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(instances);
 
 /* A cell of the summary table that does not apply. */
 #define NA	U64_MAX
@@ -435,13 +412,26 @@ void memsim_debugfs_instance_remove(struct memsim_instance *inst)
 }
 
 /**
- * memsim_debugfs_init() - create /sys/kernel/debug/memsim/ and its files
+ * memsim_debugfs_init() - create /sys/kernel/debug/memsim/
+ *
+ * The "instances" file in it is memsim_instances_debugfs_init()'s, beside
+ * the list it shows.
  */
 void memsim_debugfs_init(void)
 {
 	memsim_debugfs_root = debugfs_create_dir("memsim", NULL);
-	debugfs_create_file("instances", 0400, memsim_debugfs_root, NULL,
-			    &instances_fops);
+}
+
+/**
+ * memsim_debugfs_dir() - the directory /sys/kernel/debug/memsim/
+ *
+ * Return: its dentry, for files created elsewhere in it; an error pointer
+ * or NULL without debugfs (debugfs_create_file() takes either and does
+ * nothing).
+ */
+struct dentry *memsim_debugfs_dir(void)
+{
+	return memsim_debugfs_root;
 }
 
 /**

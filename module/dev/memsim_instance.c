@@ -17,9 +17,14 @@
  * Instance ids come from a 64-bit counter: they increase for as long as the
  * module stays loaded and cannot wrap in practice, so a user can name an
  * instance (and find its debugfs directory) without fear of reuse.
+ *
+ * The list's debugfs view, the "instances" file, lives here beside the list
+ * it walks: the per-instance files of memsim_debugfs.c sit below this file
+ * and never reach the list, so the registry and its views depend one way.
  */
 
 #include <linux/atomic.h>
+#include <linux/debugfs.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -90,14 +95,11 @@ void memsim_instance_destroy(struct memsim_instance *inst)
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_instance_destroy);
 
-/**
- * memsim_instances_show() - print one line per live instance
- * @m: seq_file of the debugfs "instances" file.
- *
- * The first line names the columns, so the format can be parsed and grown
- * by appending columns.
+/*
+ * The "instances" file: one line per live instance.  The first line names
+ * the columns, so the format can be parsed and grown by appending columns.
  */
-void memsim_instances_show(struct seq_file *m)
+static int instances_show(struct seq_file *m, void *unused)
 {
 	struct memsim_instance *inst;
 
@@ -116,4 +118,20 @@ void memsim_instances_show(struct seq_file *m)
 		mutex_unlock(&inst->lock);
 	}
 	mutex_unlock(&memsim_instances_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(instances);
+
+/**
+ * memsim_instances_debugfs_init() - create /sys/kernel/debug/memsim/instances
+ *
+ * Called once at load, after memsim_debugfs_init(); the file goes with the
+ * directory in memsim_debugfs_exit().  Without debugfs it does nothing.
+ */
+void memsim_instances_debugfs_init(void)
+{
+	if (!memsim_debugfs_available())
+		return;
+	debugfs_create_file("instances", 0400, memsim_debugfs_dir(), NULL,
+			    &instances_fops);
 }

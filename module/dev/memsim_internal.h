@@ -2,6 +2,10 @@
 /*
  * memsim: declarations shared by the module's glue files
  *
+ * Grouped by the file that defines them, from the bottom of the glue up
+ * (see DOC: Overview in memsim_main.c for the order); the ioctl handlers
+ * have their own header, memsim_ioctl.h.
+ *
  * Copyright (C) 2026 The memsim authors
  */
 #ifndef _MEMSIM_INTERNAL_H
@@ -10,7 +14,9 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/sizes.h>
+#include <linux/string_helpers.h>
 #include <linux/types.h>
 
 #include <kunit/visibility.h>
@@ -92,36 +98,27 @@ struct memsim_limits {
 #define MEMSIM_MAX_BLOCKS_LIMIT		BIT_ULL(32)
 #define MEMSIM_BATCH_HARD_MAX		65536
 
+/* memsim_params.c: the bottom of the glue, read by every other file. */
 extern struct memsim_limits memsim_limits;
 extern struct memsim_budget memsim_budget;
 extern umode_t memsim_dev_mode;
+void memsim_params_init(void);
 
 struct dentry;
-struct seq_file;
+struct file;
 
-struct memsim_instance *memsim_instance_create(void);
-void memsim_instance_destroy(struct memsim_instance *inst);
-void memsim_instances_show(struct seq_file *m);
-
-int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info);
-long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-
+/* memsim_uapi.c: the uapi's numbers and structures in the core's terms. */
 bool memsim_reserved_set(const void *area, size_t len);
+int memsim_strategy_from_uapi(u32 id, enum memsim_strategy *s);
 u32 memsim_strategy_to_uapi(enum memsim_strategy s);
 const char *memsim_strategy_uapi_name(u32 id);
-void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
-			  struct memsim_usage_info *out);
+u32 memsim_stream_from_uapi(u32 stream);
+u32 memsim_stream_to_uapi(u32 stream);
+int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_request *req);
+int memsim_result_write(void __user *uarg, const void *arg, size_t size);
+int memsim_result_fault_in(void __user *uarg, size_t size, unsigned int try);
 
-long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg);
-long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg);
-long memsim_ioctl_get_segments(struct memsim_instance *inst, void __user *uarg);
-long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg);
-long memsim_ioctl_get_blocks_life(struct memsim_instance *inst, void __user *uarg);
-long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg);
-long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg);
-
-void memsim_trace_event(struct memsim_pool *pool, const struct memsim_event *ev);
-
+/* memsim_tlog.c: the operation trace ring. */
 u32 memsim_tlog_max_capacity(void);
 u64 memsim_tlog_bytes(u32 capacity);
 bool memsim_tlog_stacks_available(void);
@@ -137,22 +134,47 @@ u32 memsim_tlog_copy(const struct memsim_tlog *t, u64 *cursor,
 void memsim_tlog_record(struct memsim_instance *inst, const struct memsim_event *ev);
 const char *memsim_trace_op_name(u32 op);
 void memsim_tlog_show_stack(struct seq_file *m, u32 handle);
+
+/* memsim_trace.c: the pool's observer. */
+void memsim_trace_event(struct memsim_pool *pool, const struct memsim_event *ev);
+
+/* memsim_debugfs.c, memsim_debugfs_trace.c: an instance's files. */
 extern const struct file_operations memsim_trace_fops;
-long memsim_ioctl_trace_ctl(struct memsim_instance *inst, void __user *uarg);
-long memsim_ioctl_trace_read(struct memsim_instance *inst, void __user *uarg);
-
-int memsim_alloc_request(const struct memsim_alloc_arg *arg, struct memsim_request *req);
-int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *req,
-		    struct memsim_result *res);
-
-int memsim_dev_register(void);
-void memsim_dev_unregister(void);
-
-void memsim_seq_name(struct seq_file *m, const char *name);
 void memsim_debugfs_init(void);
+struct dentry *memsim_debugfs_dir(void);
 void memsim_debugfs_instance_add(struct memsim_instance *inst);
 void memsim_debugfs_instance_remove(struct memsim_instance *inst);
 void memsim_debugfs_exit(void);
 bool memsim_debugfs_available(void);
+
+/**
+ * memsim_seq_name() - print a name a task chose, safe for a text table
+ * @m: the seq_file.
+ * @name: a task's comm, or anything else a user can set.
+ *
+ * A task can name itself with any byte but NUL: every byte that is not
+ * printable ASCII (tab and newline among them) and the backslash are
+ * printed as a backslash and three octal digits, so that no name can
+ * forge a column or a row, and the escapes can be undone.  Inline, for
+ * the instance list and the trace file alike, which sit on different
+ * floors of the glue.
+ */
+static inline void memsim_seq_name(struct seq_file *m, const char *name)
+{
+	seq_escape_str(m, name, ESCAPE_OCTAL | ESCAPE_NAP | ESCAPE_APPEND, "\\");
+}
+
+/* memsim_instance.c: instances, their list and its debugfs view. */
+struct memsim_instance *memsim_instance_create(void);
+void memsim_instance_destroy(struct memsim_instance *inst);
+void memsim_instances_debugfs_init(void);
+
+/* memsim_ioctl_info.c (exported for KUnit), memsim_ioctl.c. */
+int memsim_get_info(struct memsim_instance *inst, struct memsim_info *info);
+long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* memsim_dev.c: the misc device. */
+int memsim_dev_register(void);
+void memsim_dev_unregister(void);
 
 #endif /* _MEMSIM_INTERNAL_H */

@@ -31,9 +31,24 @@
 #include <linux/uaccess.h>
 
 #include "memsim_internal.h"
+#include "memsim_ioctl.h"
 
 #define MEMSIM_RESCHED_EVERY	64
 #define MEMSIM_SIMULATE_MAX_OPS	BIT(20)
+
+/*
+ * Allocate under the instance's limits: the core's -E2BIG covers the
+ * live-block limit (the module parameter max_blocks, as in force now) and
+ * the memory budget.
+ */
+static int memsim_do_alloc(struct memsim_instance *inst, const struct memsim_request *req,
+			   struct memsim_result *res)
+{
+	lockdep_assert_held(&inst->lock);
+
+	inst->pool.max_live_blocks = READ_ONCE(memsim_limits.max_blocks);
+	return memsim_alloc(&inst->pool, req, res);
+}
 
 /* The ALLOC argument a batch operation stands for. */
 static void memsim_batch_alloc_arg(const struct memsim_batch_op *op,
@@ -109,58 +124,85 @@ static int memsim_batch_run_op(struct memsim_instance *inst, struct memsim_batch
 	return ret;
 }
 
-long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg)
+/**
+ * memsim_ioctl_batch_check() - check a &struct memsim_batch_arg
+ * @data: the kernel copy.
+ *
+ * The operations are checked by the handler, once it has copied them in.
+ *
+ * Return: 0; -EINVAL for an unknown flag or a reserved field; -E2BIG for
+ * no operation or more than max_batch.
+ */
+int memsim_ioctl_batch_check(const void *data)
 {
-	u32 max = READ_ONCE(memsim_limits.max_batch);
+	const struct memsim_batch_arg *arg = data;
+
+	if ((arg->flags & ~MEMSIM_BATCH_STOP_ON_ERROR) ||
+	    memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+	if (!arg->count || arg->count > READ_ONCE(memsim_limits.max_batch))
+		return -E2BIG;
+	return 0;
+}
+
+/**
+ * memsim_ioctl_batch() - %MEMSIM_IOC_BATCH
+ * @inst: the instance.
+ * @data: the checked &struct memsim_batch_arg.
+ * @uarg: the caller's structure: the handler writes it back itself, also
+ *	when the run stops early.
+ *
+ * The operations are copied in and checked in full, then written back
+ * unchanged with the argument (results must be able to go back before
+ * anything runs), then run under the lock.
+ *
+ * Return: 0 (each operation's own errno is in its @error); -EINVAL for a
+ * malformed operation; -ENOMEM; -EINTR when a fatal signal stopped the run;
+ * -EFAULT.
+ */
+long memsim_ioctl_batch(struct memsim_instance *inst, void *data, void __user *uarg)
+{
+	struct memsim_batch_arg *arg = data;
 	struct memsim_batch_op *ops;
-	struct memsim_batch_arg arg;
 	long ret = 0;
 	u32 i;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if ((arg.flags & ~MEMSIM_BATCH_STOP_ON_ERROR) ||
-	    memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
-		return -EINVAL;
-	if (!arg.count || arg.count > max)
-		return -E2BIG;
-
-	ops = kvmalloc_array(arg.count, sizeof(*ops), GFP_KERNEL_ACCOUNT);
+	ops = kvmalloc_array(arg->count, sizeof(*ops), GFP_KERNEL_ACCOUNT);
 	if (!ops)
 		return -ENOMEM;
-	if (copy_from_user(ops, u64_to_user_ptr(arg.ops_ptr), arg.count * sizeof(*ops))) {
+	if (copy_from_user(ops, u64_to_user_ptr(arg->ops_ptr), arg->count * sizeof(*ops))) {
 		ret = -EFAULT;
 		goto out;
 	}
-	for (i = 0; i < arg.count; i++) {
+	for (i = 0; i < arg->count; i++) {
 		ret = memsim_batch_op_check(&ops[i]);
 		if (ret)
 			goto out;
 	}
 	/* Results must be able to go back before anything runs. */
-	if (copy_to_user(u64_to_user_ptr(arg.ops_ptr), ops, arg.count * sizeof(*ops)) ||
-	    copy_to_user(uarg, &arg, sizeof(arg))) {
+	if (copy_to_user(u64_to_user_ptr(arg->ops_ptr), ops, arg->count * sizeof(*ops)) ||
+	    copy_to_user(uarg, arg, sizeof(*arg))) {
 		ret = -EFAULT;
 		goto out;
 	}
-	for (i = 0; i < arg.count; i++) {
+	for (i = 0; i < arg->count; i++) {
 		ops[i].error = 0;
 		ops[i].result_size = 0;
 	}
 
-	arg.done = 0;
-	arg.failed = 0;
+	arg->done = 0;
+	arg->failed = 0;
 	mutex_lock(&inst->lock);
-	for (i = 0; i < arg.count; i++) {
+	for (i = 0; i < arg->count; i++) {
 		if (fatal_signal_pending(current)) {
 			ret = -EINTR;
 			break;
 		}
 		ops[i].error = memsim_batch_run_op(inst, &ops[i]);
-		arg.done++;
+		arg->done++;
 		if (ops[i].error) {
-			arg.failed++;
-			if (arg.flags & MEMSIM_BATCH_STOP_ON_ERROR)
+			arg->failed++;
+			if (arg->flags & MEMSIM_BATCH_STOP_ON_ERROR)
 				break;
 		}
 		if (i % MEMSIM_RESCHED_EVERY == MEMSIM_RESCHED_EVERY - 1)
@@ -168,18 +210,27 @@ long memsim_ioctl_batch(struct memsim_instance *inst, void __user *uarg)
 	}
 	mutex_unlock(&inst->lock);
 
-	if (arg.done && copy_to_user(u64_to_user_ptr(arg.ops_ptr), ops,
-				     arg.done * sizeof(*ops)))
+	if (arg->done && copy_to_user(u64_to_user_ptr(arg->ops_ptr), ops,
+				      arg->done * sizeof(*ops)))
 		ret = -EFAULT;
-	else if (copy_to_user(uarg, &arg, sizeof(arg)))
+	else if (copy_to_user(uarg, arg, sizeof(*arg)))
 		ret = -EFAULT;
 out:
 	kvfree(ops);
 	return ret;
 }
 
-static int memsim_simulate_check(const struct memsim_simulate_arg *arg)
+/**
+ * memsim_ioctl_simulate_check() - check a &struct memsim_simulate_arg
+ * @data: the kernel copy.
+ *
+ * Return: 0, or -EINVAL for a flag, a pad or reserved field, no operation
+ * or more than 2^20, an empty size range or a free ratio above 1.
+ */
+int memsim_ioctl_simulate_check(const void *data)
 {
+	const struct memsim_simulate_arg *arg = data;
+
 	if (arg->flags || arg->pad || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
 		return -EINVAL;
 	if (!arg->nr_ops || arg->nr_ops > MEMSIM_SIMULATE_MAX_OPS)
@@ -205,7 +256,7 @@ static int memsim_simulate_run(struct memsim_instance *inst,
 			       struct memsim_simulate_arg *arg, u64 *live)
 {
 	struct memsim_request req = {
-		.stream = arg->stream == MEMSIM_STREAM_ANY_ID ? MEMSIM_STREAM_ANY : arg->stream,
+		.stream = memsim_stream_from_uapi(arg->stream),
 		.owner = task_tgid_nr(current),
 	};
 	u64 span = arg->max_size - arg->min_size + 1;
@@ -248,46 +299,51 @@ static int memsim_simulate_run(struct memsim_instance *inst,
 	return 0;
 }
 
-long memsim_ioctl_simulate(struct memsim_instance *inst, void __user *uarg)
+/**
+ * memsim_ioctl_simulate() - %MEMSIM_IOC_SIMULATE
+ * @inst: the instance.
+ * @data: the checked &struct memsim_simulate_arg.
+ * @uarg: the caller's structure: the handler writes it back itself, also
+ *	when the run stops early.
+ *
+ * The argument is written back unchanged before the run, so that one that
+ * cannot take the counters fails before anything runs.
+ *
+ * Return: 0; -ENOMEM; -EINTR when a fatal signal stopped the run; -EFAULT.
+ * The operations that ran stay, also when the run stopped early (-EINTR,
+ * -ENOMEM): the counters written back say what they were.
+ */
+long memsim_ioctl_simulate(struct memsim_instance *inst, void *data, void __user *uarg)
 {
-	struct memsim_simulate_arg arg;
+	struct memsim_simulate_arg *arg = data;
 	struct memsim_pool *pool = &inst->pool;
 	u64 *live, t0;
 	long ret;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	ret = memsim_simulate_check(&arg);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &arg, sizeof(arg)))
+	if (copy_to_user(uarg, arg, sizeof(*arg)))
 		return -EFAULT;
 
 	/* At most one live block per operation. */
-	live = kvmalloc_array(arg.nr_ops, sizeof(*live), GFP_KERNEL_ACCOUNT);
+	live = kvmalloc_array(arg->nr_ops, sizeof(*live), GFP_KERNEL_ACCOUNT);
 	if (!live)
 		return -ENOMEM;
 
-	arg.successes = 0;
-	arg.failures = 0;
-	arg.frees = 0;
-	arg.pad2 = 0;
+	arg->successes = 0;
+	arg->failures = 0;
+	arg->frees = 0;
+	arg->pad2 = 0;
 	t0 = ktime_get_ns();
 	mutex_lock(&inst->lock);
-	ret = memsim_simulate_run(inst, &arg, live);
-	arg.peak_allocated = pool->usage.peak_allocated;
-	arg.final_allocated = pool->usage.allocated;
-	arg.frag_ppm = memsim_frag_ppm(pool->usage.free,
-				       memsim_largest_free(pool, MEMSIM_STREAM_ANY));
+	ret = memsim_simulate_run(inst, arg, live);
+	arg->peak_allocated = pool->usage.peak_allocated;
+	arg->final_allocated = pool->usage.allocated;
+	arg->frag_ppm = memsim_frag_ppm(pool->usage.free,
+					memsim_largest_free(pool, MEMSIM_STREAM_ANY));
 	mutex_unlock(&inst->lock);
-	arg.elapsed_ns = ktime_get_ns() - t0;
+	arg->elapsed_ns = ktime_get_ns() - t0;
 	kvfree(live);
 
-	/*
-	 * The operations that ran stay, also when the run stopped early
-	 * (-EINTR, -ENOMEM): the counters say what they were.
-	 */
-	if (copy_to_user(uarg, &arg, sizeof(arg)) && !ret)
+	if (copy_to_user(uarg, arg, sizeof(*arg)) && !ret)
 		ret = -EFAULT;
 	return ret;
 }

@@ -25,15 +25,11 @@
 #include <linux/uaccess.h>
 
 #include "memsim_internal.h"
+#include "memsim_ioctl.h"
 
-/**
- * memsim_usage_to_uapi() - copy counters into their ABI form
- * @u: the core's counters.
- * @largest: the largest free block of the same scope.
- * @out: the ABI structure; every field is written.
- */
-void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
-			  struct memsim_usage_info *out)
+/* The core's counters in their ABI form; every field of @out is written. */
+static void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
+				 struct memsim_usage_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->total = u->total;
@@ -56,27 +52,33 @@ void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
 	memcpy(out->free_hist, u->free_hist, sizeof(out->free_hist));
 }
 
-long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg)
+/**
+ * memsim_ioctl_get_summary_check() - check a &struct memsim_summary
+ * @data: the kernel copy.
+ *
+ * Return: 0, or -EINVAL for a flag.
+ */
+int memsim_ioctl_get_summary_check(const void *data)
 {
-	struct memsim_summary *sum;
-	struct memsim_pool *pool = &inst->pool;
-	long ret = 0;
+	const struct memsim_summary *sum = data;
 
-	/* 700 bytes: too much for the stack of an ioctl. */
-	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
-	if (!sum)
-		return -ENOMEM;
-	if (copy_from_user(sum, uarg, sizeof(*sum))) {
-		ret = -EFAULT;
-		goto out;
-	}
-	if (sum->flags) {
-		ret = -EINVAL;
-		goto out;
-	}
+	return sum->flags ? -EINVAL : 0;
+}
+
+/**
+ * memsim_ioctl_get_summary() - %MEMSIM_IOC_GET_SUMMARY, under the lock
+ * @inst: the instance.
+ * @data: the checked &struct memsim_summary; its out fields are set.
+ * @uarg: unused.
+ *
+ * Return: 0.
+ */
+long memsim_ioctl_get_summary(struct memsim_instance *inst, void *data, void __user *uarg)
+{
+	struct memsim_pool *pool = &inst->pool;
+	struct memsim_summary *sum = data;
 
 	sum->pad = 0;
-	mutex_lock(&inst->lock);
 	sum->strategy = memsim_strategy_to_uapi(pool->strategy);
 	sum->buddy_min_block = 1ULL << pool->buddy_min_order;
 	sum->nr_segments = pool->nr_segments;
@@ -87,13 +89,7 @@ long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg)
 	sum->requested_bytes = pool->usage.requested_bytes;
 	sum->peak_requested = pool->usage.peak_requested;
 	sum->peak_live_blocks = pool->usage.peak_live_blocks;
-	mutex_unlock(&inst->lock);
-
-	if (copy_to_user(uarg, sum, sizeof(*sum)))
-		ret = -EFAULT;
-out:
-	kfree(sum);
-	return ret;
+	return 0;
 }
 
 static void memsim_strategy_stats_to_uapi(const struct memsim_strategy_stats *st,
@@ -107,41 +103,63 @@ static void memsim_strategy_stats_to_uapi(const struct memsim_strategy_stats *st
 	out->free_ns = st->free_ns;
 }
 
-long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg)
+/**
+ * memsim_ioctl_get_stats_check() - check a &struct memsim_stats_arg
+ * @data: the kernel copy.
+ *
+ * Return: 0, or -EINVAL for a flag, a reserved field or more entries than
+ * %MEMSIM_LIST_MAX.
+ */
+int memsim_ioctl_get_stats_check(const void *data)
+{
+	const struct memsim_stats_arg *arg = data;
+
+	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+		return -EINVAL;
+	if (arg->streams_cap > MEMSIM_LIST_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * memsim_ioctl_get_stats() - %MEMSIM_IOC_GET_STATS
+ * @inst: the instance.
+ * @data: the checked &struct memsim_stats_arg; its out fields are set.
+ * @uarg: unused.
+ *
+ * The streams are gathered under the lock into a kernel buffer and copied
+ * to @streams_ptr after the lock is dropped.
+ *
+ * Return: 0, -ENOMEM, or -EFAULT if the streams cannot be written.
+ */
+long memsim_ioctl_get_stats(struct memsim_instance *inst, void *data, void __user *uarg)
 {
 	struct memsim_stream_info *buf = NULL;
 	struct memsim_pool *pool = &inst->pool;
-	struct memsim_stats_arg arg;
+	struct memsim_stats_arg *arg = data;
 	struct rb_node *node;
 	u32 n = 0, i;
 	long ret = 0;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
-		return -EINVAL;
-	if (arg.streams_cap > MEMSIM_LIST_MAX)
-		return -EINVAL;
-
-	if (arg.streams_cap) {
-		buf = kvcalloc(arg.streams_cap, sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	if (arg->streams_cap) {
+		buf = kvcalloc(arg->streams_cap, sizeof(*buf), GFP_KERNEL_ACCOUNT);
 		if (!buf)
 			return -ENOMEM;
 	}
 
-	arg.more = 0;
+	arg->more = 0;
 	mutex_lock(&inst->lock);
 	for (i = 0; i < MEMSIM_NR_STRATEGIES; i++)
 		memsim_strategy_stats_to_uapi(&pool->strategy_stats[i],
-					      &arg.strategies[memsim_strategy_to_uapi(i)]);
+					      &arg->strategies[memsim_strategy_to_uapi(i)]);
 	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
 		struct memsim_stream *s = rb_entry(node, struct memsim_stream, rb);
 
-		if (s->id < arg.stream_cursor)
+		if (s->id < arg->stream_cursor)
 			continue;
-		if (n == arg.streams_cap) {
-			arg.more = 1;
-			arg.stream_cursor = s->id;
+		if (n == arg->streams_cap) {
+			arg->more = 1;
+			arg->stream_cursor = s->id;
 			break;
 		}
 		buf[n].stream = s->id;
@@ -151,19 +169,25 @@ long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg)
 		n++;
 	}
 	mutex_unlock(&inst->lock);
-	arg.nr_streams = n;
+	arg->nr_streams = n;
 
-	if (n && copy_to_user(u64_to_user_ptr(arg.streams_ptr), buf, n * sizeof(*buf)))
-		ret = -EFAULT;
-	else if (copy_to_user(uarg, &arg, sizeof(arg)))
+	if (n && copy_to_user(u64_to_user_ptr(arg->streams_ptr), buf, n * sizeof(*buf)))
 		ret = -EFAULT;
 	kvfree(buf);
 	return ret;
 }
 
-/* Validate a listing request. */
-static int memsim_list_check(const struct memsim_list_arg *arg)
+/**
+ * memsim_ioctl_list_check() - check a &struct memsim_list_arg
+ * @data: the kernel copy, of GET_SEGMENTS, GET_BLOCKS or GET_BLOCKS_LIFE.
+ *
+ * Return: 0, or -EINVAL for a flag, a reserved field, or a capacity of 0
+ * or above %MEMSIM_LIST_MAX.
+ */
+int memsim_ioctl_list_check(const void *data)
 {
+	const struct memsim_list_arg *arg = data;
+
 	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
 		return -EINVAL;
 	if (!arg->buf_cap || arg->buf_cap > MEMSIM_LIST_MAX)
@@ -186,46 +210,49 @@ static void memsim_segment_to_uapi(struct memsim_pool *pool,
 	memsim_usage_to_uapi(&seg->usage, out->largest_free, &out->usage);
 }
 
-/* Copy @n entries of @size bytes out, then the argument itself. */
-static long memsim_list_copy_out(void __user *uarg, struct memsim_list_arg *arg,
-				 const void *buf, size_t size)
+/* Copy the @arg->nr entries of @size bytes a listing gathered out. */
+static long memsim_list_copy_out(const struct memsim_list_arg *arg, const void *buf,
+				 size_t size)
 {
 	if (arg->nr && copy_to_user(u64_to_user_ptr(arg->buf_ptr), buf, arg->nr * size))
 		return -EFAULT;
-	return copy_to_user(uarg, arg, sizeof(*arg)) ? -EFAULT : 0;
+	return 0;
 }
 
-long memsim_ioctl_get_segments(struct memsim_instance *inst, void __user *uarg)
+/**
+ * memsim_ioctl_get_segments() - %MEMSIM_IOC_GET_SEGMENTS
+ * @inst: the instance.
+ * @data: the checked &struct memsim_list_arg; its out fields are set.
+ * @uarg: unused.
+ *
+ * Return: 0, -ENOMEM, or -EFAULT if the entries cannot be written.
+ */
+long memsim_ioctl_get_segments(struct memsim_instance *inst, void *data, void __user *uarg)
 {
+	struct memsim_list_arg *arg = data;
 	struct memsim_segment_info *buf;
 	struct memsim_segment *seg;
-	struct memsim_list_arg arg;
 	long ret;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	ret = memsim_list_check(&arg);
-	if (ret)
-		return ret;
-	buf = kvcalloc(arg.buf_cap, sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	buf = kvcalloc(arg->buf_cap, sizeof(*buf), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
-	arg.nr = 0;
-	arg.more = 0;
+	arg->nr = 0;
+	arg->more = 0;
 
 	mutex_lock(&inst->lock);
-	for (seg = memsim_segment_first_from(&inst->pool, arg.cursor); seg;
+	for (seg = memsim_segment_first_from(&inst->pool, arg->cursor); seg;
 	     seg = memsim_segment_after(&inst->pool, seg)) {
-		if (arg.nr == arg.buf_cap) {
-			arg.more = 1;
-			arg.cursor = seg->start;
+		if (arg->nr == arg->buf_cap) {
+			arg->more = 1;
+			arg->cursor = seg->start;
 			break;
 		}
-		memsim_segment_to_uapi(&inst->pool, seg, &buf[arg.nr++]);
+		memsim_segment_to_uapi(&inst->pool, seg, &buf[arg->nr++]);
 	}
 	mutex_unlock(&inst->lock);
 
-	ret = memsim_list_copy_out(uarg, &arg, buf, sizeof(*buf));
+	ret = memsim_list_copy_out(arg, buf, sizeof(*buf));
 	kvfree(buf);
 	return ret;
 }
@@ -280,64 +307,61 @@ static void memsim_block_life_fill(const struct memsim_block *b, void *out)
  * GET_BLOCKS and GET_BLOCKS_LIFE: the same walk, entries of @size bytes
  * filled by @fill.
  */
-static long memsim_list_blocks(struct memsim_instance *inst, void __user *uarg,
+static long memsim_list_blocks(struct memsim_instance *inst, struct memsim_list_arg *arg,
 			       size_t size, void (*fill)(const struct memsim_block *b, void *out))
 {
-	struct memsim_list_arg arg;
 	struct memsim_block *b;
 	void *buf;
 	long ret;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	ret = memsim_list_check(&arg);
-	if (ret)
-		return ret;
-	buf = kvcalloc(arg.buf_cap, size, GFP_KERNEL_ACCOUNT);
+	buf = kvcalloc(arg->buf_cap, size, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
-	arg.nr = 0;
-	arg.more = 0;
+	arg->nr = 0;
+	arg->more = 0;
 
 	mutex_lock(&inst->lock);
-	for (b = memsim_block_first_from(&inst->pool, arg.cursor); b;
+	for (b = memsim_block_first_from(&inst->pool, arg->cursor); b;
 	     b = memsim_block_after(&inst->pool, b)) {
-		if (arg.nr == arg.buf_cap) {
-			arg.more = 1;
-			arg.cursor = b->addr;
+		if (arg->nr == arg->buf_cap) {
+			arg->more = 1;
+			arg->cursor = b->addr;
 			break;
 		}
-		fill(b, buf + arg.nr++ * size);
+		fill(b, buf + arg->nr++ * size);
 	}
 	mutex_unlock(&inst->lock);
 
-	ret = memsim_list_copy_out(uarg, &arg, buf, size);
+	ret = memsim_list_copy_out(arg, buf, size);
 	kvfree(buf);
 	return ret;
 }
 
 /**
- * memsim_ioctl_get_blocks() - handle %MEMSIM_IOC_GET_BLOCKS
+ * memsim_ioctl_get_blocks() - %MEMSIM_IOC_GET_BLOCKS
  * @inst: the instance.
- * @uarg: user pointer to a &struct memsim_list_arg.
+ * @data: the checked &struct memsim_list_arg; its out fields are set.
+ * @uarg: unused.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -ENOMEM, or -EFAULT if the entries cannot be written.
  */
-long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg)
+long memsim_ioctl_get_blocks(struct memsim_instance *inst, void *data, void __user *uarg)
 {
-	return memsim_list_blocks(inst, uarg, sizeof(struct memsim_block_info),
+	return memsim_list_blocks(inst, data, sizeof(struct memsim_block_info),
 				  memsim_block_fill);
 }
 
 /**
- * memsim_ioctl_get_blocks_life() - handle %MEMSIM_IOC_GET_BLOCKS_LIFE
+ * memsim_ioctl_get_blocks_life() - %MEMSIM_IOC_GET_BLOCKS_LIFE
  * @inst: the instance.
- * @uarg: user pointer to a &struct memsim_list_arg.
+ * @data: the checked &struct memsim_list_arg; its out fields are set.
+ * @uarg: unused.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, -ENOMEM, or -EFAULT if the entries cannot be written.
  */
-long memsim_ioctl_get_blocks_life(struct memsim_instance *inst, void __user *uarg)
+long memsim_ioctl_get_blocks_life(struct memsim_instance *inst, void *data,
+				  void __user *uarg)
 {
-	return memsim_list_blocks(inst, uarg, sizeof(struct memsim_block_life),
+	return memsim_list_blocks(inst, data, sizeof(struct memsim_block_life),
 				  memsim_block_life_fill);
 }

@@ -23,12 +23,23 @@
 #include <linux/uaccess.h>
 
 #include "memsim_internal.h"
+#include "memsim_ioctl.h"
 
 /* Records gathered per lock hold. */
 #define MEMSIM_TRACE_CHUNK	32
 
-static int memsim_trace_ctl_check(const struct memsim_trace_ctl_arg *arg)
+/**
+ * memsim_ioctl_trace_ctl_check() - check a &struct memsim_trace_ctl_arg
+ * @data: the kernel copy.
+ *
+ * Return: 0; -EINVAL for an unknown flag, a reserved field, a capacity
+ * with the trace off or a capacity of 0 or above max_trace_records with it
+ * on; -EOPNOTSUPP for stacks on a kernel without stackdepot.
+ */
+int memsim_ioctl_trace_ctl_check(const void *data)
 {
+	const struct memsim_trace_ctl_arg *arg = data;
+
 	if ((arg->flags & ~MEMSIM_TRACE_FLAGS) ||
 	    memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
 		return -EINVAL;
@@ -53,9 +64,10 @@ u64 memsim_tlog_bytes(u32 capacity)
 }
 
 /**
- * memsim_ioctl_trace_ctl() - handle %MEMSIM_IOC_TRACE_CTL
+ * memsim_ioctl_trace_ctl() - %MEMSIM_IOC_TRACE_CTL
  * @inst: the instance.
- * @uarg: user pointer to a &struct memsim_trace_ctl_arg.
+ * @data: the checked &struct memsim_trace_ctl_arg.
+ * @uarg: unused.
  *
  * The new ring is charged to the instance's memory budget before it is
  * allocated, the old one uncharged once it is swapped out; for a moment
@@ -63,26 +75,21 @@ u64 memsim_tlog_bytes(u32 capacity)
  *
  * Return: 0 or a negative errno, the trace unchanged on error.
  */
-long memsim_ioctl_trace_ctl(struct memsim_instance *inst, void __user *uarg)
+long memsim_ioctl_trace_ctl(struct memsim_instance *inst, void *data, void __user *uarg)
 {
+	const struct memsim_trace_ctl_arg *arg = data;
 	struct memsim_trace_record *recs = NULL;
-	struct memsim_trace_ctl_arg arg;
 	u64 bytes, old;
 	int ret;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	ret = memsim_trace_ctl_check(&arg);
-	if (ret)
-		return ret;
-	bytes = memsim_tlog_bytes(arg.capacity);
-	if (arg.capacity) {
+	bytes = memsim_tlog_bytes(arg->capacity);
+	if (arg->capacity) {
 		mutex_lock(&inst->lock);
 		ret = memsim_pool_charge(&inst->pool, bytes);
 		mutex_unlock(&inst->lock);
 		if (ret)
 			return ret;
-		recs = kvcalloc(arg.capacity, sizeof(*recs), GFP_KERNEL_ACCOUNT);
+		recs = kvcalloc(arg->capacity, sizeof(*recs), GFP_KERNEL_ACCOUNT);
 		if (!recs) {
 			mutex_lock(&inst->lock);
 			memsim_pool_uncharge(&inst->pool, bytes);
@@ -92,7 +99,7 @@ long memsim_ioctl_trace_ctl(struct memsim_instance *inst, void __user *uarg)
 	}
 	mutex_lock(&inst->lock);
 	old = inst->tlog.charged;
-	recs = memsim_tlog_swap(&inst->tlog, recs, arg.capacity, arg.flags);
+	recs = memsim_tlog_swap(&inst->tlog, recs, arg->capacity, arg->flags);
 	inst->tlog.charged = bytes;
 	memsim_pool_uncharge(&inst->pool, old);
 	mutex_unlock(&inst->lock);
@@ -112,31 +119,46 @@ static void memsim_trace_read_state(const struct memsim_tlog *t,
 }
 
 /**
- * memsim_ioctl_trace_read() - handle %MEMSIM_IOC_TRACE_READ
- * @inst: the instance.
- * @uarg: user pointer to a &struct memsim_trace_read_arg.
+ * memsim_ioctl_trace_read_check() - check a &struct memsim_trace_read_arg
+ * @data: the kernel copy.
  *
- * Return: 0 or a negative errno.
+ * Return: 0, or -EINVAL for a flag, a reserved field or more records than
+ * %MEMSIM_LIST_MAX.  A cursor beyond the head is refused by the handler,
+ * which sees the head.
  */
-long memsim_ioctl_trace_read(struct memsim_instance *inst, void __user *uarg)
+int memsim_ioctl_trace_read_check(const void *data)
 {
+	const struct memsim_trace_read_arg *arg = data;
+
+	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)) ||
+	    arg->buf_cap > MEMSIM_LIST_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * memsim_ioctl_trace_read() - %MEMSIM_IOC_TRACE_READ
+ * @inst: the instance.
+ * @data: the checked &struct memsim_trace_read_arg; its out fields are set.
+ * @uarg: unused.
+ *
+ * Return: 0; -EINVAL for a cursor beyond the head; -ENOMEM; -EFAULT if the
+ * records cannot be written.
+ */
+long memsim_ioctl_trace_read(struct memsim_instance *inst, void *data, void __user *uarg)
+{
+	struct memsim_trace_read_arg *arg = data;
 	struct memsim_trace_record __user *ubuf;
 	struct memsim_trace_record *chunk;
-	struct memsim_trace_read_arg arg;
 	u64 cursor, lost;
 	u32 done = 0, n;
 	long ret = 0;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
-	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)) ||
-	    arg.buf_cap > MEMSIM_LIST_MAX)
-		return -EINVAL;
 	chunk = kmalloc_array(MEMSIM_TRACE_CHUNK, sizeof(*chunk), GFP_KERNEL);
 	if (!chunk)
 		return -ENOMEM;
-	ubuf = u64_to_user_ptr(arg.buf_ptr);
-	cursor = arg.cursor;
+	ubuf = u64_to_user_ptr(arg->buf_ptr);
+	cursor = arg->cursor;
 
 	mutex_lock(&inst->lock);
 	if (cursor > inst->tlog.head) {
@@ -146,8 +168,8 @@ long memsim_ioctl_trace_read(struct memsim_instance *inst, void __user *uarg)
 	}
 	/* The first chunk reports the records lost before the cursor. */
 	n = memsim_tlog_copy(&inst->tlog, &cursor, chunk,
-			     min(arg.buf_cap, MEMSIM_TRACE_CHUNK), &arg.lost);
-	memsim_trace_read_state(&inst->tlog, &arg);
+			     min(arg->buf_cap, MEMSIM_TRACE_CHUNK), &arg->lost);
+	memsim_trace_read_state(&inst->tlog, arg);
 	mutex_unlock(&inst->lock);
 
 	while (n) {
@@ -156,23 +178,21 @@ long memsim_ioctl_trace_read(struct memsim_instance *inst, void __user *uarg)
 			goto out;
 		}
 		done += n;
-		if (done == arg.buf_cap)
+		if (done == arg->buf_cap)
 			break;
 		mutex_lock(&inst->lock);
 		n = memsim_tlog_copy(&inst->tlog, &cursor, chunk,
-				     min(arg.buf_cap - done, MEMSIM_TRACE_CHUNK), &lost);
+				     min(arg->buf_cap - done, MEMSIM_TRACE_CHUNK), &lost);
 		if (lost) {
 			/* Overwritten meanwhile: stop before the gap. */
 			cursor -= n + lost;
 			n = 0;
 		}
-		memsim_trace_read_state(&inst->tlog, &arg);
+		memsim_trace_read_state(&inst->tlog, arg);
 		mutex_unlock(&inst->lock);
 	}
-	arg.nr = done;
-	arg.cursor = cursor;
-	if (copy_to_user(uarg, &arg, sizeof(arg)))
-		ret = -EFAULT;
+	arg->nr = done;
+	arg->cursor = cursor;
 out:
 	kfree(chunk);
 	return ret;

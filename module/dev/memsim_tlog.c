@@ -347,7 +347,7 @@ void memsim_tlog_record(struct memsim_instance *inst, const struct memsim_event 
 	rec->ts_ns = ktime_get_ns();
 	rec->op = memsim_trace_op_of(ev);
 	rec->strategy = memsim_strategy_to_uapi(ev->strategy);
-	rec->stream = ev->stream == MEMSIM_STREAM_ANY ? MEMSIM_STREAM_ANY_ID : ev->stream;
+	rec->stream = memsim_stream_to_uapi(ev->stream);
 	rec->flags = memsim_trace_flags_of(ev);
 	rec->addr = ev->addr;
 	rec->size = ev->size;
