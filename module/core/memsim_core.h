@@ -81,6 +81,7 @@
  * @MEMSIM_WORST_FIT: largest block that fits.
  * @MEMSIM_NEXT_FIT: first fit from a roving cursor.
  * @MEMSIM_BUDDY: binary buddy system.
+ * @MEMSIM_TLSF: two-level segregated fit.
  * @MEMSIM_NR_STRATEGIES: number of strategies.
  */
 enum memsim_strategy {
@@ -89,6 +90,7 @@ enum memsim_strategy {
 	MEMSIM_WORST_FIT,
 	MEMSIM_NEXT_FIT,
 	MEMSIM_BUDDY,
+	MEMSIM_TLSF,
 	MEMSIM_NR_STRATEGIES
 };
 
