@@ -109,11 +109,14 @@
 
 /**
  * struct memsim_tlsf_index - a stream's TLSF free index
+ * @sl: log2 of its classes per level, the pool's setting when it was
+ *	made empty: insertions and removals follow the index's own layout.
  * @fl_map: bit r set when row r has a non-empty class.
  * @sl_map: bit j of @sl_map[r] set when class r * C + j is not empty.
  * @list: the free blocks of each class, most recently inserted first.
  */
 struct memsim_tlsf_index {
+	unsigned int sl;
 	u64 fl_map;
 	u32 sl_map[TLSF_ROWS_MAX];
 	struct hlist_head list[TLSF_LISTS_MAX];
@@ -224,7 +227,10 @@ static int tlsf_prev_class(const struct memsim_tlsf_index *idx, int k, unsigned 
 
 static void tlsf_init(const struct memsim_pool *pool, struct memsim_stream *s)
 {
-	memset(s->index, 0, sizeof(struct memsim_tlsf_index));
+	struct memsim_tlsf_index *idx = tlsf_index(s);
+
+	memset(idx, 0, sizeof(*idx));
+	idx->sl = tlsf_sl(pool);
 }
 
 static unsigned int tlsf_blocks_to_lay(const struct memsim_pool *pool, u64 start, u64 size)
@@ -242,7 +248,7 @@ static void tlsf_insert(struct memsim_pool *pool, struct memsim_stream *s,
 			struct memsim_block *b)
 {
 	struct memsim_tlsf_index *idx = tlsf_index(s);
-	unsigned int sl = tlsf_sl(pool), k = tlsf_class(b->size, sl);
+	unsigned int sl = idx->sl, k = tlsf_class(b->size, sl);
 
 	hlist_add_head(&b->free_link, &idx->list[k]);
 	idx->sl_map[k >> sl] |= 1U << (k & ((1U << sl) - 1));
@@ -253,7 +259,7 @@ static void tlsf_remove(struct memsim_pool *pool, struct memsim_stream *s,
 			struct memsim_block *b)
 {
 	struct memsim_tlsf_index *idx = tlsf_index(s);
-	unsigned int sl = tlsf_sl(pool), k = tlsf_class(b->size, sl);
+	unsigned int sl = idx->sl, k = tlsf_class(b->size, sl);
 
 	hlist_del_init(&b->free_link);
 	if (!hlist_empty(&idx->list[k]))
@@ -489,7 +495,7 @@ static bool tlsf_search(struct memsim_pool *pool, struct memsim_stream *s,
 			struct memsim_query *q, struct memsim_candidate *c)
 {
 	struct memsim_tlsf_index *idx = tlsf_index(s);
-	unsigned int sl = tlsf_sl(pool), nr = tlsf_nr_classes(sl);
+	unsigned int sl = idx->sl, nr = tlsf_nr_classes(sl);
 	unsigned int budget = MEMSIM_TLSF_MAX_CANDIDATES;
 	unsigned int g, own;
 	int k, ret;
@@ -552,7 +558,7 @@ static void tlsf_walked(unsigned int *n)
 static u64 tlsf_largest(const struct memsim_pool *pool, const struct memsim_stream *s)
 {
 	const struct memsim_tlsf_index *idx = tlsf_index(s);
-	unsigned int sl = tlsf_sl(pool), n = 0;
+	unsigned int sl = idx->sl, n = 0;
 	struct memsim_block *b;
 	u64 best = 0;
 	int k;
@@ -637,7 +643,7 @@ static void tlsf_walk_largest(struct memsim_pool *pool, struct memsim_stream *s,
 			      bool (*fn)(struct memsim_block *b, void *data), void *data)
 {
 	struct memsim_tlsf_index *idx = tlsf_index(s);
-	unsigned int sl = tlsf_sl(pool), n = 0;
+	unsigned int sl = idx->sl, n = 0;
 	struct memsim_block *b, *best;
 	u64 size, addr;
 	int k;
@@ -674,7 +680,7 @@ static int tlsf_check_block(struct memsim_check *c, struct memsim_block *blk,
 			    const struct memsim_block *prev)
 {
 	const struct memsim_tlsf_index *idx = tlsf_index(blk->segment->stream);
-	unsigned int sl = tlsf_sl(c->pool), k;
+	unsigned int sl = idx->sl, k;
 
 	if (blk->state != MEMSIM_BLOCK_FREE) {
 		/* Every byte not asked for is split off. */
@@ -686,6 +692,9 @@ static int tlsf_check_block(struct memsim_check *c, struct memsim_block *blk,
 	if (prev && prev->state == MEMSIM_BLOCK_FREE)
 		return memsim_check_block_fail(c, blk, "free after a free block (not coalesced)");
 	/* Membership, as that very node of that very list, is proved by tlsf_check(). */
+	if (sl != tlsf_sl(c->pool))
+		return memsim_check_block_fail(c, blk, "its stream's TLSF index has %u classes",
+					       1U << sl);
 	if (hlist_unhashed(&blk->free_link))
 		return memsim_check_block_fail(c, blk, "free but on no TLSF list");
 	k = tlsf_class(blk->size, sl);
@@ -704,7 +713,7 @@ static int tlsf_check_block(struct memsim_check *c, struct memsim_block *blk,
 static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_free)
 {
 	const struct memsim_tlsf_index *idx = tlsf_index(s);
-	unsigned int sl = tlsf_sl(c->pool), nr = tlsf_nr_classes(sl), k, row;
+	unsigned int sl, nr, k, row;
 	u64 n = 0, limit = s->usage.free_blocks;
 	struct hlist_node *const *pprev;
 	struct memsim_block *b;
@@ -714,6 +723,11 @@ static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_f
 
 	if (!idx)
 		return memsim_check_fail(c, "stream %u: no TLSF index", s->id);
+	sl = idx->sl;
+	if (sl != tlsf_sl(c->pool))
+		return memsim_check_fail(c, "stream %u: TLSF index of %u classes, the pool has %u",
+					 s->id, 1U << sl, 1U << tlsf_sl(c->pool));
+	nr = tlsf_nr_classes(sl);
 	for (k = nr; k < TLSF_LISTS_MAX; k++)
 		if (!hlist_empty(&idx->list[k]))
 			return memsim_check_fail(c, "stream %u: TLSF list %u beyond %u classes",
