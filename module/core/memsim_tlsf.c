@@ -693,8 +693,8 @@ static int tlsf_check_block(struct memsim_check *c, struct memsim_block *blk,
 		return memsim_check_block_fail(c, blk, "free after a free block (not coalesced)");
 	/* Membership, as that very node of that very list, is proved by tlsf_check(). */
 	if (sl != tlsf_sl(c->pool))
-		return memsim_check_block_fail(c, blk, "its stream's TLSF index has %u classes",
-					       1U << sl);
+		return memsim_check_block_fail(c, blk, "its stream's TLSF index has 2^%u classes",
+					       sl);
 	if (hlist_unhashed(&blk->free_link))
 		return memsim_check_block_fail(c, blk, "free but on no TLSF list");
 	k = tlsf_class(blk->size, sl);
@@ -725,8 +725,8 @@ static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_f
 		return memsim_check_fail(c, "stream %u: no TLSF index", s->id);
 	sl = idx->sl;
 	if (sl != tlsf_sl(c->pool))
-		return memsim_check_fail(c, "stream %u: TLSF index of %u classes, the pool has %u",
-					 s->id, 1U << sl, 1U << tlsf_sl(c->pool));
+		return memsim_check_fail(c, "stream %u: TLSF index of 2^%u classes, the pool has 2^%u",
+					 s->id, sl, tlsf_sl(c->pool));
 	nr = tlsf_nr_classes(sl);
 	for (k = nr; k < TLSF_LISTS_MAX; k++)
 		if (!hlist_empty(&idx->list[k]))
