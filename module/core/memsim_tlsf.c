@@ -713,12 +713,12 @@ static int tlsf_check_block(struct memsim_check *c, struct memsim_block *blk,
 static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_free)
 {
 	const struct memsim_tlsf_index *idx = tlsf_index(s);
-	unsigned int sl, nr, k, row;
+	unsigned int sl, nr, k, row, walked = 0;
 	u64 n = 0, limit = s->usage.free_blocks;
 	struct hlist_node *const *pprev;
 	struct memsim_block *b;
+	u32 sl_bits[TLSF_ROWS_MAX];
 	u64 fl = 0;
-	u32 sl_bits;
 	int ret;
 
 	if (!idx)
@@ -732,34 +732,35 @@ static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_f
 		if (!hlist_empty(&idx->list[k]))
 			return memsim_check_fail(c, "stream %u: TLSF list %u beyond %u classes",
 						 s->id, k, nr);
-	for (row = 0; row < TLSF_ROWS_MAX; row++) {
-		sl_bits = 0;
-		for (k = row << sl; k < ((row + 1) << sl) && k < nr; k++) {
-			pprev = &idx->list[k].first;
-			hlist_for_each_entry(b, &idx->list[k], free_link) {
-				if (++n > limit)
-					return memsim_check_fail(c,
-						"stream %u: TLSF lists hold more than its %llu free blocks",
-						s->id, memsim_ull(limit));
-				if (b->free_link.pprev != pprev)
-					return memsim_check_block_fail(c, b,
-						"TLSF list %u: not linked back to its predecessor", k);
-				ret = memsim_check_free_entry(c, s, b, "a TLSF list");
-				if (ret)
-					return ret;
-				if (tlsf_class(b->size, sl) != k)
-					return memsim_check_block_fail(c, b,
-						"on TLSF list %u, its class is %u", k,
-						tlsf_class(b->size, sl));
-				pprev = &b->free_link.next;
-			}
-			if (!hlist_empty(&idx->list[k]))
-				sl_bits |= 1U << (k & ((1U << sl) - 1));
+	/* The entries first, then the bitmaps they imply. */
+	memset(sl_bits, 0, sizeof(sl_bits));
+	for (k = 0; k < nr; k++) {
+		pprev = &idx->list[k].first;
+		hlist_for_each_entry(b, &idx->list[k], free_link) {
+			if (++n > limit)
+				return memsim_check_fail(c,
+					"stream %u: TLSF lists hold more than its %llu free blocks",
+					s->id, memsim_ull(limit));
+			if (b->free_link.pprev != pprev)
+				return memsim_check_block_fail(c, b,
+					"TLSF list %u: not linked back to its predecessor", k);
+			ret = memsim_check_free_entry(c, s, b, "a TLSF list");
+			if (ret)
+				return ret;
+			if (tlsf_class(b->size, sl) != k)
+				return memsim_check_block_fail(c, b, "on TLSF list %u, its class is %u",
+							       k, tlsf_class(b->size, sl));
+			pprev = &b->free_link.next;
+			tlsf_walked(&walked);
 		}
-		if (idx->sl_map[row] != sl_bits)
+		if (!hlist_empty(&idx->list[k]))
+			sl_bits[k >> sl] |= 1U << (k & ((1U << sl) - 1));
+	}
+	for (row = 0; row < TLSF_ROWS_MAX; row++) {
+		if (idx->sl_map[row] != sl_bits[row])
 			return memsim_check_fail(c, "stream %u: TLSF row %u bitmap %#x, lists say %#x",
-						 s->id, row, idx->sl_map[row], sl_bits);
-		if (sl_bits)
+						 s->id, row, idx->sl_map[row], sl_bits[row]);
+		if (sl_bits[row])
 			fl |= 1ULL << row;
 	}
 	if (idx->fl_map != fl)

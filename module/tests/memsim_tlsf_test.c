@@ -21,8 +21,11 @@
  *
  * - tlsf_settings: parameter 0 is 16 classes, 16 and 32 are valid, others
  *   are -EINVAL, and a change needs an empty pool;
+ * - tlsf_check_catches: the checker sees a free block on another class's
+ *   list or on none, and an allocated block larger than its request;
  * - tlsf_head_of_class, tlsf_rounding, tlsf_own_class, tlsf_alignment,
- *   tlsf_cap, tlsf_fixed, tlsf_streams, tlsf_coalesce: the rule's clauses
+ *   tlsf_cap, tlsf_fixed, tlsf_streams, tlsf_step2_order, tlsf_split_order,
+ *   tlsf_coalesce: the rule's clauses
  *   one at a time, with layouts small enough to work out by hand;
  * - tlsf_random: seeded random allocations (alignment, ranges, top-down,
  *   fixed addresses, streams) and frees (deferred too) on several
@@ -794,6 +797,48 @@ static void tlsf_streams(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, both_alloc(test, pool, m, &q), BASE - 0x1000);
 }
 
+/*
+ * Step 2 goes down from the class below the good fit: 0x700 aligned to
+ * 0x100 starts at the class above 0x7ff's, [0x800, 0x840); of two blocks
+ * that hold it only once aligned, 0x7c0 ([0x7c0, 0x800)) comes before
+ * 0x740 ([0x740, 0x780)), in one stream and across two.
+ */
+static void tlsf_step2_order(struct kunit *test)
+{
+	struct memsim_pool *pool = tlsf_pool(test, 0);
+	struct model *m = tlsf_model(test, 0);
+	struct mquery q;
+
+	add_seg(test, pool, m, BASE, 0x740, 0);
+	add_seg(test, pool, m, BASE + 0x10000, 0x7c0, 1);
+	add_seg(test, pool, m, BASE + 0x20000, 0x7c0, 0);
+	mq_init(&q, 0x700, 0x100);
+	q.stream = 0;
+	KUNIT_EXPECT_EQ(test, both_alloc(test, pool, m, &q), BASE + 0x20000);
+	q.stream = MEMSIM_STREAM_ANY;
+	KUNIT_EXPECT_EQ(test, both_alloc(test, pool, m, &q), BASE + 0x10000);
+	KUNIT_EXPECT_EQ(test, both_alloc(test, pool, m, &q), BASE);
+}
+
+/*
+ * A split inserts the padding, then the remainder: of two equal halves
+ * left around a fixed allocation, the remainder is the head.
+ */
+static void tlsf_split_order(struct kunit *test)
+{
+	struct memsim_pool *pool = tlsf_pool(test, 0);
+	struct model *m = tlsf_model(test, 0);
+	struct mquery q;
+
+	add_seg(test, pool, m, BASE, 0x900, 0);
+	mq_init(&q, 0x100, 0);
+	q.fixed = true;
+	q.addr = BASE + 0x400;
+	KUNIT_EXPECT_EQ(test, both_alloc(test, pool, m, &q), BASE + 0x400);
+	KUNIT_EXPECT_EQ(test, alloc_n(test, pool, m, 0x400, 0), BASE + 0x500);
+	KUNIT_EXPECT_EQ(test, alloc_n(test, pool, m, 0x400, 0), BASE);
+}
+
 /* Coalescing: both neighbours merge, deferred frees stay apart until done. */
 static void tlsf_coalesce(struct kunit *test)
 {
@@ -811,6 +856,52 @@ static void tlsf_coalesce(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, alloc_n(test, pool, m, 0x101, 0), 0ULL);
 	both_complete(test, pool, m, b);
 	KUNIT_EXPECT_EQ(test, alloc_n(test, pool, m, 0x300, 0), BASE);
+}
+
+/*
+ * The checker must see a corrupt TLSF index, or every other case proves
+ * nothing: a free block on no list, on another class's list, and an
+ * allocated block with bytes it was not asked for.
+ */
+static void tlsf_check_catches(struct kunit *test)
+{
+	struct memsim_pool *pool = tlsf_pool(test, 0);
+	struct model *m = tlsf_model(test, 0);
+	struct memsim_block *fa, *fb, *live;
+	char msg[MSG_LEN];
+	u64 a, b;
+
+	add_seg(test, pool, m, BASE, 0x10000, 0);
+	a = alloc_n(test, pool, m, 0x100, 0);
+	alloc_n(test, pool, m, 0x10, 0);
+	b = alloc_n(test, pool, m, 0x2000, 0);
+	alloc_n(test, pool, m, 0x10, 0);
+	both_free(test, pool, m, a, false);
+	both_free(test, pool, m, b, false);
+	fa = memsim_block_first_from(pool, a);
+	fb = memsim_block_first_from(pool, b);
+	live = memsim_block_first_from(pool, a + 0x100);
+	KUNIT_ASSERT_TRUE(test, fa && fb && live && fa->addr == a && fb->addr == b);
+	KUNIT_ASSERT_EQ(test, fa->state, MEMSIM_BLOCK_FREE);
+	KUNIT_ASSERT_EQ(test, live->state, MEMSIM_BLOCK_ALLOCATED);
+
+	live->requested--;
+	KUNIT_EXPECT_NE(test, memsim_pool_check(pool, msg, sizeof(msg)), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "requested"), "%s", msg);
+	live->requested++;
+	pool_ok(test, pool);
+
+	/* On the 0x2000 block's list, a class far above its own. */
+	hlist_del(&fa->free_link);
+	hlist_add_behind(&fa->free_link, &fb->free_link);
+	KUNIT_EXPECT_NE(test, memsim_pool_check(pool, msg, sizeof(msg)), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "its class is"), "%s", msg);
+
+	/* On no list at all. */
+	hlist_del_init(&fa->free_link);
+	KUNIT_EXPECT_NE(test, memsim_pool_check(pool, msg, sizeof(msg)), 0);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "on no TLSF list"), "%s", msg);
+	/* The pool is finalised as it is: removal tolerates an unlisted block. */
 }
 
 /* ---- random operations against the model ---- */
@@ -945,10 +1036,14 @@ static void random_query(struct model *m, struct rnd_state *st, struct mquery *q
 	}
 	if (!rnd(st, 6)) {
 		/* Mostly inside some block, free or not. */
-		b = random_block(m, st, rnd(st, 3) ? MEMSIM_BLOCK_FREE : MEMSIM_BLOCK_ALLOCATED);
+		b = random_block(m, st, rnd(st, 5) ? MEMSIM_BLOCK_FREE : MEMSIM_BLOCK_ALLOCATED);
 		q->fixed = true;
 		q->addr = b ? b->addr + rnd(st, b->size) : BASE + rnd(st, 0x50000);
 		q->addr = q->addr / q->a * q->a;
+		/* Often a size that stays inside the block, or ends it exactly. */
+		if (b && q->addr >= b->addr && q->addr < b->addr + b->size && rnd(st, 2))
+			q->n = rnd(st, 2) ? b->addr + b->size - q->addr :
+					    1 + rnd(st, b->addr + b->size - q->addr);
 	}
 }
 
@@ -1003,6 +1098,7 @@ static void tlsf_random(struct kunit *test)
 
 static struct kunit_case memsim_tlsf_cases[] = {
 	KUNIT_CASE(tlsf_settings),
+	KUNIT_CASE(tlsf_check_catches),
 	KUNIT_CASE(tlsf_head_of_class),
 	KUNIT_CASE(tlsf_rounding),
 	KUNIT_CASE(tlsf_own_class),
@@ -1010,6 +1106,8 @@ static struct kunit_case memsim_tlsf_cases[] = {
 	KUNIT_CASE(tlsf_cap),
 	KUNIT_CASE(tlsf_fixed),
 	KUNIT_CASE(tlsf_streams),
+	KUNIT_CASE(tlsf_step2_order),
+	KUNIT_CASE(tlsf_split_order),
 	KUNIT_CASE(tlsf_coalesce),
 	KUNIT_CASE(tlsf_random),
 	{}
