@@ -802,9 +802,9 @@ struct memsim_reset_arg {
  * @MEMSIM_TRACE_FREE_REQUEST: a deferred free was requested.
  * @MEMSIM_TRACE_FREE_COMPLETE: a block was freed (at once, or its deferred
  *	free completed).
- * @MEMSIM_TRACE_SPLIT: a fit strategy split a free block off (addr,
+ * @MEMSIM_TRACE_SPLIT: a fit strategy or TLSF split a free block off (addr,
  *	size: the new free block).
- * @MEMSIM_TRACE_COALESCE: a fit strategy merged free neighbours (addr,
+ * @MEMSIM_TRACE_COALESCE: a fit strategy or TLSF merged free neighbours (addr,
  *	size: the merged block).
  * @MEMSIM_TRACE_BUDDY_SPLIT: the buddy system halved a block (addr,
  *	size: the free half).
