@@ -22,6 +22,11 @@
  * blocks.  Each index is also walked in order, which checks its ordering and
  * that it holds only blocks in the right state and stream.
  *
+ * What is particular to a family of strategies (the shape of a buddy block,
+ * the fit strategies' merging rule, each free index) is checked by that
+ * family's &memsim_index_ops.check_block and &memsim_index_ops.check hooks,
+ * with the helpers of memsim_check.h; this file checks the rest.
+ *
  * The walk is O(n log n) in the number of blocks (O(n) plus one lookup per
  * block) and allocates nothing.  It is meant for tests - the KUnit suites
  * and the userspace host harness call it after every mutating step - and
@@ -32,10 +37,12 @@
 #include <kunit/visibility.h>
 
 #include "memsim_core_priv.h"
+#include "memsim_check.h"
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
 #else
@@ -48,49 +55,13 @@
 #endif
 
 /*
- * Everything one walk carries around.  @scratch holds the counters being
- * recomputed; there is only one, so that the walk stays within a small stack
- * frame (a &struct memsim_usage is over 600 bytes).
- */
-struct check_ctx {
-	struct memsim_pool *pool;
-	char *msg;
-	size_t len;
-	bool buddy;
-	u64 nr_blocks;
-	u64 nr_live;
-	struct memsim_usage scratch;
-};
-
-/*
  * u64 is unsigned long long in the kernel but uint64_t (unsigned long on
  * 64-bit) in tools/include: convert at the call so one format fits both.
  */
-static inline unsigned long long ull(u64 v)
-{
-	return v;
-}
+#define ull(v)	memsim_ull(v)
 
-/*
- * Describes the failed check in the caller's buffer and evaluates to
- * -EUCLEAN.  Macros, not functions: snprintf() is the one formatter both
- * environments share.  A message that does not fit is truncated, which is
- * still a failure.
- */
-#define check_fail(c, fmt, ...) ({					\
-	struct check_ctx *__c = (c);					\
-	snprintf(__c->msg, __c->len, fmt, ##__VA_ARGS__);		\
-	-EUCLEAN;							\
-})
-
-/* The same, naming the block first: "segment 3 block [0x1000+0x40) state 0: " */
-#define block_fail(c, blk, fmt, ...) ({					\
-	const struct memsim_block *__b = (blk);				\
-	check_fail(c, "segment %llu block [%#llx+%#llx) state %u: " fmt,\
-		   ull(__b->segment ? __b->segment->id : 0),		\
-		   ull(__b->addr), ull(__b->size), __b->state,		\
-		   ##__VA_ARGS__);					\
-})
+#define check_fail	memsim_check_fail
+#define block_fail	memsim_check_block_fail
 
 static bool block_is_live(const struct memsim_block *blk)
 {
@@ -109,55 +80,7 @@ static unsigned int hist_bucket(u64 size)
 	return ilog2(size);
 }
 
-/*
- * The buddy roots of a segment are recomputed here from the rule in
- * memsim_core.h rather than taken from the blocks: the largest power of
- * two that @start is aligned to and that fits before @end.
- */
-static u64 buddy_root_size(u64 start, u64 end)
-{
-	u64 room = end - start;
-	u64 fit = 1ULL << ilog2(room);
-	u64 align = start ? start & (~start + 1) : 1ULL << 63;
-
-	return fit < align ? fit : align;
-}
-
 /* ---- lookups by key, the way the core's own searches descend ---- */
-
-static struct memsim_block *addr_tree_find(struct rb_root *root, u64 addr)
-{
-	struct rb_node *node = root->rb_node;
-
-	while (node) {
-		struct memsim_block *blk = rb_entry(node, struct memsim_block, rb_addr);
-
-		if (addr < blk->addr)
-			node = node->rb_left;
-		else if (addr > blk->addr)
-			node = node->rb_right;
-		else
-			return blk;
-	}
-	return NULL;
-}
-
-static struct memsim_block *size_tree_find(struct rb_root *root, u64 size, u64 addr)
-{
-	struct rb_node *node = root->rb_node;
-
-	while (node) {
-		struct memsim_block *blk = rb_entry(node, struct memsim_block, rb_size);
-
-		if (size < blk->size || (size == blk->size && addr < blk->addr))
-			node = node->rb_left;
-		else if (size > blk->size || addr > blk->addr)
-			node = node->rb_right;
-		else
-			return blk;
-	}
-	return NULL;
-}
 
 /*
  * The pool's own lookups would do, but searching the trees here states what
@@ -209,7 +132,7 @@ static void usage_add(struct memsim_usage *sum, const struct memsim_usage *u)
 }
 
 /* Compares the recomputed counters in c->scratch with what @what keeps. */
-static int usage_compare(struct check_ctx *c, const struct memsim_usage *have,
+static int usage_compare(struct memsim_check *c, const struct memsim_usage *have,
 			 const char *what, u64 id)
 {
 	const struct memsim_usage *want = &c->scratch;
@@ -254,39 +177,23 @@ static void usage_count_block(struct memsim_usage *u, const struct memsim_block 
 
 /* ---- one block ---- */
 
-/* Is @blk in the index its state says it is in, as that very node? */
-static int check_block_indexed(struct check_ctx *c, struct memsim_block *blk)
+/* A live block must be in the pool's allocated tree, as that very node. */
+static int check_block_allocated(struct memsim_check *c, struct memsim_block *blk)
 {
-	struct memsim_stream *st = blk->segment->stream;
-
-	if (block_is_live(blk)) {
-		if (addr_tree_find(&c->pool->allocated, blk->addr) != blk)
-			return block_fail(c, blk, "not in the pool's allocated tree");
-		return 0;
-	}
-	if (c->buddy) {
-		if (addr_tree_find(&st->order_tree[blk->order], blk->addr) != blk)
-			return block_fail(c, blk, "not in order_tree[%u] of stream %u", blk->order,
-					  st->id);
-		return 0;
-	}
-	if (addr_tree_find(&st->addr_tree, blk->addr) != blk)
-		return block_fail(c, blk, "not in addr_tree of stream %u", st->id);
-	if (size_tree_find(&st->size_tree.rb_root, blk->size, blk->addr) != blk)
-		return block_fail(c, blk, "not in size_tree of stream %u", st->id);
+	if (block_is_live(blk) &&
+	    memsim_check_addr_find(&c->pool->allocated, blk->addr) != blk)
+		return block_fail(c, blk, "not in the pool's allocated tree");
 	return 0;
 }
 
-static int check_block_state(struct check_ctx *c, const struct memsim_block *blk)
+static int check_block_state(struct memsim_check *c, const struct memsim_block *blk)
 {
 	switch (blk->state) {
 	case MEMSIM_BLOCK_FREE:
 		return 0;
 	case MEMSIM_BLOCK_ALLOCATED:
 	case MEMSIM_BLOCK_FREE_REQUESTED:
-		/* Fit strategies split off every byte not asked for. */
-		if (!blk->requested || blk->requested > blk->size ||
-		    (!c->buddy && blk->requested != blk->size))
+		if (!blk->requested || blk->requested > blk->size)
 			return block_fail(c, blk, "requested %llu does not fit the block",
 					  ull(blk->requested));
 		return 0;
@@ -295,66 +202,14 @@ static int check_block_state(struct check_ctx *c, const struct memsim_block *blk
 	}
 }
 
-/*
- * Buddy shape of one block.  @root and @root_size are the recomputed root
- * that holds the block's first address.  The buddy of a block below its
- * root's order lies at addr ^ size, inside the same root, and so is the list
- * neighbour on that side if it has not been split.
- */
-static int check_buddy_block(struct check_ctx *c, struct memsim_block *blk,
-			     u64 root, u64 root_size)
-{
-	struct memsim_segment *seg = blk->segment;
-	struct memsim_block *nb;
-	u64 buddy;
-
-	if (blk->size & (blk->size - 1))
-		return block_fail(c, blk, "size not a power of two");
-	if (blk->addr & (blk->size - 1))
-		return block_fail(c, blk, "not aligned to its size");
-	if (blk->order != ilog2(blk->size))
-		return block_fail(c, blk, "order %u, expected %d", blk->order, ilog2(blk->size));
-	if (blk->addr < root || blk->addr + blk->size > root + root_size)
-		return block_fail(c, blk, "crosses its root [%#llx+%#llx)", ull(root),
-				  ull(root_size));
-	if (blk->root_order != ilog2(root_size))
-		return block_fail(c, blk, "root_order %u, root [%#llx+%#llx) has %d",
-				  blk->root_order, ull(root), ull(root_size), ilog2(root_size));
-	if (blk->order == blk->root_order)
-		return 0;
-	/*
-	 * Only halvings make blocks below a root, and they stop at the minimum
-	 * (which cannot change while any block is split off a root).
-	 */
-	if (blk->order < c->pool->buddy_min_order)
-		return block_fail(c, blk, "split below the minimum order %u",
-				  c->pool->buddy_min_order);
-	if (blk->state != MEMSIM_BLOCK_FREE)
-		return 0;
-
-	buddy = blk->addr ^ blk->size;
-	if (buddy < blk->addr)
-		nb = blk->link.prev == &seg->blocks ? NULL :
-		     list_prev_entry(blk, link);
-	else
-		nb = blk->link.next == &seg->blocks ? NULL :
-		     list_next_entry(blk, link);
-	if (!nb)
-		return block_fail(c, blk, "buddy %#llx outside the segment", ull(buddy));
-	if (nb->addr == buddy && nb->size == blk->size &&
-	    nb->state == MEMSIM_BLOCK_FREE)
-		return block_fail(c, blk, "free, and so is its buddy %#llx", ull(buddy));
-	return 0;
-}
-
 /* ---- one segment ---- */
 
 /* Walks the block list; leaves the recomputed counters in c->scratch. */
-static int check_segment_blocks(struct check_ctx *c, struct memsim_segment *seg)
+static int check_segment_blocks(struct memsim_check *c, struct memsim_segment *seg)
 {
+	const struct memsim_index_ops *index = c->pool->ops->index;
 	u64 end = seg->start + seg->size;
 	u64 next = seg->start;
-	u64 root = seg->start, root_size = 0;
 	struct memsim_block *blk, *prev = NULL;
 	u64 n = 0;
 	int ret;
@@ -375,21 +230,11 @@ static int check_segment_blocks(struct check_ctx *c, struct memsim_segment *seg)
 		if (!blk->size || blk->size > end - blk->addr)
 			return block_fail(c, blk, "runs past the segment end %#llx", ull(end));
 		ret = check_block_state(c, blk);
-		if (ret)
-			return ret;
-		if (!c->buddy && prev && prev->state == MEMSIM_BLOCK_FREE &&
-		    blk->state == MEMSIM_BLOCK_FREE)
-			return block_fail(c, blk, "free after a free block (not coalesced)");
-		if (c->buddy) {
-			if (blk->addr >= root + root_size) {
-				root = blk->addr;
-				root_size = buddy_root_size(root, end);
-			}
-			ret = check_buddy_block(c, blk, root, root_size);
-			if (ret)
-				return ret;
-		}
-		ret = check_block_indexed(c, blk);
+		if (!ret)
+			ret = check_block_allocated(c, blk);
+		/* The family's shape and merging rules, and its free index. */
+		if (!ret)
+			ret = index->check_block(c, blk, prev);
 		if (ret)
 			return ret;
 
@@ -411,7 +256,7 @@ static int check_segment_blocks(struct check_ctx *c, struct memsim_segment *seg)
 }
 
 /* The segment trees, then every segment's blocks. */
-static int check_segments(struct check_ctx *c)
+static int check_segments(struct memsim_check *c)
 {
 	struct memsim_pool *pool = c->pool;
 	struct memsim_segment *seg, *prev = NULL;
@@ -470,149 +315,8 @@ static int check_segments(struct check_ctx *c)
 
 /* ---- the free indexes of one stream ---- */
 
-/*
- * Recomputes subtree_max bottom-up.  The recursion depth is the tree's
- * height, at most 2 * log2(n + 1) for a red-black tree.
- */
-static int check_subtree_max(struct check_ctx *c, struct memsim_stream *st,
-			     struct rb_node *node, u64 *max)
-{
-	struct memsim_block *blk;
-	u64 left = 0, right = 0, want;
-	int ret;
-
-	if (!node) {
-		*max = 0;
-		return 0;
-	}
-	ret = check_subtree_max(c, st, node->rb_left, &left);
-	if (ret)
-		return ret;
-	ret = check_subtree_max(c, st, node->rb_right, &right);
-	if (ret)
-		return ret;
-
-	blk = rb_entry(node, struct memsim_block, rb_addr);
-	want = blk->size;
-	if (left > want)
-		want = left;
-	if (right > want)
-		want = right;
-	if (blk->subtree_max != want)
-		return block_fail(c, blk, "stream %u addr_tree subtree_max %#llx, expected %#llx",
-				  st->id, ull(blk->subtree_max), ull(want));
-	*max = want;
-	return 0;
-}
-
-/* An index entry must be a free block of this stream. */
-static int check_free_entry(struct check_ctx *c, struct memsim_stream *st,
-			    struct memsim_block *blk, const char *index)
-{
-	if (blk->state != MEMSIM_BLOCK_FREE)
-		return block_fail(c, blk, "in %s of stream %u but not free", index, st->id);
-	if (!blk->segment || blk->segment->stream != st)
-		return block_fail(c, blk, "in %s of stream %u but of another stream", index,
-				  st->id);
-	return 0;
-}
-
-/* Fit mode: walks both trees in order; returns the entry count in *n. */
-static int check_fit_index(struct check_ctx *c, struct memsim_stream *st, u64 *n)
-{
-	struct memsim_block *blk, *prev = NULL;
-	struct rb_node *node;
-	u64 na = 0, ns = 0, max;
-	unsigned int order;
-	int ret;
-
-	for (node = rb_first(&st->addr_tree); node; node = rb_next(node)) {
-		blk = rb_entry(node, struct memsim_block, rb_addr);
-		ret = check_free_entry(c, st, blk, "addr_tree");
-		if (ret)
-			return ret;
-		if (prev && prev->addr >= blk->addr)
-			return block_fail(c, blk, "after %#llx in addr_tree of stream %u",
-					  ull(prev->addr), st->id);
-		prev = blk;
-		na++;
-	}
-	ret = check_subtree_max(c, st, st->addr_tree.rb_node, &max);
-	if (ret)
-		return ret;
-
-	prev = NULL;
-	for (node = rb_first(&st->size_tree.rb_root); node; node = rb_next(node)) {
-		blk = rb_entry(node, struct memsim_block, rb_size);
-		ret = check_free_entry(c, st, blk, "size_tree");
-		if (ret)
-			return ret;
-		if (prev && (prev->size > blk->size ||
-			     (prev->size == blk->size && prev->addr >= blk->addr)))
-			return block_fail(c, blk, "after [%#llx+%#llx) in size_tree of stream %u",
-					  ull(prev->addr), ull(prev->size), st->id);
-		prev = blk;
-		ns++;
-	}
-	if (st->size_tree.rb_leftmost != rb_first(&st->size_tree.rb_root))
-		return check_fail(c, "stream %u: size_tree's cached leftmost is stale", st->id);
-	if (na != ns)
-		return check_fail(c, "stream %u: addr_tree holds %llu, size_tree %llu", st->id,
-				  ull(na), ull(ns));
-	for (order = 0; order <= MEMSIM_MAX_ORDER; order++)
-		if (!RB_EMPTY_ROOT(&st->order_tree[order]))
-			return check_fail(c, "stream %u: fit mode but order_tree[%u] is not empty",
-					  st->id, order);
-	if (st->order_mask)
-		return check_fail(c, "stream %u: fit mode but order_mask %#llx", st->id,
-				  ull(st->order_mask));
-	*n = na;
-	return 0;
-}
-
-/* Buddy mode: walks every order's tree; returns the entry count in *n. */
-static int check_buddy_index(struct check_ctx *c, struct memsim_stream *st, u64 *n)
-{
-	struct memsim_block *blk, *prev;
-	struct rb_node *node;
-	unsigned int order;
-	u64 total = 0;
-	int ret;
-
-	for (order = 0; order <= MEMSIM_MAX_ORDER; order++) {
-		bool empty = RB_EMPTY_ROOT(&st->order_tree[order]);
-		bool bit = st->order_mask & (1ULL << order);
-
-		if (empty == bit)
-			return check_fail(c,
-					  "stream %u: order_mask bit %u is %d, order_tree[%u] %s",
-					  st->id, order, bit, order, empty ? "empty" : "not empty");
-		prev = NULL;
-		for (node = rb_first(&st->order_tree[order]); node; node = rb_next(node)) {
-			blk = rb_entry(node, struct memsim_block, rb_addr);
-			ret = check_free_entry(c, st, blk, "order_tree");
-			if (ret)
-				return ret;
-			if (blk->order != order)
-				return block_fail(c, blk, "order %u in order_tree[%u] of stream %u",
-						  blk->order, order, st->id);
-			if (prev && prev->addr >= blk->addr)
-				return block_fail(c, blk,
-						  "after %#llx in order_tree[%u] of stream %u",
-						  ull(prev->addr), order, st->id);
-			prev = blk;
-			total++;
-		}
-	}
-	if (!RB_EMPTY_ROOT(&st->addr_tree) || !RB_EMPTY_ROOT(&st->size_tree.rb_root))
-		return check_fail(c, "stream %u: buddy mode but the fit trees are not empty",
-				  st->id);
-	*n = total;
-	return 0;
-}
-
 /* A stream's deferred list holds exactly its FREE_REQUESTED blocks. */
-static int check_deferred(struct check_ctx *c, struct memsim_stream *st)
+static int check_deferred(struct memsim_check *c, struct memsim_stream *st)
 {
 	struct memsim_block *blk;
 	u64 n = 0;
@@ -636,7 +340,7 @@ static int check_deferred(struct check_ctx *c, struct memsim_stream *st)
 }
 
 /* Sums the segments' (already verified) counters into c->scratch. */
-static u64 stream_sum_segments(struct check_ctx *c, struct memsim_stream *st)
+static u64 stream_sum_segments(struct memsim_check *c, struct memsim_stream *st)
 {
 	struct memsim_segment *seg;
 	struct rb_node *node;
@@ -654,7 +358,7 @@ static u64 stream_sum_segments(struct check_ctx *c, struct memsim_stream *st)
 	return n;
 }
 
-static int check_stream(struct check_ctx *c, struct memsim_stream *st)
+static int check_stream(struct memsim_check *c, struct memsim_stream *st)
 {
 	u64 nr_segments, n;
 	int ret;
@@ -670,10 +374,7 @@ static int check_stream(struct check_ctx *c, struct memsim_stream *st)
 	if (ret)
 		return ret;
 
-	if (c->buddy)
-		ret = check_buddy_index(c, st, &n);
-	else
-		ret = check_fit_index(c, st, &n);
+	ret = c->pool->ops->index->check(c, st, &n);
 	if (ret)
 		return ret;
 	/* Each free block was found in its index; no entry may be extra. */
@@ -684,7 +385,7 @@ static int check_stream(struct check_ctx *c, struct memsim_stream *st)
 	return check_deferred(c, st);
 }
 
-static int check_streams(struct check_ctx *c)
+static int check_streams(struct memsim_check *c)
 {
 	struct memsim_pool *pool = c->pool;
 	struct memsim_stream *st, *prev = NULL;
@@ -713,7 +414,7 @@ static int check_streams(struct check_ctx *c)
 }
 
 /* The pool's allocated tree: address order, live blocks only, no extras. */
-static int check_allocated(struct check_ctx *c)
+static int check_allocated(struct memsim_check *c)
 {
 	struct memsim_block *blk, *prev = NULL;
 	struct rb_node *node;
@@ -742,10 +443,11 @@ static int check_allocated(struct check_ctx *c)
  *	when @len is 0.
  * @len: size of @msg in bytes.
  *
- * Walks the segments and their blocks and recomputes the tiling, the buddy
- * shape (buddy mode), the free indexes of every stream (with the address
- * tree's subtree maxima), the tree of allocated blocks, the deferred lists
- * and every usage counter, comparing each with what the pool keeps.  See
+ * Walks the segments and their blocks and recomputes the tiling, the
+ * family's block shape (the strategy's check hooks: buddy shape, fit
+ * merging), the free indexes of every stream (with the address tree's
+ * subtree maxima), the tree of allocated blocks, the deferred lists and
+ * every usage counter, comparing each with what the pool keeps.  See
  * DOC: Consistency check.  For tests only: it costs O(n log n) in the
  * number of blocks.
  *
@@ -755,7 +457,7 @@ static int check_allocated(struct check_ctx *c)
  */
 int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len)
 {
-	struct check_ctx c = {
+	struct memsim_check c = {
 		.pool = pool,
 		.msg = msg,
 		.len = len,
@@ -766,8 +468,9 @@ int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len)
 		msg[0] = '\0';
 	if (pool->strategy >= MEMSIM_NR_STRATEGIES)
 		return check_fail(&c, "pool: unknown strategy %u", pool->strategy);
-	c.buddy = pool->strategy == MEMSIM_BUDDY;
-	if (c.buddy && pool->buddy_min_order > MEMSIM_MAX_ORDER)
+	if (pool->ops != memsim_strategies[pool->strategy])
+		return check_fail(&c, "pool: ops are not those of strategy %u", pool->strategy);
+	if (pool->buddy_min_order > MEMSIM_MAX_ORDER)
 		return check_fail(&c, "pool: buddy_min_order %u", pool->buddy_min_order);
 
 	ret = check_segments(&c);

@@ -39,6 +39,9 @@ int memsim_check_block_fail(struct memsim_check *c, const struct memsim_block *b
 int memsim_check_free_entry(struct memsim_check *c, struct memsim_stream *s,
 			    const struct memsim_block *blk, const char *index);
 
+/* Look a block up in a tree keyed by address, descending from the root. */
+struct memsim_block *memsim_check_addr_find(const struct rb_root *root, u64 addr);
+
 /* u64 is unsigned long long in the kernel, uint64_t in tools/include. */
 static inline unsigned long long memsim_ull(u64 v)
 {

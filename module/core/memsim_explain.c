@@ -136,10 +136,7 @@ static void memsim_explain_stream(struct memsim_pool *pool, struct memsim_stream
 {
 	struct memsim_block *b;
 
-	if (memsim_strategy_is_fit(pool->strategy))
-		memsim_fit_walk_largest(s, memsim_explain_offer, w);
-	else
-		memsim_buddy_walk_largest(s, memsim_explain_offer, w);
+	pool->ops->index->walk_largest(pool, s, memsim_explain_offer, w);
 	/* Not ordered by size: every pending free is looked at. */
 	list_for_each_entry(b, &s->deferred, deferred) {
 		memsim_explain_offer(b, w);

@@ -39,6 +39,7 @@
  */
 
 #include "memsim_core_priv.h"
+#include "memsim_check.h"
 
 static inline u64 memsim_block_size(struct memsim_block *b)
 {
@@ -90,52 +91,35 @@ static bool size_less(struct rb_node *a, const struct rb_node *b)
 	return x->size < y->size || (x->size == y->size && x->addr < y->addr);
 }
 
-/**
- * memsim_fit_insert() - add a free block to its stream's fit indexes
- * @s: the block's stream.
- * @b: the free block.
- */
-void memsim_fit_insert(struct memsim_stream *s, struct memsim_block *b)
+/* A free block enters, or leaves, both indexes of its stream. */
+static void fit_insert(struct memsim_pool *pool, struct memsim_stream *s,
+		       struct memsim_block *b)
 {
 	addr_insert(&s->addr_tree, b);
 	rb_add_cached(&b->rb_size, &s->size_tree, size_less);
 }
 
-/**
- * memsim_fit_remove() - take a free block out of its stream's fit indexes
- * @s: the block's stream.
- * @b: the free block.
- */
-void memsim_fit_remove(struct memsim_stream *s, struct memsim_block *b)
+static void fit_remove(struct memsim_pool *pool, struct memsim_stream *s,
+		       struct memsim_block *b)
 {
 	rb_erase_augmented(&b->rb_addr, &s->addr_tree, &memsim_addr_cb);
 	rb_erase_cached(&b->rb_size, &s->size_tree);
 }
 
-/**
- * memsim_fit_largest() - the largest free block of a stream
- * @s: the stream.
- *
- * Return: its size, read from the augmented root in O(1); 0 if none.
- */
-u64 memsim_fit_largest(const struct memsim_stream *s)
+/* The largest free block, read from the augmented root in O(1). */
+static u64 fit_largest(const struct memsim_pool *pool, const struct memsim_stream *s)
 {
 	return subtree_max(s->addr_tree.rb_node);
 }
 
-/**
- * memsim_fit_largest_in() - the largest free block starting in [lo, hi)
- * @s: the stream.
- * @lo: low end of the address range.
- * @hi: high end, above @lo.
- *
- * A range maximum over the augmented address tree: below the node where
- * the paths to @lo and @hi part, every subtree that lies wholly inside the
- * range gives its subtree_max without being entered.  O(log n).
- *
- * Return: the size, 0 if no free block starts in the range.
+/*
+ * The largest free block starting in [lo, hi): a range maximum over the
+ * augmented address tree.  Below the node where the paths to @lo and @hi
+ * part, every subtree that lies wholly inside the range gives its
+ * subtree_max without being entered.  O(log n).
  */
-u64 memsim_fit_largest_in(const struct memsim_stream *s, u64 lo, u64 hi)
+static u64 fit_largest_in(const struct memsim_pool *pool, const struct memsim_stream *s,
+			  u64 lo, u64 hi)
 {
 	struct rb_node *node = s->addr_tree.rb_node, *split;
 	struct memsim_block *b;
@@ -179,14 +163,8 @@ u64 memsim_fit_largest_in(const struct memsim_stream *s, u64 lo, u64 hi)
 	return best;
 }
 
-/**
- * memsim_fit_walk_largest() - visit free blocks from the largest down
- * @s: the stream.
- * @fn: called for each block, by decreasing size and, among equal sizes,
- *	decreasing address; the walk stops when it returns false.
- * @data: passed to @fn.
- */
-void memsim_fit_walk_largest(struct memsim_stream *s,
+/* Free blocks by decreasing (size, address): the size tree backwards. */
+static void fit_walk_largest(struct memsim_pool *pool, struct memsim_stream *s,
 			     bool (*fn)(struct memsim_block *b, void *data), void *data)
 {
 	struct rb_node *node;
@@ -196,52 +174,62 @@ void memsim_fit_walk_largest(struct memsim_stream *s,
 			break;
 }
 
-static struct memsim_block *leftmost_fit(struct rb_node *node, u64 need, u32 *steps)
+/*
+ * The address walks come in mirror pairs, written once for both directions
+ * (as drm_mm writes its hole walkers once, with DECLARE_NEXT_HOLE_ADDR):
+ * towards low addresses they go near = rb_left, far = rb_right; towards
+ * high addresses the other way round.  @high is a constant at every call,
+ * so each direction compiles to its own straight code.
+ */
+static __always_inline struct rb_node *near_child(const struct rb_node *node, bool high)
 {
-	while (node) {
-		struct memsim_block *b = addr_entry(node);
-
-		(*steps)++;
-		if (subtree_max(node->rb_left) >= need) {
-			node = node->rb_left;
-			continue;
-		}
-		if (b->size >= need)
-			return b;
-		node = node->rb_right;
-	}
-	return NULL;
+	return high ? node->rb_right : node->rb_left;
 }
 
-static struct memsim_block *rightmost_fit(struct rb_node *node, u64 need, u32 *steps)
+static __always_inline struct rb_node *far_child(const struct rb_node *node, bool high)
+{
+	return high ? node->rb_left : node->rb_right;
+}
+
+/* @b lies on the searched side of @bound: ends after it, or starts below it. */
+static __always_inline bool ahead(const struct memsim_block *b, u64 bound, bool high)
+{
+	return high ? b->addr < bound : memsim_block_end(b) > bound;
+}
+
+/* The nearest block with size >= @need in a subtree, following subtree_max. */
+static __always_inline struct memsim_block *nearest_in_subtree(struct rb_node *node, u64 need,
+							       bool high, u32 *steps)
 {
 	while (node) {
 		struct memsim_block *b = addr_entry(node);
 
 		(*steps)++;
-		if (subtree_max(node->rb_right) >= need) {
-			node = node->rb_right;
+		if (subtree_max(near_child(node, high)) >= need) {
+			node = near_child(node, high);
 			continue;
 		}
 		if (b->size >= need)
 			return b;
-		node = node->rb_left;
+		node = far_child(node, high);
 	}
 	return NULL;
 }
 
 /*
- * The lowest free block with size >= @need that ends after @lo.
+ * The nearest free block with size >= @need on the searched side of
+ * @bound: the lowest that ends after it, or (@high) the highest that starts
+ * below it.
  *
- * Walking down towards @lo, every node that ends after it is a "pending"
- * node: it and its right subtree qualify by position, and they come in
- * address order from the deepest pending node upwards.  So: find the deepest
- * one, then climb through the pending ancestors (those reached from a left
- * child), returning the first that fits by itself or whose right subtree's
+ * Walking down towards @bound, every node ahead of it is a "pending" node:
+ * it and its far subtree qualify by position, and they come in address
+ * order from the deepest pending node upwards.  So: find the deepest one,
+ * then climb through the pending ancestors (those reached from a near
+ * child), returning the first that fits by itself or whose far subtree's
  * maximum says it holds a fit.  One walk down, one up, one descent.
  */
-static struct memsim_block *addr_first_fit(struct rb_root *root, u64 lo, u64 need,
-					   u32 *steps)
+static __always_inline struct memsim_block *addr_nearest_fit(struct rb_root *root, u64 bound,
+							     u64 need, bool high, u32 *steps)
 {
 	struct rb_node *node = root->rb_node, *pending = NULL;
 
@@ -249,11 +237,11 @@ static struct memsim_block *addr_first_fit(struct rb_root *root, u64 lo, u64 nee
 		return NULL;
 	while (node) {
 		(*steps)++;
-		if (memsim_block_end(addr_entry(node)) > lo) {
+		if (ahead(addr_entry(node), bound, high)) {
 			pending = node;
-			node = node->rb_left;
+			node = near_child(node, high);
 		} else {
-			node = node->rb_right;
+			node = far_child(node, high);
 		}
 	}
 
@@ -263,48 +251,28 @@ static struct memsim_block *addr_first_fit(struct rb_root *root, u64 lo, u64 nee
 		(*steps)++;
 		if (addr_entry(pending)->size >= need)
 			return addr_entry(pending);
-		if (subtree_max(pending->rb_right) >= need)
-			return leftmost_fit(pending->rb_right, need, steps);
+		if (subtree_max(far_child(pending, high)) >= need)
+			return nearest_in_subtree(far_child(pending, high), need, high, steps);
 		do {
 			child = pending;
 			pending = rb_parent(pending);
-		} while (pending && child == pending->rb_right);
+		} while (pending && child == far_child(pending, high));
 	}
 	return NULL;
 }
 
-/* The mirror image: the highest free block with size >= @need below @hi. */
+/* The lowest free block with size >= @need that ends after @lo. */
+static struct memsim_block *addr_first_fit(struct rb_root *root, u64 lo, u64 need,
+					   u32 *steps)
+{
+	return addr_nearest_fit(root, lo, need, false, steps);
+}
+
+/* The highest free block with size >= @need that starts below @hi. */
 static struct memsim_block *addr_last_fit(struct rb_root *root, u64 hi, u64 need,
 					  u32 *steps)
 {
-	struct rb_node *node = root->rb_node, *pending = NULL;
-
-	if (subtree_max(node) < need)
-		return NULL;
-	while (node) {
-		(*steps)++;
-		if (addr_entry(node)->addr < hi) {
-			pending = node;
-			node = node->rb_right;
-		} else {
-			node = node->rb_left;
-		}
-	}
-
-	while (pending) {
-		struct rb_node *child;
-
-		(*steps)++;
-		if (addr_entry(pending)->size >= need)
-			return addr_entry(pending);
-		if (subtree_max(pending->rb_left) >= need)
-			return rightmost_fit(pending->rb_left, need, steps);
-		do {
-			child = pending;
-			pending = rb_parent(pending);
-		} while (pending && child == pending->rb_left);
-	}
-	return NULL;
+	return addr_nearest_fit(root, hi, need, true, steps);
 }
 
 /* First fit (and next fit, and fixed addresses): address order. */
@@ -337,25 +305,29 @@ found:
 	return true;
 }
 
+/* A position in (size, address) order, and the search's step counter. */
+struct size_key {
+	u64 size;
+	u64 addr;
+	u32 *steps;
+};
+
+static int size_at_or_after(const void *key, const struct rb_node *node)
+{
+	const struct size_key *k = key;
+	const struct memsim_block *b = size_entry((struct rb_node *)node);
+
+	(*k->steps)++;
+	return b->size > k->size || (b->size == k->size && b->addr >= k->addr) ? 0 : 1;
+}
+
 /* The first block, in (size, address) order, at or after (size, addr). */
 static struct memsim_block *size_lower_bound(struct memsim_stream *s, u64 size,
 					     u64 addr, u32 *steps)
 {
-	struct rb_node *node = s->size_tree.rb_root.rb_node;
-	struct memsim_block *found = NULL;
+	struct size_key key = { .size = size, .addr = addr, .steps = steps };
 
-	while (node) {
-		struct memsim_block *b = size_entry(node);
-
-		(*steps)++;
-		if (b->size > size || (b->size == size && b->addr >= addr)) {
-			found = b;
-			node = node->rb_left;
-		} else {
-			node = node->rb_right;
-		}
-	}
-	return found;
+	return size_entry(rb_find_first(&key, &s->size_tree.rb_root, size_at_or_after));
 }
 
 /* Lowest and highest address among the free blocks of exactly @size. */
@@ -443,58 +415,56 @@ static bool fit_by_size(struct memsim_stream *s, bool best, struct memsim_query 
 	return false;
 }
 
-/**
- * memsim_fit_search() - find a block in one stream under a fit strategy
- * @pool: the pool; its strategy picks the rule.
- * @s: the stream to search.
- * @q: the query; its step count grows by the nodes visited.
- * @c: set to the block and placement found.
- *
- * Return: true if a block fits.
+/*
+ * The four rules.  A fixed-address request uses the address search
+ * whatever the strategy: only one block can hold it.
  */
-bool memsim_fit_search(struct memsim_pool *pool, struct memsim_stream *s,
-		       struct memsim_query *q, struct memsim_candidate *c)
+static bool first_fit_search(struct memsim_pool *pool, struct memsim_stream *s,
+			     struct memsim_query *q, struct memsim_candidate *c)
 {
-	switch (q->fixed ? MEMSIM_FIRST_FIT : pool->strategy) {
-	case MEMSIM_BEST_FIT:
-		return fit_by_size(s, true, q, c);
-	case MEMSIM_WORST_FIT:
-		return fit_by_size(s, false, q, c);
-	default:
-		return fit_by_address(s, q, c);
-	}
+	return fit_by_address(s, q, c);
 }
 
-/**
- * memsim_fit_better() - whether candidate @a beats @b (from another stream)
- * @strategy: the active strategy.
- * @topdown: the request is top-down.
- * @a: one candidate.
- * @b: the other.
- *
- * Return: true if @a comes first in the strategy's preference order.
+static bool best_fit_search(struct memsim_pool *pool, struct memsim_stream *s,
+			    struct memsim_query *q, struct memsim_candidate *c)
+{
+	return q->fixed ? fit_by_address(s, q, c) : fit_by_size(s, true, q, c);
+}
+
+static bool worst_fit_search(struct memsim_pool *pool, struct memsim_stream *s,
+			     struct memsim_query *q, struct memsim_candidate *c)
+{
+	return q->fixed ? fit_by_address(s, q, c) : fit_by_size(s, false, q, c);
+}
+
+/*
+ * Between candidates of different streams, which never overlap: addresses
+ * decide (top-down: the higher), after the size for best and worst fit.
  */
-bool memsim_fit_better(enum memsim_strategy strategy, bool topdown,
-		       const struct memsim_candidate *a,
+static bool by_address(const struct memsim_query *q, const struct memsim_candidate *a,
 		       const struct memsim_candidate *b)
 {
-	u64 as = a->block->size, bs = b->block->size;
-
-	if (strategy == MEMSIM_BEST_FIT && as != bs)
-		return as < bs;
-	if (strategy == MEMSIM_WORST_FIT && as != bs)
-		return as > bs;
-	/* Blocks of different streams never overlap: addresses decide. */
-	return topdown ? a->place > b->place : a->place < b->place;
+	return q->topdown ? a->place > b->place : a->place < b->place;
 }
 
-/**
- * memsim_fit_splits() - blocks an allocation will split off its free block
- * @c: the candidate.
- *
- * Return: 0 to 2: the alignment padding before it, the tail after it.
- */
-u32 memsim_fit_splits(const struct memsim_candidate *c)
+static bool best_fit_better(const struct memsim_query *q, const struct memsim_candidate *a,
+			    const struct memsim_candidate *b)
+{
+	if (a->block->size != b->block->size)
+		return a->block->size < b->block->size;
+	return by_address(q, a, b);
+}
+
+static bool worst_fit_better(const struct memsim_query *q, const struct memsim_candidate *a,
+			     const struct memsim_candidate *b)
+{
+	if (a->block->size != b->block->size)
+		return a->block->size > b->block->size;
+	return by_address(q, a, b);
+}
+
+/* Blocks split off: the alignment padding before the allocation, the tail after it. */
+static u32 fit_splits(const struct memsim_pool *pool, const struct memsim_candidate *c)
 {
 	return (c->place > c->block->addr) +
 	       (c->place + c->size < memsim_block_end(c->block));
@@ -513,18 +483,12 @@ static struct memsim_block *split_off(struct memsim_block *b, u64 addr, u64 size
 	return n;
 }
 
-/**
- * memsim_fit_take() - carve a candidate's allocation out of its free block
- * @pool: the pool.
- * @c: the candidate from memsim_fit_search().
- * @r: a reserve holding memsim_fit_splits() blocks.
- *
- * The free block's own structure becomes the allocated block; the padding
- * before and the tail after it become new free blocks on either side.
- *
- * Return: the block, not yet marked allocated.
+/*
+ * Carve a candidate's allocation out of its free block: the free block's
+ * own structure becomes the allocated block; the padding before and the
+ * tail after it become new free blocks on either side.
  */
-struct memsim_block *memsim_fit_take(struct memsim_pool *pool,
+static struct memsim_block *fit_take(struct memsim_pool *pool,
 				     const struct memsim_candidate *c,
 				     struct memsim_block_reserve *r)
 {
@@ -574,17 +538,13 @@ static void absorb(struct memsim_pool *pool, struct memsim_block *b,
 	memsim_block_put(pool, victim);
 }
 
-/**
- * memsim_fit_give_back() - return a freed block to the free space
- * @pool: the pool.
- * @b: the block, out of the allocated tree and the counters already.
- * @res: coalescing outcome.
- *
- * Merges with free neighbours on the same segment (a segment's list never
- * holds another segment's blocks, so merges cannot cross segments), then
- * indexes the result.  Deferred frees are not free, so they stay apart.
+/*
+ * Return a freed block: merge with free neighbours on the same segment (a
+ * segment's list never holds another segment's blocks, so merges cannot
+ * cross segments), then index the result.  Deferred frees are not free, so
+ * they stay apart.
  */
-void memsim_fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
+static void fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
 			  struct memsim_free_result *res)
 {
 	struct memsim_block *n;
@@ -609,3 +569,217 @@ void memsim_fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
 	res->coalesced_addr = b->addr;
 	res->coalesced_size = b->size;
 }
+
+/* A segment is laid with one free block: all of it. */
+static unsigned int fit_blocks_to_lay(const struct memsim_pool *pool, u64 start, u64 size)
+{
+	return 1;
+}
+
+static u64 fit_lay(const struct memsim_pool *pool, struct memsim_block *b, u64 end)
+{
+	return end - b->addr;
+}
+
+/* The trees live in the stream, zeroed (empty) when it was made. */
+static void fit_init(const struct memsim_pool *pool, struct memsim_stream *s)
+{
+	s->addr_tree = RB_ROOT;
+	s->size_tree = RB_ROOT_CACHED;
+}
+
+static struct memsim_block *fit_first_from(struct memsim_pool *pool,
+					   struct memsim_stream *s, u64 addr)
+{
+	return memsim_addr_first_from(&s->addr_tree, addr);
+}
+
+/* ---- invariants, for memsim_pool_check() ---- */
+
+/* The checker's reporting helpers, under the names the checks read best with. */
+#define check_fail	memsim_check_fail
+#define block_fail	memsim_check_block_fail
+#define ull		memsim_ull
+
+/* The node of the size tree at (size, address), found by descending. */
+static struct memsim_block *size_tree_find(const struct rb_root *root, u64 size, u64 addr)
+{
+	struct rb_node *node = root->rb_node;
+
+	while (node) {
+		struct memsim_block *blk = size_entry(node);
+
+		if (size < blk->size || (size == blk->size && addr < blk->addr))
+			node = node->rb_left;
+		else if (size > blk->size || addr > blk->addr)
+			node = node->rb_right;
+		else
+			return blk;
+	}
+	return NULL;
+}
+
+/*
+ * An allocated block is exactly its request (the fit strategies split off
+ * every other byte); a free one follows no free block (it would have
+ * merged) and is in both trees of its stream, as that very node.
+ */
+static int fit_check_block(struct memsim_check *c, struct memsim_block *blk,
+			   const struct memsim_block *prev)
+{
+	struct memsim_stream *st = blk->segment->stream;
+
+	if (blk->state != MEMSIM_BLOCK_FREE) {
+		if (blk->requested != blk->size)
+			return block_fail(c, blk,
+						       "requested %llu does not fit the block",
+						       ull(blk->requested));
+		return 0;
+	}
+	if (prev && prev->state == MEMSIM_BLOCK_FREE)
+		return block_fail(c, blk, "free after a free block (not coalesced)");
+	if (memsim_check_addr_find(&st->addr_tree, blk->addr) != blk)
+		return block_fail(c, blk, "not in addr_tree of stream %u", st->id);
+	if (size_tree_find(&st->size_tree.rb_root, blk->size, blk->addr) != blk)
+		return block_fail(c, blk, "not in size_tree of stream %u", st->id);
+	return 0;
+}
+
+/*
+ * Recomputes subtree_max bottom-up.  The recursion depth is the tree's
+ * height, at most 2 * log2(n + 1) for a red-black tree.
+ */
+static int check_subtree_max(struct memsim_check *c, struct memsim_stream *st,
+			     struct rb_node *node, u64 *max)
+{
+	struct memsim_block *blk;
+	u64 left = 0, right = 0, want;
+	int ret;
+
+	if (!node) {
+		*max = 0;
+		return 0;
+	}
+	ret = check_subtree_max(c, st, node->rb_left, &left);
+	if (ret)
+		return ret;
+	ret = check_subtree_max(c, st, node->rb_right, &right);
+	if (ret)
+		return ret;
+
+	blk = addr_entry(node);
+	want = max(blk->size, max(left, right));
+	if (blk->subtree_max != want)
+		return block_fail(c, blk,
+					       "stream %u addr_tree subtree_max %#llx, expected %#llx",
+					       st->id, ull(blk->subtree_max),
+					       ull(want));
+	*max = want;
+	return 0;
+}
+
+/* Walks both trees in order; the other families' fields must be empty. */
+static int fit_check(struct memsim_check *c, struct memsim_stream *st, u64 *n)
+{
+	struct memsim_block *blk, *prev = NULL;
+	struct rb_node *node;
+	u64 na = 0, ns = 0, max;
+	unsigned int order;
+	int ret;
+
+	for (node = rb_first(&st->addr_tree); node; node = rb_next(node)) {
+		blk = addr_entry(node);
+		ret = memsim_check_free_entry(c, st, blk, "addr_tree");
+		if (ret)
+			return ret;
+		if (prev && prev->addr >= blk->addr)
+			return block_fail(c, blk,
+						       "after %#llx in addr_tree of stream %u",
+						       ull(prev->addr), st->id);
+		prev = blk;
+		na++;
+	}
+	ret = check_subtree_max(c, st, st->addr_tree.rb_node, &max);
+	if (ret)
+		return ret;
+
+	prev = NULL;
+	for (node = rb_first(&st->size_tree.rb_root); node; node = rb_next(node)) {
+		blk = size_entry(node);
+		ret = memsim_check_free_entry(c, st, blk, "size_tree");
+		if (ret)
+			return ret;
+		if (prev && (prev->size > blk->size ||
+			     (prev->size == blk->size && prev->addr >= blk->addr)))
+			return block_fail(c, blk,
+						       "after [%#llx+%#llx) in size_tree of stream %u",
+						       ull(prev->addr), ull(prev->size),
+						       st->id);
+		prev = blk;
+		ns++;
+	}
+	if (st->size_tree.rb_leftmost != rb_first(&st->size_tree.rb_root))
+		return check_fail(c, "stream %u: size_tree's cached leftmost is stale",
+					 st->id);
+	if (na != ns)
+		return check_fail(c, "stream %u: addr_tree holds %llu, size_tree %llu",
+					 st->id, ull(na), ull(ns));
+	for (order = 0; order <= MEMSIM_MAX_ORDER; order++)
+		if (!RB_EMPTY_ROOT(&st->order_tree[order]))
+			return check_fail(c,
+						 "stream %u: fit mode but order_tree[%u] is not empty",
+						 st->id, order);
+	if (st->order_mask)
+		return check_fail(c, "stream %u: fit mode but order_mask %#llx", st->id,
+					 ull(st->order_mask));
+	*n = na;
+	return 0;
+}
+
+static const struct memsim_index_ops memsim_fit_index = {
+	.name = "fit",
+	.init = fit_init,
+	.blocks_to_lay = fit_blocks_to_lay,
+	.lay = fit_lay,
+	.insert = fit_insert,
+	.remove = fit_remove,
+	.splits = fit_splits,
+	.take = fit_take,
+	.give_back = fit_give_back,
+	.largest = fit_largest,
+	.largest_in = fit_largest_in,
+	.first_from = fit_first_from,
+	.walk_largest = fit_walk_largest,
+	.check_block = fit_check_block,
+	.check = fit_check,
+};
+
+const struct memsim_strategy_ops memsim_first_fit_ops = {
+	.name = "first",
+	.index = &memsim_fit_index,
+	.search = first_fit_search,
+	.better = by_address,
+};
+
+const struct memsim_strategy_ops memsim_best_fit_ops = {
+	.name = "best",
+	.index = &memsim_fit_index,
+	.search = best_fit_search,
+	.better = best_fit_better,
+};
+
+const struct memsim_strategy_ops memsim_worst_fit_ops = {
+	.name = "worst",
+	.index = &memsim_fit_index,
+	.search = worst_fit_search,
+	.better = worst_fit_better,
+};
+
+/* Next fit is first fit from the pool's cursor (the pool roves it). */
+const struct memsim_strategy_ops memsim_next_fit_ops = {
+	.name = "next",
+	.index = &memsim_fit_index,
+	.roving = true,
+	.search = first_fit_search,
+	.better = by_address,
+};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsim: the pool - segments, streams, block lifecycle and counters
+ * memsim: the pool - segments, streams and the life of a block
  *
  * Copyright (C) 2026 The memsim authors
  */
@@ -8,9 +8,11 @@
 /**
  * DOC: Pool
  *
- * The pool owns the segments and the streams, the tree of allocated blocks
- * and the counters; the strategy files own the free indexes and the choice of
- * block.  Every entry point here follows the same shape:
+ * The pool owns the segments and the streams and the tree of allocated
+ * blocks; the active strategy (&memsim_pool.ops, see DOC: Strategy
+ * interface) owns the free indexes and the choice of block, and the pool
+ * never asks which strategy it has.  Every entry point here follows the
+ * same shape:
  *
  * 1. validate the arguments, failing with -EINVAL before anything changes;
  * 2. search, which only reads;
@@ -21,9 +23,9 @@
  * So a failed call leaves the pool as it was, with one documented exception:
  * an allocation that finds no space counts as a failure in the statistics.
  *
- * Counters are kept per pool, per stream and per segment and updated in the
- * few helpers below that every state change goes through, so each counter is
- * O(1) to read.
+ * Below the pool and the strategies: block structures and the budget
+ * (memsim_block.c), counters and events (memsim_usage.c), requests and the
+ * placement arithmetic (memsim_query.c).
  */
 
 #include "memsim_core_priv.h"
@@ -32,398 +34,9 @@
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
-
-static struct kmem_cache *memsim_block_cache;
-
-/**
- * memsim_core_init() - set up what all pools share
- *
- * Return: 0 or -ENOMEM.
- */
-int memsim_core_init(void)
-{
-	memsim_block_cache = KMEM_CACHE(memsim_block, 0);
-	return memsim_block_cache ? 0 : -ENOMEM;
-}
-
-/**
- * memsim_core_exit() - tear down what memsim_core_init() set up
- *
- * Every pool must have been finalised.
- */
-void memsim_core_exit(void)
-{
-	kmem_cache_destroy(memsim_block_cache);
-}
-
-static struct memsim_block *memsim_block_alloc(void)
-{
-	return kmem_cache_zalloc(memsim_block_cache, MEMSIM_GFP);
-}
-
-static struct memsim_block *memsim_block_alloc_nofail(void)
-{
-	return kmem_cache_zalloc(memsim_block_cache, MEMSIM_GFP | __GFP_NOFAIL);
-}
-
-static void memsim_block_free(struct memsim_block *b)
-{
-	kmem_cache_free(memsim_block_cache, b);
-}
-
-#else /* userspace */
-
+#else
 #include <errno.h>
-
-int memsim_core_init(void)
-{
-	return 0;
-}
-
-void memsim_core_exit(void)
-{
-}
-
-static struct memsim_block *memsim_block_alloc(void)
-{
-	return memsim_env_zalloc(sizeof(struct memsim_block));
-}
-
-static struct memsim_block *memsim_block_alloc_nofail(void)
-{
-	struct memsim_block *b = memsim_env_zalloc(sizeof(struct memsim_block));
-
-	if (!b)
-		abort();
-	return b;
-}
-
-static void memsim_block_free(struct memsim_block *b)
-{
-	memsim_env_free(b);
-}
-
 #endif
-
-/* Fault injection for tests: fail the metadata allocation that hits zero. */
-static bool memsim_inject_failure(struct memsim_pool *pool)
-{
-	if (!pool->fail_alloc_in)
-		return false;
-	return --pool->fail_alloc_in == 0;
-}
-
-/**
- * memsim_block_struct_size() - bytes one block structure is charged at
- *
- * Return: the size of &struct memsim_block.
- */
-u64 memsim_block_struct_size(void)
-{
-	return sizeof(struct memsim_block);
-}
-EXPORT_SYMBOL_IF_KUNIT(memsim_block_struct_size);
-
-/**
- * memsim_pool_charge() - count metadata against the pool's memory budget
- * @pool: the pool.
- * @bytes: the size of what is about to be allocated.
- *
- * Charge before allocating and uncharge after freeing, so that the budget
- * bounds what the pool can make the kernel hold at any moment.
- *
- * Return: 0, or -E2BIG when the pool, or all pools sharing its budget
- * together, would hold more than the budget allows; then nothing is charged.
- */
-int memsim_pool_charge(struct memsim_pool *pool, u64 bytes)
-{
-	struct memsim_budget *bg = pool->budget;
-	u64 limit, total;
-
-	if (bg) {
-		limit = memsim_env_read_once(bg->instance_limit);
-		if (limit && (pool->mem_used + bytes < pool->mem_used ||
-			      pool->mem_used + bytes > limit))
-			return -E2BIG;
-		total = memsim_env_counter_add(&bg->total_used, bytes);
-		limit = memsim_env_read_once(bg->total_limit);
-		if (limit && total > limit) {
-			memsim_env_counter_sub(&bg->total_used, bytes);
-			return -E2BIG;
-		}
-	}
-	pool->mem_used += bytes;
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(memsim_pool_charge);
-
-/**
- * memsim_pool_uncharge() - give back what memsim_pool_charge() counted
- * @pool: the pool.
- * @bytes: the size of what was freed.
- */
-void memsim_pool_uncharge(struct memsim_pool *pool, u64 bytes)
-{
-	/* More back than was charged: an accounting bug, not a user's doing. */
-	if (WARN_ON_ONCE(bytes > pool->mem_used))
-		bytes = pool->mem_used;
-	if (pool->budget)
-		memsim_env_counter_sub(&pool->budget->total_used, bytes);
-	pool->mem_used -= bytes;
-}
-EXPORT_SYMBOL_IF_KUNIT(memsim_pool_uncharge);
-
-/* Metadata structures other than blocks, charged to the budget. */
-static void *memsim_struct_new(struct memsim_pool *pool, size_t size, int *err)
-{
-	void *p;
-
-	*err = memsim_pool_charge(pool, size);
-	if (*err)
-		return NULL;
-	p = memsim_inject_failure(pool) ? NULL : memsim_env_zalloc(size);
-	if (!p) {
-		memsim_pool_uncharge(pool, size);
-		*err = -ENOMEM;
-	}
-	return p;
-}
-
-static void memsim_struct_put(struct memsim_pool *pool, void *p, size_t size)
-{
-	if (!p)
-		return;
-	memsim_env_free(p);
-	memsim_pool_uncharge(pool, size);
-}
-
-struct memsim_block *memsim_block_new(struct memsim_pool *pool)
-{
-	struct memsim_block *b;
-
-	if (memsim_inject_failure(pool))
-		return NULL;
-	b = memsim_block_alloc();
-	if (b)
-		pool->nr_block_structs++;
-	return b;
-}
-
-void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b)
-{
-	memsim_block_free(b);
-	pool->nr_block_structs--;
-	memsim_pool_uncharge(pool, sizeof(*b));
-}
-
-/*
- * Reserve @n block structures: charged first, so that a budget that would
- * be exceeded fails the call (-E2BIG) before anything is allocated.
- */
-int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
-			unsigned int n)
-{
-	/* One clock read per operation: the blocks are made by this one. */
-	u64 now = n ? memsim_env_now_ns() : 0;
-	int ret;
-
-	r->pool = pool;
-	INIT_LIST_HEAD(&r->list);
-	r->count = 0;
-	if (!n)
-		return 0;
-	ret = memsim_pool_charge(pool, (u64)n * sizeof(struct memsim_block));
-	if (ret)
-		return ret;
-	while (r->count < n) {
-		struct memsim_block *b = memsim_block_new(pool);
-
-		if (!b) {
-			/* The blocks not made were charged but will not be put. */
-			memsim_pool_uncharge(pool, (u64)(n - r->count) * sizeof(*b));
-			memsim_reserve_drain(r);
-			return -ENOMEM;
-		}
-		b->create_ns = now;
-		list_add(&b->link, &r->list);
-		r->count++;
-	}
-	return 0;
-}
-
-/*
- * Take a block from the reserve.  Callers reserve what the change they are
- * about to make will take, counted by the same functions the change
- * follows (memsim_fit_splits(), memsim_buddy_splits(), the buddy roots), so
- * the reserve cannot run dry.  Should that invariant ever break, the block
- * is allocated here with __GFP_NOFAIL instead: a change under way is never
- * left half made.
- */
-struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r)
-{
-	struct memsim_block *b;
-
-	if (WARN_ON_ONCE(list_empty(&r->list))) {
-		b = memsim_block_alloc_nofail();
-		r->pool->nr_block_structs++;
-		/* Over budget, perhaps, but a bug must not corrupt the pool. */
-		r->pool->mem_used += sizeof(*b);
-		if (r->pool->budget)
-			memsim_env_counter_add(&r->pool->budget->total_used, sizeof(*b));
-		return b;
-	}
-	b = list_first_entry(&r->list, struct memsim_block, link);
-	list_del(&b->link);
-	r->count--;
-	return b;
-}
-
-void memsim_reserve_drain(struct memsim_block_reserve *r)
-{
-	struct memsim_block *b, *next;
-
-	list_for_each_entry_safe(b, next, &r->list, link)
-		memsim_block_put(r->pool, b);
-	INIT_LIST_HEAD(&r->list);
-	r->count = 0;
-}
-
-/*
- * Counters.  Each change is applied to the pool, the block's stream and its
- * segment at once, through the helpers below.
- */
-#define MEMSIM_USAGE_LEVELS	3
-
-static void memsim_usage_levels(struct memsim_usage **u, struct memsim_pool *pool,
-				struct memsim_segment *seg)
-{
-	u[0] = &pool->usage;
-	u[1] = &seg->stream->usage;
-	u[2] = &seg->usage;
-}
-
-static void memsim_account_free(struct memsim_pool *pool,
-				struct memsim_block *b, bool add)
-{
-	unsigned int class = memsim_size_class(b->size);
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
-
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		if (add) {
-			u->free += b->size;
-			u->free_blocks++;
-			u->free_hist[class]++;
-		} else {
-			u->free -= b->size;
-			u->free_blocks--;
-			u->free_hist[class]--;
-		}
-	}
-}
-
-/* History counters stop at U64_MAX instead of wrapping to small numbers. */
-static u64 memsim_add_sat(u64 a, u64 b)
-{
-	u64 sum;
-
-	return check_add_overflow(a, b, &sum) ? U64_MAX : sum;
-}
-
-static void memsim_account_alloc(struct memsim_pool *pool,
-				 struct memsim_block *b)
-{
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
-
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		u->allocated += b->size;
-		u->requested += b->requested;
-		u->live_blocks++;
-		u->allocs++;
-		u->alloc_bytes = memsim_add_sat(u->alloc_bytes, b->size);
-		u->requested_bytes = memsim_add_sat(u->requested_bytes, b->requested);
-		u->peak_allocated = max(u->peak_allocated, u->allocated);
-		u->peak_requested = max(u->peak_requested, u->requested);
-		u->peak_live_blocks = max(u->peak_live_blocks, u->live_blocks);
-	}
-}
-
-static void memsim_account_release(struct memsim_pool *pool,
-				   struct memsim_block *b)
-{
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
-
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		u->allocated -= b->size;
-		u->requested -= b->requested;
-		u->live_blocks--;
-		u->frees++;
-	}
-}
-
-static void memsim_account_deferred(struct memsim_pool *pool,
-				    struct memsim_block *b, bool add)
-{
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
-
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		if (add) {
-			u->deferred_blocks++;
-			u->deferred_bytes += b->size;
-		} else {
-			u->deferred_blocks--;
-			u->deferred_bytes -= b->size;
-		}
-	}
-}
-
-/* Block count of a segment changes as blocks split and merge. */
-void memsim_account_blocks(struct memsim_segment *seg, int delta)
-{
-	seg->nr_blocks += delta;
-}
-
-void memsim_emit(struct memsim_pool *pool, struct memsim_event *ev)
-{
-	if (!pool->event)
-		return;
-	if (ev->type != MEMSIM_EV_STRATEGY)
-		ev->strategy = pool->strategy;
-	pool->event(pool, ev);
-}
-
-void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,
-		       const struct memsim_block *b)
-{
-	struct memsim_event ev = {
-		.type = type,
-		.stream = b->segment->stream->id,
-		.addr = b->addr,
-		.size = b->size,
-		.segment_id = b->segment->id,
-	};
-
-	if (!pool->event)
-		return;
-	if (b->state != MEMSIM_BLOCK_FREE) {
-		ev.requested = b->requested;
-		ev.tag = b->tag;
-	}
-	if (b->state == MEMSIM_BLOCK_FREE_REQUESTED)
-		ev.flags = MEMSIM_FREE_DEFERRED;
-	memsim_emit(pool, &ev);
-}
 
 static void memsim_emit_alloc(struct memsim_pool *pool, const struct memsim_block *b,
 			      const struct memsim_request *req)
@@ -456,51 +69,6 @@ static void memsim_emit_segment(struct memsim_pool *pool, enum memsim_event_type
 	};
 
 	memsim_emit(pool, &ev);
-}
-
-void memsim_free_insert(struct memsim_pool *pool, struct memsim_block *b)
-{
-	b->state = MEMSIM_BLOCK_FREE;
-	if (memsim_strategy_is_fit(pool->strategy))
-		memsim_fit_insert(b->segment->stream, b);
-	else
-		memsim_buddy_insert(b->segment->stream, b);
-	memsim_account_free(pool, b, true);
-}
-
-void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b)
-{
-	if (memsim_strategy_is_fit(pool->strategy))
-		memsim_fit_remove(b->segment->stream, b);
-	else
-		memsim_buddy_remove(b->segment->stream, b);
-	memsim_account_free(pool, b, false);
-}
-
-/*
- * Key comparisons of the pool's plain rbtrees, for rb_find() and rb_add():
- * allocated blocks by address, streams by number, segments by start and by
- * id.  The invariant checker looks nodes up with the same ones.
- */
-int memsim_block_addr_cmp(const void *key, const struct rb_node *node)
-{
-	u64 addr = *(const u64 *)key, cur = rb_entry(node, struct memsim_block, rb_addr)->addr;
-
-	return addr < cur ? -1 : addr > cur;
-}
-
-int memsim_stream_id_cmp(const void *key, const struct rb_node *node)
-{
-	u32 id = *(const u32 *)key, cur = rb_entry(node, struct memsim_stream, rb)->id;
-
-	return id < cur ? -1 : id > cur;
-}
-
-int memsim_segment_id_cmp(const void *key, const struct rb_node *node)
-{
-	u64 id = *(const u64 *)key, cur = rb_entry(node, struct memsim_segment, rb_id)->id;
-
-	return id < cur ? -1 : id > cur;
 }
 
 static bool memsim_block_addr_less(struct rb_node *a, const struct rb_node *b)
@@ -572,43 +140,62 @@ static void memsim_stream_link(struct memsim_pool *pool, struct memsim_stream *s
 	pool->nr_streams++;
 }
 
+/* A stream's out-of-line index, when its family has one (@size bytes). */
+static void memsim_stream_index_put(struct memsim_pool *pool, struct memsim_stream *s,
+				    size_t size)
+{
+	memsim_struct_put(pool, s->index, size);
+	s->index = NULL;
+}
+
+static void memsim_stream_put(struct memsim_pool *pool, struct memsim_stream *s)
+{
+	if (!s)
+		return;
+	memsim_stream_index_put(pool, s, pool->ops->index->index_size);
+	memsim_struct_put(pool, s, sizeof(*s));
+}
+
 static struct memsim_stream *memsim_stream_new(struct memsim_pool *pool, u32 id,
 					       int *err)
 {
+	const struct memsim_index_ops *index = pool->ops->index;
 	struct memsim_stream *s = memsim_struct_new(pool, sizeof(*s), err);
 	unsigned int i;
 
 	if (!s)
 		return NULL;
+	if (index->index_size) {
+		s->index = memsim_struct_new(pool, index->index_size, err);
+		if (!s->index) {
+			memsim_struct_put(pool, s, sizeof(*s));
+			return NULL;
+		}
+	}
 	s->id = id;
 	s->addr_tree = RB_ROOT;
 	s->size_tree = RB_ROOT_CACHED;
 	for (i = 0; i <= MEMSIM_MAX_ORDER; i++)
 		s->order_tree[i] = RB_ROOT;
 	INIT_LIST_HEAD(&s->deferred);
+	index->init(pool, s);
 	return s;
 }
 
 /* Segments. */
 
-static struct memsim_segment *memsim_segment_at_or_before(struct memsim_pool *pool,
-							  u64 addr)
+/* rb_find_first() keys: the first segment ending after, or starting at or above, an address. */
+static int memsim_segment_ends_after(const void *key, const struct rb_node *node)
 {
-	struct rb_node *node = pool->segments.rb_node;
-	struct memsim_segment *found = NULL;
+	const struct memsim_segment *seg = rb_entry(node, struct memsim_segment, rb_start);
 
-	while (node) {
-		struct memsim_segment *seg =
-			rb_entry(node, struct memsim_segment, rb_start);
+	return seg->start + seg->size > *(const u64 *)key ? 0 : 1;
+}
 
-		if (seg->start <= addr) {
-			found = seg;
-			node = node->rb_right;
-		} else {
-			node = node->rb_left;
-		}
-	}
-	return found;
+static int memsim_segment_starts_from(const void *key, const struct rb_node *node)
+{
+	return rb_entry(node, struct memsim_segment, rb_start)->start >= *(const u64 *)key ?
+		0 : 1;
 }
 
 static struct memsim_segment *memsim_segment_next(struct memsim_segment *seg)
@@ -625,15 +212,17 @@ static struct memsim_segment *memsim_segment_first(struct memsim_pool *pool)
 	return node ? rb_entry(node, struct memsim_segment, rb_start) : NULL;
 }
 
-/* The first segment that ends after @addr: the one an overlap scan starts at. */
+/*
+ * The first segment that ends after @addr: the one an overlap scan starts
+ * at.  Segments do not overlap, so their ends are in the order of their
+ * starts and the tree by start is also a tree by end.
+ */
 static struct memsim_segment *memsim_segment_ending_after(struct memsim_pool *pool,
 							  u64 addr)
 {
-	struct memsim_segment *seg = memsim_segment_at_or_before(pool, addr);
+	struct rb_node *node = rb_find_first(&addr, &pool->segments, memsim_segment_ends_after);
 
-	if (seg && seg->start + seg->size > addr)
-		return seg;
-	return seg ? memsim_segment_next(seg) : memsim_segment_first(pool);
+	return node ? rb_entry(node, struct memsim_segment, rb_start) : NULL;
 }
 
 /**
@@ -741,9 +330,9 @@ struct memsim_segment *memsim_segment_find(struct memsim_pool *pool, u64 id)
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_find);
 
 /*
- * Lay free blocks over [start, start + size) of @seg, in address order: one
- * block for the fit strategies, the buddy roots otherwise.  The blocks come
- * from @r, which holds enough of them.
+ * Lay free blocks over [start, start + size) of @seg, in address order, as
+ * the strategy's family lays them (fit: one block; buddy: its roots).  The
+ * blocks come from @r, which holds enough of them.
  */
 static void memsim_segment_lay_blocks(struct memsim_pool *pool,
 				      struct memsim_segment *seg,
@@ -756,13 +345,7 @@ static void memsim_segment_lay_blocks(struct memsim_pool *pool,
 
 		b->segment = seg;
 		b->addr = addr;
-		if (memsim_strategy_is_fit(pool->strategy)) {
-			b->size = end - addr;
-		} else {
-			b->size = memsim_buddy_root_size(addr, end);
-			b->order = ilog2(b->size);
-			b->root_order = b->order;
-		}
+		b->size = pool->ops->index->lay(pool, b, end);
 		list_add_tail(&b->link, &seg->blocks);
 		memsim_account_blocks(seg, 1);
 		memsim_free_insert(pool, b);
@@ -773,9 +356,7 @@ static void memsim_segment_lay_blocks(struct memsim_pool *pool,
 static unsigned int memsim_blocks_to_lay(struct memsim_pool *pool, u64 start,
 					 u64 size)
 {
-	if (memsim_strategy_is_fit(pool->strategy))
-		return 1;
-	return memsim_buddy_roots(start, size);
+	return pool->ops->index->blocks_to_lay(pool, start, size);
 }
 
 /**
@@ -850,7 +431,7 @@ int memsim_segment_prepare(struct memsim_pool *pool, u64 start, u64 size,
 err_segment:
 	memsim_struct_put(pool, plan->seg, sizeof(*plan->seg));
 err_stream:
-	memsim_struct_put(pool, plan->new_stream, sizeof(*plan->new_stream));
+	memsim_stream_put(pool, plan->new_stream);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_prepare);
@@ -864,7 +445,7 @@ void memsim_segment_abort(struct memsim_pool *pool, struct memsim_segment_plan *
 {
 	memsim_reserve_drain(&plan->r);
 	memsim_struct_put(pool, plan->seg, sizeof(*plan->seg));
-	memsim_struct_put(pool, plan->new_stream, sizeof(*plan->new_stream));
+	memsim_stream_put(pool, plan->new_stream);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_abort);
 
@@ -993,7 +574,7 @@ int memsim_segment_release(struct memsim_pool *pool, u64 id)
 	if (!s->nr_segments) {
 		rb_erase(&s->rb, &pool->streams);
 		pool->nr_streams--;
-		memsim_struct_put(pool, s, sizeof(*s));
+		memsim_stream_put(pool, s);
 	}
 	return 0;
 }
@@ -1014,6 +595,7 @@ void memsim_pool_init(struct memsim_pool *pool)
 	pool->streams = RB_ROOT;
 	pool->allocated = RB_ROOT;
 	pool->strategy = MEMSIM_FIRST_FIT;
+	pool->ops = memsim_strategies[MEMSIM_FIRST_FIT];
 	pool->buddy_min_order = ilog2(MEMSIM_BUDDY_DEFAULT_MIN);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_pool_init);
@@ -1046,7 +628,7 @@ void memsim_pool_fini(struct memsim_pool *pool)
 		memsim_struct_put(pool, seg, sizeof(*seg));
 	}
 	rbtree_postorder_for_each_entry_safe(s, next_s, &pool->streams, rb)
-		memsim_struct_put(pool, s, sizeof(*s));
+		memsim_stream_put(pool, s);
 	/* What is left was charged by the pool's owner, who still holds it. */
 	owner_charge = pool->mem_used;
 	memsim_pool_init(pool);
@@ -1055,30 +637,6 @@ void memsim_pool_fini(struct memsim_pool *pool)
 	pool->max_live_blocks = max_live;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_pool_fini);
-
-bool memsim_place_in(const struct memsim_query *q, u64 start, u64 end,
-		     bool topdown, u64 *place)
-{
-	u64 lo = start > q->lo ? start : q->lo;
-	u64 hi = end < q->hi ? end : q->hi;
-	u64 mask = q->align - 1, p;
-
-	if (lo >= hi || hi - lo < q->size)
-		return false;
-	if (topdown) {
-		p = (hi - q->size) & ~mask;
-		if (p < lo)
-			return false;
-	} else {
-		if (check_add_overflow(lo, mask, &p))
-			return false;
-		p &= ~mask;
-		if (p > hi - q->size)
-			return false;
-	}
-	*place = p;
-	return true;
-}
 
 static void memsim_emit_strategy(struct memsim_pool *pool)
 {
@@ -1091,174 +649,155 @@ static void memsim_emit_strategy(struct memsim_pool *pool)
 	memsim_emit(pool, &ev);
 }
 
+/*
+ * Out-of-line indexes for every stream under @index, made before anything
+ * changes; NULL entries for a family that keeps its index in the stream.
+ */
+static void **memsim_indexes_new(struct memsim_pool *pool,
+				 const struct memsim_index_ops *index, int *err)
+{
+	void **fresh;
+	u32 i;
+
+	*err = 0;
+	if (!index->index_size || !pool->nr_streams)
+		return NULL;
+	fresh = memsim_env_zalloc(pool->nr_streams * sizeof(*fresh));
+	if (!fresh) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < pool->nr_streams; i++) {
+		fresh[i] = memsim_struct_new(pool, index->index_size, err);
+		if (!fresh[i]) {
+			while (i--)
+				memsim_struct_put(pool, fresh[i], index->index_size);
+			memsim_env_free(fresh);
+			return NULL;
+		}
+	}
+	return fresh;
+}
+
+/*
+ * Re-lay every segment's free space under @ops (nothing is allocated): the
+ * old family's index is emptied, the new one made and filled.  @fresh holds
+ * the new out-of-line indexes, @r the blocks; neither can run out.
+ */
+static void memsim_relay(struct memsim_pool *pool, const struct memsim_strategy_ops *ops,
+			 void **fresh, struct memsim_block_reserve *r)
+{
+	const struct memsim_index_ops *old = pool->ops->index;
+	struct memsim_segment *seg;
+	struct rb_node *node;
+	u32 i = 0;
+
+	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
+		memsim_segment_clear(pool, seg);
+	pool->ops = ops;
+	for (node = rb_first(&pool->streams); node; node = rb_next(node), i++) {
+		struct memsim_stream *s = rb_entry(node, struct memsim_stream, rb);
+
+		if (old != ops->index) {
+			memsim_stream_index_put(pool, s, old->index_size);
+			s->index = fresh ? fresh[i] : NULL;
+		}
+		ops->index->init(pool, s);
+	}
+	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
+		memsim_segment_lay_blocks(pool, seg, r);
+}
+
 /**
  * memsim_set_strategy() - switch the placement strategy
  * @pool: the pool.
  * @strategy: the new strategy.
- * @buddy_min_block: for %MEMSIM_BUDDY, the minimum block size, a power of
- *	two (0: %MEMSIM_BUDDY_DEFAULT_MIN); must be 0 for the others.
+ * @param: the strategy's parameter, 0 for its default: for %MEMSIM_TLSF
+ *	its classes per level, 16 or 32 (default 16); for %MEMSIM_BUDDY
+ *	the minimum block size, a power of two (default
+ *	%MEMSIM_BUDDY_DEFAULT_MIN); must be 0 for strategies that take none.
  *
- * The four fit strategies share their indexes, so switching among them is
- * free and allowed at any time.  Switching to or from the buddy system
- * re-lays every segment's free space and is allowed only while nothing is
- * allocated (deferred frees count as allocated); so is changing the buddy
- * system's minimum block.
+ * Strategies of one family share their free index (the four fit
+ * strategies do), so switching among them with the same setting is free
+ * and allowed at any time.  Any other switch, a change of the buddy
+ * system's minimum block included, re-lays every segment's free space and
+ * is allowed only while nothing is allocated (deferred frees count as
+ * allocated).  Setting the buddy system again with the same minimum block
+ * changes nothing and is not reported to the observer.
  *
- * Return: 0; -EINVAL for an unknown strategy or a bad minimum block; -EBUSY
- * if blocks are allocated; -E2BIG if the new layout would exceed the memory
+ * Return: 0; -EINVAL for an unknown strategy or a bad parameter; -EBUSY if
+ * blocks are allocated; -E2BIG if the new layout would exceed the memory
  * budget; -ENOMEM.
  */
 int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
-			u64 buddy_min_block)
+			u64 param)
 {
+	const struct memsim_strategy_ops *ops, *old = pool->ops;
 	struct memsim_block_reserve r;
 	struct memsim_segment *seg;
-	enum memsim_strategy old = pool->strategy;
+	u32 setting = 0, *slot, was = 0;
 	unsigned int need = 0;
-	u32 min_order = pool->buddy_min_order;
+	void **fresh;
 	int ret;
 
 	if ((unsigned int)strategy >= MEMSIM_NR_STRATEGIES)
 		return -EINVAL;
-	if (strategy == MEMSIM_BUDDY) {
-		if (!buddy_min_block)
-			buddy_min_block = MEMSIM_BUDDY_DEFAULT_MIN;
-		if (!is_power_of_2(buddy_min_block))
-			return -EINVAL;
-		min_order = ilog2(buddy_min_block);
-	} else if (buddy_min_block) {
+	ops = memsim_strategies[strategy];
+	if (ops->configure) {
+		ret = ops->configure(param, &setting);
+		if (ret)
+			return ret;
+	} else if (param) {
 		return -EINVAL;
 	}
+	slot = ops->setting ? ops->setting(pool) : NULL;
 
-	if (memsim_strategy_is_fit(old) && memsim_strategy_is_fit(strategy)) {
+	if (ops->index == old->index && (!slot || *slot == setting)) {
+		if (ops == old && slot)
+			return 0;
 		pool->strategy = strategy;
+		pool->ops = ops;
 		memsim_emit_strategy(pool);
 		return 0;
 	}
-	/*
-	 * Into, out of, or within the buddy system: live blocks were laid out
-	 * under the old rules (a new minimum block would strand smaller ones).
-	 */
-	if (old == MEMSIM_BUDDY && strategy == MEMSIM_BUDDY &&
-	    min_order == pool->buddy_min_order)
-		return 0;
+	/* Live blocks were laid out under the old rules. */
 	if (pool->usage.live_blocks)
 		return -EBUSY;
-	if (old == MEMSIM_BUDDY && strategy == MEMSIM_BUDDY) {
-		pool->buddy_min_order = min_order;
-		memsim_emit_strategy(pool);
-		return 0;
-	}
 
-	/* Count, and reserve, the blocks of the new layout under the new rule. */
-	pool->strategy = strategy;
+	/* Count, and reserve, what the new layout needs under the new rule. */
+	if (slot) {
+		was = *slot;
+		*slot = setting;
+	}
+	pool->ops = ops;
 	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
 		need += memsim_blocks_to_lay(pool, seg->start, seg->size);
-	pool->strategy = old;
+	pool->ops = old;
+	if (slot)
+		*slot = was;
+	fresh = NULL;
+	if (ops->index != old->index) {
+		fresh = memsim_indexes_new(pool, ops->index, &ret);
+		if (ret)
+			return ret;
+	}
 	ret = memsim_reserve_fill(pool, &r, need);
-	if (ret)
+	if (ret) {
+		for (need = 0; fresh && need < pool->nr_streams; need++)
+			memsim_struct_put(pool, fresh[need], ops->index->index_size);
+		memsim_env_free(fresh);
 		return ret;
+	}
 
-	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
-		memsim_segment_clear(pool, seg);
+	if (slot)
+		*slot = setting;
+	memsim_relay(pool, ops, fresh, &r);
+	memsim_env_free(fresh);
 	pool->strategy = strategy;
-	pool->buddy_min_order = min_order;
-	for (seg = memsim_segment_first(pool); seg; seg = memsim_segment_next(seg))
-		memsim_segment_lay_blocks(pool, seg, &r);
 	memsim_emit_strategy(pool);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_set_strategy);
-
-/**
- * memsim_query_init() - turn a request into a query
- * @pool: the pool, whose strategy decides the rounding.
- * @req: the request.
- * @q: the query to fill.
- *
- * Return: 0, or -EINVAL for a malformed request.
- */
-int memsim_query_init(struct memsim_pool *pool, const struct memsim_request *req,
-		      struct memsim_query *q)
-{
-	u64 end;
-
-	if (!req->size || (req->flags & ~MEMSIM_REQ_ALL))
-		return -EINVAL;
-	if (req->align && !is_power_of_2(req->align))
-		return -EINVAL;
-
-	q->size = req->size;
-	q->align = req->align ? req->align : 1;
-	q->lo = 0;
-	q->hi = U64_MAX;
-	q->topdown = req->flags & MEMSIM_REQ_TOPDOWN;
-	q->fixed = req->flags & MEMSIM_REQ_FIXED;
-	q->steps = 0;
-
-	if (req->flags & MEMSIM_REQ_RANGE) {
-		if (req->range_lo >= req->range_hi)
-			return -EINVAL;
-		q->lo = req->range_lo;
-		q->hi = req->range_hi;
-	}
-
-	if (pool->strategy == MEMSIM_BUDDY) {
-		u64 min = 1ULL << pool->buddy_min_order;
-
-		/*
-		 * Nothing above 2^63 rounds to a power of two in 64 bits: it
-		 * would be a block of 2^64 bytes, which no segment can hold
-		 * (-ENOSPC) and no fixed address can start (-EINVAL, as any
-		 * fixed block that would end past U64_MAX).  U64_MAX stands
-		 * for it; it is never used as a mask.
-		 */
-		if (q->size > (1ULL << MEMSIM_MAX_ORDER)) {
-			if (q->fixed)
-				return -EINVAL;
-			q->size = U64_MAX;
-			return 0;
-		}
-		q->size = roundup_pow_of_two(q->size);
-		if (q->size < min)
-			q->size = min;
-		if (q->size < q->align)
-			q->size = q->align;
-		/* A buddy block is aligned to its own size. */
-		if (q->size != U64_MAX)
-			q->align = q->size;
-	}
-
-	if (q->fixed) {
-		if (req->addr & (q->align - 1))
-			return -EINVAL;
-		if (check_add_overflow(req->addr, q->size, &end))
-			return -EINVAL;
-		/* Exactly there: the window is the allocation itself. */
-		if (req->addr > q->lo)
-			q->lo = req->addr;
-		if (end < q->hi)
-			q->hi = end;
-	}
-	return 0;
-}
-
-static bool memsim_search_stream(struct memsim_pool *pool, struct memsim_stream *s,
-				 struct memsim_query *q, struct memsim_candidate *c)
-{
-	if (memsim_strategy_is_fit(pool->strategy))
-		return memsim_fit_search(pool, s, q, c);
-	return memsim_buddy_search(pool, s, q, c);
-}
-
-static bool memsim_better(struct memsim_pool *pool, const struct memsim_query *q,
-			  const struct memsim_candidate *a,
-			  const struct memsim_candidate *b)
-{
-	if (memsim_strategy_is_fit(pool->strategy))
-		return memsim_fit_better(pool->strategy, q->topdown, a, b);
-	return memsim_buddy_better(q->topdown, a, b);
-}
 
 /* The best candidate among the streams a request may use. */
 static bool memsim_search(struct memsim_pool *pool, u32 stream,
@@ -1271,14 +810,14 @@ static bool memsim_search(struct memsim_pool *pool, u32 stream,
 
 	if (stream != MEMSIM_STREAM_ANY) {
 		s = memsim_stream_find(pool, stream);
-		return s && memsim_search_stream(pool, s, q, best);
+		return s && pool->ops->search(pool, s, q, best);
 	}
 
 	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
 		s = rb_entry(node, struct memsim_stream, rb);
-		if (!memsim_search_stream(pool, s, q, &c))
+		if (!pool->ops->search(pool, s, q, &c))
 			continue;
-		if (!found || memsim_better(pool, q, &c, best)) {
+		if (!found || pool->ops->better(q, &c, best)) {
 			*best = c;
 			found = true;
 		}
@@ -1287,11 +826,11 @@ static bool memsim_search(struct memsim_pool *pool, u32 stream,
 }
 
 /*
- * Next fit first looks on the cursor's side of the address space only, then
- * wraps around to the whole window.
+ * A roving strategy (next fit) first looks on the cursor's side of the
+ * address space only, then wraps around to the whole window.
  */
-static bool memsim_search_next_fit(struct memsim_pool *pool, u32 stream,
-				   struct memsim_query *q, struct memsim_candidate *c)
+static bool memsim_search_roving(struct memsim_pool *pool, u32 stream,
+				 struct memsim_query *q, struct memsim_candidate *c)
 {
 	struct memsim_query rove = *q;
 	bool found;
@@ -1312,8 +851,8 @@ static bool memsim_search_next_fit(struct memsim_pool *pool, u32 stream,
 static bool memsim_find(struct memsim_pool *pool, u32 stream, struct memsim_query *q,
 			struct memsim_candidate *c)
 {
-	if (pool->strategy == MEMSIM_NEXT_FIT && !q->fixed)
-		return memsim_search_next_fit(pool, stream, q, c);
+	if (pool->ops->roving && !q->fixed)
+		return memsim_search_roving(pool, stream, q, c);
 	return memsim_search(pool, stream, q, c);
 }
 
@@ -1329,8 +868,7 @@ static void memsim_plan_result(struct memsim_pool *pool, const struct memsim_que
 	res->segment_id = c->block->segment->id;
 	res->stream = c->block->segment->stream->id;
 	res->steps = q->steps;
-	res->splits = memsim_strategy_is_fit(pool->strategy) ?
-		memsim_fit_splits(c) : memsim_buddy_splits(c);
+	res->splits = pool->ops->index->splits(pool, c);
 }
 
 /**
@@ -1462,10 +1000,7 @@ void memsim_alloc_commit(struct memsim_pool *pool, struct memsim_alloc_plan *pla
 	const struct memsim_request *req = plan->req;
 	struct memsim_block *b;
 
-	if (memsim_strategy_is_fit(pool->strategy))
-		b = memsim_fit_take(pool, &plan->c, &plan->r);
-	else
-		b = memsim_buddy_take(pool, &plan->c, &plan->r);
+	b = pool->ops->index->take(pool, &plan->c, &plan->r);
 	/* The reserve held exactly the splits; anything left is a bug. */
 	if (WARN_ON_ONCE(plan->r.count))
 		memsim_reserve_drain(&plan->r);
@@ -1535,10 +1070,7 @@ static void memsim_release_block(struct memsim_pool *pool, struct memsim_block *
 	rb_erase(&b->rb_addr, &pool->allocated);
 	memsim_account_release(pool, b);
 	res->freed_size = b->size;
-	if (memsim_strategy_is_fit(pool->strategy))
-		memsim_fit_give_back(pool, b, res);
-	else
-		memsim_buddy_give_back(pool, b, res);
+	pool->ops->index->give_back(pool, b, res);
 	st->frees++;
 	st->free_ns += memsim_env_now_ns() - t0;
 }
@@ -1660,8 +1192,7 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_sync_stream);
 
 static u64 memsim_stream_largest(struct memsim_pool *pool, const struct memsim_stream *s)
 {
-	return memsim_strategy_is_fit(pool->strategy) ?
-		memsim_fit_largest(s) : memsim_buddy_largest(s);
+	return pool->ops->index->largest(pool, s);
 }
 
 /**
@@ -1710,69 +1241,10 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_largest_free);
 u64 memsim_segment_largest_free(struct memsim_pool *pool,
 				const struct memsim_segment *seg)
 {
-	if (memsim_strategy_is_fit(pool->strategy))
-		return memsim_fit_largest_in(seg->stream, seg->start, seg->start + seg->size);
-	return memsim_buddy_largest_in(seg->stream, seg->start, seg->start + seg->size);
+	return pool->ops->index->largest_in(pool, seg->stream, seg->start,
+					    seg->start + seg->size);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_largest_free);
-
-/**
- * memsim_ratio_ppm() - a ratio in parts per million
- * @part: the numerator, at most @whole.
- * @whole: the denominator.
- *
- * Exact for any 64-bit operands (a 128-bit product), rounded down: the
- * result is %MEMSIM_PPM only when @part equals @whole.
- *
- * Return: floor(part * 10^6 / whole), 0 when @whole is 0.
- */
-u32 memsim_ratio_ppm(u64 part, u64 whole)
-{
-	if (!whole)
-		return 0;
-	if (part >= whole)
-		return MEMSIM_PPM;
-	return (u32)memsim_env_mul_div(part, MEMSIM_PPM, whole);
-}
-EXPORT_SYMBOL_IF_KUNIT(memsim_ratio_ppm);
-
-/**
- * memsim_frag_ppm() - external fragmentation in parts per million
- * @free: free bytes.
- * @largest: the largest free block, at most @free.
- *
- * 1 - largest / free, computed as (free - largest) / free and rounded
- * down like every ratio: 0 when all free space is one block, towards 10^6
- * as it scatters.
- *
- * Return: the fragmentation, 0 when nothing is free.
- */
-u32 memsim_frag_ppm(u64 free, u64 largest)
-{
-	if (largest >= free)
-		return 0;
-	return memsim_ratio_ppm(free - largest, free);
-}
-EXPORT_SYMBOL_IF_KUNIT(memsim_frag_ppm);
-
-/**
- * memsim_split_ratio_ppm() - the Python design's segment "fragmentation"
- * @nr_blocks: blocks in the segment.
- *
- * 1 - 1 / blocks, that is (blocks - 1) / blocks, in parts per million
- * rounded down.  It grows with every split whether or not free space is
- * scattered; reported for parity with the design, next to
- * memsim_frag_ppm().
- *
- * Return: the ratio, 0 for a segment of one block (or none).
- */
-u32 memsim_split_ratio_ppm(u64 nr_blocks)
-{
-	if (nr_blocks <= 1)
-		return 0;
-	return memsim_ratio_ppm(nr_blocks - 1, nr_blocks);
-}
-EXPORT_SYMBOL_IF_KUNIT(memsim_split_ratio_ppm);
 
 /* Clear the history counters; the state counters describe the blocks. */
 static void memsim_usage_clear_history(struct memsim_usage *u)
@@ -1854,11 +1326,9 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_pool_reset);
  */
 struct memsim_segment *memsim_segment_first_from(struct memsim_pool *pool, u64 addr)
 {
-	struct memsim_segment *seg = memsim_segment_at_or_before(pool, addr);
+	struct rb_node *node = rb_find_first(&addr, &pool->segments, memsim_segment_starts_from);
 
-	if (seg && seg->start == addr)
-		return seg;
-	return seg ? memsim_segment_next(seg) : memsim_segment_first(pool);
+	return node ? rb_entry(node, struct memsim_segment, rb_start) : NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_first_from);
 
@@ -1876,25 +1346,6 @@ struct memsim_segment *memsim_segment_after(struct memsim_pool *pool,
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_segment_after);
 
-/* The first block, of those in @root keyed by address, that starts at or above @addr. */
-static struct memsim_block *memsim_tree_first_from(struct rb_root *root, u64 addr)
-{
-	struct rb_node *node = root->rb_node;
-	struct memsim_block *found = NULL;
-
-	while (node) {
-		struct memsim_block *b = rb_entry(node, struct memsim_block, rb_addr);
-
-		if (b->addr >= addr) {
-			found = b;
-			node = node->rb_left;
-		} else {
-			node = node->rb_right;
-		}
-	}
-	return found;
-}
-
 static struct memsim_block *memsim_lower(struct memsim_block *a, struct memsim_block *b)
 {
 	if (!a)
@@ -1911,9 +1362,10 @@ static struct memsim_block *memsim_lower(struct memsim_block *a, struct memsim_b
  *
  * For paging through the blocks without holding state between pages.  The
  * answer is the lower of the first allocated block and the first free block
- * from @addr in the stream of the segment concerned: O(log n) for the fit
- * strategies, O(max order * log n) for the buddy system.  Walking on from
- * there follows the segment lists.
+ * from @addr in the stream of the segment concerned (the strategy's
+ * &memsim_index_ops.first_from: O(log n) for the fit strategies,
+ * O(max order * log n) for the buddy system).  Walking on from there
+ * follows the segment lists.
  *
  * Return: the block, or NULL.
  */
@@ -1922,7 +1374,6 @@ struct memsim_block *memsim_block_first_from(struct memsim_pool *pool, u64 addr)
 	struct memsim_segment *seg = memsim_segment_ending_after(pool, addr);
 	struct memsim_block *best, *found;
 	struct memsim_stream *s;
-	unsigned int i;
 
 	while (seg) {
 		if (seg->start >= addr)
@@ -1930,18 +1381,9 @@ struct memsim_block *memsim_block_first_from(struct memsim_pool *pool, u64 addr)
 
 		/* @addr is inside @seg: the answer is in @seg or after it. */
 		s = seg->stream;
-		best = memsim_tree_first_from(&pool->allocated, addr);
-		if (memsim_strategy_is_fit(pool->strategy)) {
-			found = memsim_tree_first_from(&s->addr_tree, addr);
-			best = memsim_lower(best, found);
-		}
-		for (i = 0; !memsim_strategy_is_fit(pool->strategy) &&
-		     i <= MEMSIM_MAX_ORDER; i++) {
-			if (!(s->order_mask & (1ULL << i)))
-				continue;
-			found = memsim_tree_first_from(&s->order_tree[i], addr);
-			best = memsim_lower(best, found);
-		}
+		best = memsim_addr_first_from(&pool->allocated, addr);
+		found = pool->ops->index->first_from(pool, s, addr);
+		best = memsim_lower(best, found);
 		if (best && best->segment == seg)
 			return best;
 		/* Nothing of @seg starts at or above @addr: go on with the next. */
@@ -1986,28 +1428,8 @@ u64 memsim_largest_alloc(struct memsim_pool *pool, u32 stream)
 {
 	u64 largest = memsim_largest_free(pool, stream);
 
-	if (pool->strategy == MEMSIM_BUDDY && largest < (1ULL << pool->buddy_min_order))
+	if (pool->ops->min_alloc && largest < pool->ops->min_alloc(pool))
 		return 0;
 	return largest;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_largest_alloc);
-
-/**
- * memsim_strategy_name() - short name of a strategy, for humans
- * @strategy: the strategy.
- *
- * Return: "first", "best", "worst", "next", "buddy", or "?".
- */
-const char *memsim_strategy_name(enum memsim_strategy strategy)
-{
-	static const char * const names[MEMSIM_NR_STRATEGIES] = {
-		[MEMSIM_FIRST_FIT] = "first",
-		[MEMSIM_BEST_FIT] = "best",
-		[MEMSIM_WORST_FIT] = "worst",
-		[MEMSIM_NEXT_FIT] = "next",
-		[MEMSIM_BUDDY] = "buddy",
-	};
-
-	return (unsigned int)strategy < MEMSIM_NR_STRATEGIES ? names[strategy] : "?";
-}
-EXPORT_SYMBOL_IF_KUNIT(memsim_strategy_name);

@@ -126,6 +126,9 @@ struct memsim_index_ops {
  *	buddy system rounds the size up to its block and aligns it to it);
  *	runs before a fixed address is checked against the result.  Returns
  *	0 or -EINVAL.  NULL: the allocation is the size asked for.
+ * @min_alloc: the smallest block the strategy can allocate (the buddy
+ *	system: its minimum block; free roots below it cannot be used); NULL
+ *	for 1.
  * @search: the block of one stream the rule picks for @q, and the place in
  *	it; @q->steps grows by the index nodes visited.  Honours alignment,
  *	the window (range and fixed address) and top-down placement.
@@ -139,6 +142,7 @@ struct memsim_strategy_ops {
 	u32 *(*setting)(struct memsim_pool *pool);
 	int (*configure)(u64 param, u32 *setting);
 	int (*round)(const struct memsim_pool *pool, struct memsim_query *q);
+	u64 (*min_alloc)(const struct memsim_pool *pool);
 	bool (*search)(struct memsim_pool *pool, struct memsim_stream *s,
 		       struct memsim_query *q, struct memsim_candidate *c);
 	bool (*better)(const struct memsim_query *q, const struct memsim_candidate *a,

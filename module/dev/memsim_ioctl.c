@@ -52,6 +52,7 @@ static const enum memsim_strategy memsim_strategy_from_uapi[] = {
 	[MEMSIM_STRATEGY_WORST_FIT] = MEMSIM_WORST_FIT,
 	[MEMSIM_STRATEGY_NEXT_FIT] = MEMSIM_NEXT_FIT,
 	[MEMSIM_STRATEGY_BUDDY] = MEMSIM_BUDDY,
+	[MEMSIM_STRATEGY_TLSF] = MEMSIM_TLSF,
 };
 
 /**
@@ -149,9 +150,13 @@ static int memsim_set_strategy_arg(struct memsim_instance *inst,
 		return -EINVAL;
 	if (arg->strategy >= MEMSIM_STRATEGY_COUNT)
 		return -EINVAL;
+	/* Each parameter belongs to its strategy: TLSF's classes, buddy's minimum. */
+	if (arg->strategy == MEMSIM_STRATEGY_TLSF ? arg->buddy_min_block : arg->tlsf_classes)
+		return -EINVAL;
 
 	mutex_lock(&inst->lock);
 	ret = memsim_set_strategy(&inst->pool, memsim_strategy_from_uapi[arg->strategy],
+				  arg->strategy == MEMSIM_STRATEGY_TLSF ? arg->tlsf_classes :
 				  arg->buddy_min_block);
 	mutex_unlock(&inst->lock);
 	return ret;

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memsim: counters, the free indexes' entry points and events
+ *
+ * Copyright (C) 2026 The memsim authors
+ */
+
+/**
+ * DOC: Counters and events
+ *
+ * Counters are kept per pool, per stream and per segment, each O(1) to
+ * read, and updated only by the helpers here, which every state change of
+ * a block goes through: memsim_free_insert() and memsim_free_remove() put a
+ * free block into its stream's index (through the active strategy's
+ * &struct memsim_index_ops) and count it, the memsim_account_*() helpers
+ * count allocations, releases and deferred frees.  memsim_emit() tells the
+ * pool's observer what happened.  Pool and strategies both sit on this
+ * layer; it calls neither.
+ */
+
+#include "memsim_core_priv.h"
+
+#include <kunit/visibility.h>
+
+/*
+ * Counters.  Each change is applied to the pool, the block's stream and its
+ * segment at once, through the helpers below.
+ */
+#define MEMSIM_USAGE_LEVELS	3
+
+static void memsim_usage_levels(struct memsim_usage **u, struct memsim_pool *pool,
+				struct memsim_segment *seg)
+{
+	u[0] = &pool->usage;
+	u[1] = &seg->stream->usage;
+	u[2] = &seg->usage;
+}
+
+static void memsim_account_free(struct memsim_pool *pool,
+				struct memsim_block *b, bool add)
+{
+	unsigned int class = memsim_size_class(b->size);
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		if (add) {
+			u->free += b->size;
+			u->free_blocks++;
+			u->free_hist[class]++;
+		} else {
+			u->free -= b->size;
+			u->free_blocks--;
+			u->free_hist[class]--;
+		}
+	}
+}
+
+/* History counters stop at U64_MAX instead of wrapping to small numbers. */
+static u64 memsim_add_sat(u64 a, u64 b)
+{
+	u64 sum;
+
+	return check_add_overflow(a, b, &sum) ? U64_MAX : sum;
+}
+
+void memsim_account_alloc(struct memsim_pool *pool, struct memsim_block *b)
+{
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		u->allocated += b->size;
+		u->requested += b->requested;
+		u->live_blocks++;
+		u->allocs++;
+		u->alloc_bytes = memsim_add_sat(u->alloc_bytes, b->size);
+		u->requested_bytes = memsim_add_sat(u->requested_bytes, b->requested);
+		u->peak_allocated = max(u->peak_allocated, u->allocated);
+		u->peak_requested = max(u->peak_requested, u->requested);
+		u->peak_live_blocks = max(u->peak_live_blocks, u->live_blocks);
+	}
+}
+
+void memsim_account_release(struct memsim_pool *pool, struct memsim_block *b)
+{
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		u->allocated -= b->size;
+		u->requested -= b->requested;
+		u->live_blocks--;
+		u->frees++;
+	}
+}
+
+void memsim_account_deferred(struct memsim_pool *pool, struct memsim_block *b, bool add)
+{
+	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
+	int i;
+
+	memsim_usage_levels(levels, pool, b->segment);
+	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
+		u = levels[i];
+		if (add) {
+			u->deferred_blocks++;
+			u->deferred_bytes += b->size;
+		} else {
+			u->deferred_blocks--;
+			u->deferred_bytes -= b->size;
+		}
+	}
+}
+
+/* Block count of a segment changes as blocks split and merge. */
+void memsim_account_blocks(struct memsim_segment *seg, int delta)
+{
+	seg->nr_blocks += delta;
+}
+
+void memsim_emit(struct memsim_pool *pool, struct memsim_event *ev)
+{
+	if (!pool->event)
+		return;
+	if (ev->type != MEMSIM_EV_STRATEGY)
+		ev->strategy = pool->strategy;
+	pool->event(pool, ev);
+}
+
+void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,
+		       const struct memsim_block *b)
+{
+	struct memsim_event ev = {
+		.type = type,
+		.stream = b->segment->stream->id,
+		.addr = b->addr,
+		.size = b->size,
+		.segment_id = b->segment->id,
+	};
+
+	if (!pool->event)
+		return;
+	if (b->state != MEMSIM_BLOCK_FREE) {
+		ev.requested = b->requested;
+		ev.tag = b->tag;
+	}
+	if (b->state == MEMSIM_BLOCK_FREE_REQUESTED)
+		ev.flags = MEMSIM_FREE_DEFERRED;
+	memsim_emit(pool, &ev);
+}
+
+/*
+ * A free block enters or leaves its stream's free index: every change of a
+ * block to or from free goes through these two, so the index and the
+ * counters cannot disagree.
+ */
+void memsim_free_insert(struct memsim_pool *pool, struct memsim_block *b)
+{
+	b->state = MEMSIM_BLOCK_FREE;
+	pool->ops->index->insert(pool, b->segment->stream, b);
+	memsim_account_free(pool, b, true);
+}
+
+void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b)
+{
+	pool->ops->index->remove(pool, b->segment->stream, b);
+	memsim_account_free(pool, b, false);
+}
+
+/**
+ * memsim_ratio_ppm() - a ratio in parts per million
+ * @part: the numerator, at most @whole.
+ * @whole: the denominator.
+ *
+ * Exact for any 64-bit operands (a 128-bit product), rounded down: the
+ * result is %MEMSIM_PPM only when @part equals @whole.
+ *
+ * Return: floor(part * 10^6 / whole), 0 when @whole is 0.
+ */
+u32 memsim_ratio_ppm(u64 part, u64 whole)
+{
+	if (!whole)
+		return 0;
+	if (part >= whole)
+		return MEMSIM_PPM;
+	return (u32)memsim_env_mul_div(part, MEMSIM_PPM, whole);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_ratio_ppm);
+
+/**
+ * memsim_frag_ppm() - external fragmentation in parts per million
+ * @free: free bytes.
+ * @largest: the largest free block, at most @free.
+ *
+ * 1 - largest / free, computed as (free - largest) / free and rounded
+ * down like every ratio: 0 when all free space is one block, towards 10^6
+ * as it scatters.
+ *
+ * Return: the fragmentation, 0 when nothing is free.
+ */
+u32 memsim_frag_ppm(u64 free, u64 largest)
+{
+	if (largest >= free)
+		return 0;
+	return memsim_ratio_ppm(free - largest, free);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_frag_ppm);
+
+/**
+ * memsim_split_ratio_ppm() - the Python design's segment "fragmentation"
+ * @nr_blocks: blocks in the segment.
+ *
+ * 1 - 1 / blocks, that is (blocks - 1) / blocks, in parts per million
+ * rounded down.  It grows with every split whether or not free space is
+ * scattered; reported for parity with the design, next to
+ * memsim_frag_ppm().
+ *
+ * Return: the ratio, 0 for a segment of one block (or none).
+ */
+u32 memsim_split_ratio_ppm(u64 nr_blocks)
+{
+	if (nr_blocks <= 1)
+		return 0;
+	return memsim_ratio_ppm(nr_blocks - 1, nr_blocks);
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_split_ratio_ppm);
