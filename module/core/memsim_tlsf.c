@@ -685,7 +685,7 @@ static int tlsf_check_block(struct memsim_check *c, struct memsim_block *blk,
 	if (blk->state != MEMSIM_BLOCK_FREE) {
 		/* Every byte not asked for is split off. */
 		if (blk->requested != blk->size)
-			return memsim_check_block_fail(c, blk, "requested %llu, not the block's size",
+			return memsim_check_block_fail(c, blk, "requested %llu, not its size",
 						       memsim_ull(blk->requested));
 		return 0;
 	}
@@ -725,7 +725,7 @@ static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_f
 		return memsim_check_fail(c, "stream %u: no TLSF index", s->id);
 	sl = idx->sl;
 	if (sl != tlsf_sl(c->pool))
-		return memsim_check_fail(c, "stream %u: TLSF index of 2^%u classes, the pool has 2^%u",
+		return memsim_check_fail(c, "stream %u: TLSF index of 2^%u classes, pool 2^%u",
 					 s->id, sl, tlsf_sl(c->pool));
 	nr = tlsf_nr_classes(sl);
 	for (k = nr; k < TLSF_LISTS_MAX; k++)
@@ -749,7 +749,8 @@ static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_f
 				return ret;
 			if (tlsf_class(b->size, sl) != k)
 				return memsim_check_block_fail(c, b, "on TLSF list %u, its class is %u",
-							       k, tlsf_class(b->size, sl));
+							       k,
+							       tlsf_class(b->size, sl));
 			pprev = &b->free_link.next;
 			tlsf_walked(&walked);
 		}
@@ -758,13 +759,13 @@ static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_f
 	}
 	for (row = 0; row < TLSF_ROWS_MAX; row++) {
 		if (idx->sl_map[row] != sl_bits[row])
-			return memsim_check_fail(c, "stream %u: TLSF row %u bitmap %#x, lists say %#x",
+			return memsim_check_fail(c, "stream %u: TLSF row %u bitmap %#x, lists %#x",
 						 s->id, row, idx->sl_map[row], sl_bits[row]);
 		if (sl_bits[row])
 			fl |= 1ULL << row;
 	}
 	if (idx->fl_map != fl)
-		return memsim_check_fail(c, "stream %u: TLSF first-level bitmap %#llx, rows say %#llx",
+		return memsim_check_fail(c, "stream %u: TLSF first level %#llx, rows say %#llx",
 					 s->id, memsim_ull(idx->fl_map), memsim_ull(fl));
 	*nr_free = n;
 	return 0;

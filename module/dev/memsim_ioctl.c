@@ -146,7 +146,7 @@ static int memsim_set_strategy_arg(struct memsim_instance *inst,
 {
 	int ret;
 
-	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+	if (arg->flags || arg->reserved)
 		return -EINVAL;
 	if (arg->strategy >= MEMSIM_STRATEGY_COUNT)
 		return -EINVAL;

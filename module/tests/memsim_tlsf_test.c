@@ -951,6 +951,7 @@ static void compare_queries(struct kunit *test, struct memsim_pool *pool, struct
 			    struct rnd_state *st, const u64 *seg_ids, unsigned int nr_segs)
 {
 	struct memsim_explanation *ex;
+	struct memsim_segment *seg;
 	struct memsim_request req;
 	struct memsim_block *blk;
 	u64 want, addr, best;
@@ -971,10 +972,9 @@ static void compare_queries(struct kunit *test, struct memsim_pool *pool, struct
 			if (m->b[i].used && m->b[i].state == MEMSIM_BLOCK_FREE &&
 			    m->b[i].seg_id == seg_ids[j])
 				want = max(want, m->b[i].size);
-		KUNIT_EXPECT_EQ_MSG(test,
-				    memsim_segment_largest_free(pool,
-								memsim_segment_find(pool, seg_ids[j])),
-				    want, "segment %llu", seg_ids[j]);
+		seg = memsim_segment_find(pool, seg_ids[j]);
+		KUNIT_EXPECT_EQ_MSG(test, memsim_segment_largest_free(pool, seg), want,
+				    "segment %llu", seg_ids[j]);
 	}
 
 	/* The first block from an address, any state. */

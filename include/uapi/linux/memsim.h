@@ -164,17 +164,17 @@ enum memsim_strategy_id {
  * @buddy_min_block: in: for the buddy system, its minimum block, any power
  *	of two (a huge one leaves nothing allocatable); 0 selects 64.  Must be
  *	0 for the other strategies.
- * @tlsf_classes: in: for TLSF, its size classes per level, 16 or 32; 0
- *	selects 16.  Must be 0 for the other strategies.  (Reserved, and so
- *	zero, in the first release.)
  * @reserved: in: must be zero.
+ * @tlsf_classes: in: for TLSF, its size classes per level, 16 or 32; 0
+ *	selects 16.  Must be 0 for the other strategies.  (The second
+ *	reserved word, and so zero, in the first release.)
  */
 struct memsim_strategy_arg {
 	__u32 strategy;
 	__u32 flags;
 	__u64 buddy_min_block;
+	__u64 reserved;
 	__u64 tlsf_classes;
-	__u64 reserved[1];
 };
 
 /**
@@ -1057,7 +1057,8 @@ struct memsim_explain_arg {
  * Errors: -EFAULT; -EINVAL for an unknown strategy, a minimum block that is
  * not a power of two or is given for another strategy than the buddy
  * system, a number of TLSF classes other than 0, 16 and 32 or one given
- * for another strategy than TLSF, or a non-zero flag or reserved field; -EBUSY if blocks are allocated (deferred frees count);
+ * for another strategy than TLSF, or a non-zero flag or reserved field;
+ * -EBUSY if blocks are allocated (deferred frees count);
  * -E2BIG if the new layout's blocks (laid before the old ones are freed)
  * would take the instance or the module over its memory budget; -ENOMEM.
  */
