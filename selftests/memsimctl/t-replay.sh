@@ -224,8 +224,9 @@ fi
 # Several strategies: compare's runner (compare --trace), a process and an
 # instance each, a row each.  On a 16 MiB device every strategy places the
 # five allocations that fit (each into the one free block, or the 4K hole
-# for the 2048 bytes, or, worst fit and TLSF, the tail), so each sees the
-# one failure at line 7 and the same peaks.
+# for the 2048 bytes (TLSF too: the lowest class at or above 2048's), or,
+# worst fit, the tail), so each sees the one failure at line 7 and the
+# same peaks.
 ctl replay --json --device-size 16M --strategy all rmm.csv > all.json 2> all.err
 grep '^{"cmd":"compare","strategy"' all.json > rows.json
 if [ "$(wc -l < rows.json)" -eq 6 ] &&
