@@ -263,7 +263,7 @@ cmp_sim_peak() {
 	ctl compare --json --simulate --ops 3000 --seed 7 --segment-size 1M --strategy "$1" |
 		sed -n 's/.*"peak_allocated":\([0-9]*\).*/\1/p' | head -n 1
 }
-for s in first buddy; do
+for s in first buddy tlsf; do
 	a=$(sim_peak $s)
 	b=$(cmp_sim_peak $s)
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then
@@ -273,6 +273,15 @@ for s in first buddy; do
 		echo "# simulate: '$a', compare: '$b'"
 	fi
 done
+# simulate --strategy all: one row per strategy, TLSF's last.
+ctl simulate --json --ops 500 --seed 3 --segment-size 1M --strategy all > simall.json
+if [ "$(grep -c '"strategy":' simall.json)" -ge 6 ] &&
+   [ "$(sed -n 's/.*"strategy":"\([a-z]*\)".*/\1/p' simall.json | tr '\n' ' ')" = 'first best worst next buddy tlsf ' ]; then
+	ok "simulate --strategy all: a row for each of the six strategies"
+else
+	not_ok "simulate --strategy all: a row for each of the six strategies"
+	sed 's/^/# /' simall.json
+fi
 # A tight one: failures counted, the first not seen (one kernel call).
 ctl compare --json --simulate --ops 3000 --seed 7 --segment-size 64K --max 16K \
 	--strategy first > sim.json
