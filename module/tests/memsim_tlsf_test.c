@@ -32,8 +32,8 @@
  *   segments, with 16 and 32 classes, each compared with the model, and
  *   the queries (largest free block, per segment too; the first block from
  *   an address; the explanation's candidates, largest first) with it.
- *   ``insmod memsim_test.ko seed=7 stress_ops=20000`` reproduces or
- *   lengthens a run, as for memsim_stress.
+ *   ``insmod memsim_test.ko tlsf_seed=7 tlsf_ops=20000`` reproduces or
+ *   lengthens a run.
  */
 
 #include <kunit/test.h>
@@ -906,13 +906,13 @@ static void tlsf_check_catches(struct kunit *test)
 
 /* ---- random operations against the model ---- */
 
-static unsigned long long seed = 42;
-module_param(seed, ullong, 0444);
-MODULE_PARM_DESC(seed, "seed of the memsim_tlsf suite (default 42)");
+static unsigned long long tlsf_seed = 42;
+module_param(tlsf_seed, ullong, 0444);
+MODULE_PARM_DESC(tlsf_seed, "seed of the memsim_tlsf suite (default 42)");
 
-static unsigned int stress_ops = 2000;
-module_param(stress_ops, uint, 0444);
-MODULE_PARM_DESC(stress_ops, "operations per setting in memsim_tlsf (default 2000)");
+static unsigned int tlsf_ops = 2000;
+module_param(tlsf_ops, uint, 0444);
+MODULE_PARM_DESC(tlsf_ops, "operations per setting in memsim_tlsf (default 2000)");
 
 static u64 rnd(struct rnd_state *st, u64 n)
 {
@@ -1057,14 +1057,14 @@ static void tlsf_random_with(struct kunit *test, u64 classes, u64 seed_mix)
 	u64 ids[5];
 	unsigned int i;
 
-	prandom_seed_state(&st, seed ^ seed_mix);
+	prandom_seed_state(&st, tlsf_seed ^ seed_mix);
 	ids[0] = add_seg(test, pool, m, BASE, 0x10000, 0);
 	ids[1] = add_seg(test, pool, m, BASE + 0x10000, 0x8000, 1);
 	ids[2] = add_seg(test, pool, m, BASE + 0x20000, 0x9ab4, 0);
 	ids[3] = add_seg(test, pool, m, BASE + 0x30001, 0x1fff, 2);
 	ids[4] = add_seg(test, pool, m, BASE + 0x40000, 0xc000, 3);
 
-	for (i = 0; i < stress_ops; i++) {
+	for (i = 0; i < tlsf_ops; i++) {
 		switch (rnd(&st, 10)) {
 		case 0: case 1: case 2: case 3: case 4:
 			random_query(m, &st, &q);
