@@ -114,6 +114,7 @@ void memsim_usage_to_uapi(const struct memsim_usage *u, u64 largest,
 
 long memsim_ioctl_get_summary(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg);
+long memsim_ioctl_get_stats_v1(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_get_segments(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_get_blocks(struct memsim_instance *inst, void __user *uarg);
 long memsim_ioctl_get_blocks_life(struct memsim_instance *inst, void __user *uarg);

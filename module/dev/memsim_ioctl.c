@@ -740,6 +740,8 @@ long memsim_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return memsim_ioctl_get_summary(inst, uarg);
 	case MEMSIM_IOC_GET_STATS:
 		return memsim_ioctl_get_stats(inst, uarg);
+	case MEMSIM_IOC_GET_STATS_V1:
+		return memsim_ioctl_get_stats_v1(inst, uarg);
 	case MEMSIM_IOC_GET_SEGMENTS:
 		return memsim_ioctl_get_segments(inst, uarg);
 	case MEMSIM_IOC_GET_BLOCKS:

@@ -107,17 +107,15 @@ static void memsim_strategy_stats_to_uapi(const struct memsim_strategy_stats *st
 	out->free_ns = st->free_ns;
 }
 
-long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg)
+static long memsim_get_stats(struct memsim_instance *inst, struct memsim_stats_arg *argp)
 {
 	struct memsim_stream_info *buf = NULL;
 	struct memsim_pool *pool = &inst->pool;
-	struct memsim_stats_arg arg;
+	struct memsim_stats_arg arg = *argp;
 	struct rb_node *node;
 	u32 n = 0, i;
 	long ret = 0;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
-		return -EFAULT;
 	if (arg.flags || memsim_reserved_set(arg.reserved, sizeof(arg.reserved)))
 		return -EINVAL;
 	if (arg.streams_cap > MEMSIM_LIST_MAX)
@@ -155,10 +153,56 @@ long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg)
 
 	if (n && copy_to_user(u64_to_user_ptr(arg.streams_ptr), buf, n * sizeof(*buf)))
 		ret = -EFAULT;
-	else if (copy_to_user(uarg, &arg, sizeof(arg)))
-		ret = -EFAULT;
+	*argp = arg;
 	kvfree(buf);
 	return ret;
+}
+
+long memsim_ioctl_get_stats(struct memsim_instance *inst, void __user *uarg)
+{
+	struct memsim_stats_arg arg;
+	long ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	ret = memsim_get_stats(inst, &arg);
+	if (ret)
+		return ret;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+/**
+ * memsim_ioctl_get_stats_v1() - %MEMSIM_IOC_GET_STATS_V1
+ * @inst: the instance.
+ * @uarg: the caller's &struct memsim_stats_arg_v1.
+ *
+ * The first release's structure: the same request, answered with the
+ * counters of its five strategies.
+ *
+ * Return: as memsim_ioctl_get_stats().
+ */
+long memsim_ioctl_get_stats_v1(struct memsim_instance *inst, void __user *uarg)
+{
+	struct memsim_stats_arg_v1 v1;
+	struct memsim_stats_arg arg = { 0 };
+	long ret;
+
+	BUILD_BUG_ON(sizeof(v1.strategies) > sizeof(arg.strategies));
+	if (copy_from_user(&v1, uarg, sizeof(v1)))
+		return -EFAULT;
+	arg.streams_ptr = v1.streams_ptr;
+	arg.streams_cap = v1.streams_cap;
+	arg.flags = v1.flags;
+	arg.stream_cursor = v1.stream_cursor;
+	memcpy(arg.reserved, v1.reserved, sizeof(arg.reserved));
+	ret = memsim_get_stats(inst, &arg);
+	if (ret)
+		return ret;
+	memcpy(v1.strategies, arg.strategies, sizeof(v1.strategies));
+	v1.stream_cursor = arg.stream_cursor;
+	v1.nr_streams = arg.nr_streams;
+	v1.more = arg.more;
+	return copy_to_user(uarg, &v1, sizeof(v1)) ? -EFAULT : 0;
 }
 
 /* Validate a listing request. */
