@@ -748,8 +748,8 @@ static int tlsf_check(struct memsim_check *c, struct memsim_stream *s, u64 *nr_f
 			if (ret)
 				return ret;
 			if (tlsf_class(b->size, sl) != k)
-				return memsim_check_block_fail(c, b,
-					"on TLSF list %u, its class is %u", k, tlsf_class(b->size, sl));
+				return memsim_check_block_fail(c, b, "on TLSF list %u, class %u",
+							       k, tlsf_class(b->size, sl));
 			pprev = &b->free_link.next;
 			tlsf_walked(&walked);
 		}

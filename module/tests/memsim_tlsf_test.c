@@ -895,7 +895,7 @@ static void tlsf_check_catches(struct kunit *test)
 	hlist_del(&fa->free_link);
 	hlist_add_behind(&fa->free_link, &fb->free_link);
 	KUNIT_EXPECT_NE(test, memsim_pool_check(pool, msg, sizeof(msg)), 0);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, "its class is"), "%s", msg);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(msg, ", class "), "%s", msg);
 
 	/* On no list at all. */
 	hlist_del_init(&fa->free_link);
