@@ -51,7 +51,9 @@
  *   wrap).  Top-down mirrors this: the window's high end is lowered to the
  *   cursor, then the wrap is plain top-down first fit.  Every successful
  *   allocation, whatever the strategy, moves the cursor: to the end of the
- *   allocation, or for a top-down one to its start.  It starts at 0.
+ *   allocation, or for a top-down one to its start.  It starts at 0.  With
+ *   %MEMSIM_STREAM_ANY, next fit wraps only when no stream has a block
+ *   that fits on the cursor's side.
  * - best fit: the smallest block that fits; ties to the lowest address
  *   (top-down: the highest).
  * - worst fit: the largest block that fits; ties as for best fit.

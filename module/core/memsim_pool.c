@@ -1039,7 +1039,9 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_commit);
  *
  * Return: 0; -EINVAL for a malformed request (zero size, unknown flag,
  * alignment not a power of two, empty range, misaligned or wrapping fixed
- * address), with nothing counted; -E2BIG at the live-block limit or the
+ * address; for the buddy system a fixed address must be aligned to the
+ * rounded size, and a size over 2^63 is -EINVAL with %MEMSIM_REQ_FIXED and
+ * -ENOSPC without), with nothing counted; -E2BIG at the live-block limit or the
  * memory budget; -ENOSPC if nothing fits, counted as a failure; -ENOMEM.
  */
 int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
@@ -1086,7 +1088,8 @@ static void memsim_release_block(struct memsim_pool *pool, struct memsim_block *
  * @res: filled with the outcome.
  *
  * Return: 0; -EINVAL for an unknown flag or a size mismatch; -ENOENT if no
- * allocated block starts at @addr; -EBUSY if its free is already pending.
+ * allocated block starts at @addr; -EBUSY if its free is already pending,
+ * whatever @expected_size.
  */
 int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
 		u32 flags, struct memsim_free_result *res)

@@ -212,7 +212,7 @@ static void check_state(void)
 		mismatch("memsim_pool_check() = %d: %s", ret, msg);
 	eq("strategy", core.strategy, ref.strategy);
 	if (ref.strategy == MEMSIM_BUDDY)
-		eq("buddy min block", 1ULL << core.buddy_min_order, ref.min_block);
+		eq("buddy min block", 1ULL << core.buddy_min_order, ref.setting[MEMSIM_BUDDY]);
 	eq("cursor", core.cursor, ref.cursor);
 	eq("nr_segments", core.nr_segments, ref.nr_segs);
 	eq("nr_streams", core.nr_streams, ref.nr_streams);
@@ -258,7 +258,7 @@ static void check_state(void)
 		snprintf(name, sizeof(name), "segment %llu", P64(s->id));
 		ref_segment_usage(&ref, s->id, &ru);
 		eq_usage(name, &s->usage, &ru);
-		eq("segment largest_free", memsim_segment_largest_free(s),
+		eq("segment largest_free", memsim_segment_largest_free(&core, s),
 		   ref_segment_largest_free(&ref, s->id));
 		list_for_each_entry(b, &s->blocks, link) {
 			const struct ref_block *r;
@@ -287,13 +287,11 @@ static void check_state(void)
 static void ref_reset(struct ref_pool *p, bool keep)
 {
 	struct memsim_free_result fres;
-	bool literal = p->literal_next_fit;
 	size_t i;
 
 	if (!keep) {
 		ref_fini(p);
 		ref_init(p);
-		p->literal_next_fit = literal;
 		return;
 	}
 	/* Free every block (completing deferred frees), then clear the history. */
@@ -316,23 +314,6 @@ static void ref_reset(struct ref_pool *p, bool keep)
 	memset(p->strat_failures, 0, sizeof(p->strat_failures));
 	memset(p->strat_frees, 0, sizeof(p->strat_frees));
 	p->cursor = 0;
-}
-
-/* A copy of the model, for the dry run. */
-static void ref_copy(struct ref_pool *dst, const struct ref_pool *src)
-{
-	*dst = *src;
-	dst->segs = malloc((src->cap_segs + 1) * sizeof(*src->segs));
-	dst->blocks = malloc((src->cap_blocks + 1) * sizeof(*src->blocks));
-	dst->streams = malloc((src->cap_streams + 1) * sizeof(*src->streams));
-	if (!dst->segs || !dst->blocks || !dst->streams)
-		abort();
-	if (src->nr_segs)
-		memcpy(dst->segs, src->segs, src->nr_segs * sizeof(*src->segs));
-	if (src->nr_blocks)
-		memcpy(dst->blocks, src->blocks, src->nr_blocks * sizeof(*src->blocks));
-	if (src->nr_streams)
-		memcpy(dst->streams, src->streams, src->nr_streams * sizeof(*src->streams));
 }
 
 /* A known block's address, or any address. */

@@ -4,15 +4,13 @@
  *
  * Copyright (C) 2026 The memsim authors
  *
- * Usage: memsim-hosttest [--seed S] [--ops N] [--verbose] [--literal-next-fit]
+ * Usage: memsim-hosttest [--seed S] [--ops N] [--verbose]
  *
- * --literal-next-fit makes the model take next fit's rule word for word
- * ("the lowest block at or above" the cursor) instead of the core's reading
- * (the lowest address at or above it); see pick() in memsim_ref.c.
- *
- * The core (module/core/memsim_{pool,fit,buddy,check}.c) is compiled unchanged
- * against the kernel source's tools/include and run next to the reference
- * model of memsim_ref.c:
+ * The core (every module/core/ source) is compiled unchanged against the kernel
+ * source's tools/include and run next to the reference model of memsim_ref.c,
+ * which is derived from the documented rules alone (allocator.rst, the DOC
+ * overviews, the kernel-doc) and decides by brute force over every candidate
+ * of every free block:
  *
  * - boundary cases (invalid arguments, U64_MAX values, overflow);
  * - for each strategy, N seeded random operations (allocations of awkward
@@ -41,7 +39,6 @@
 static u64 opt_seed = 20260101;
 static u64 opt_ops = 100000;
 static bool opt_verbose;
-static bool opt_literal_next_fit;
 
 static int nr_pass, nr_fail;
 
@@ -288,7 +285,6 @@ static void pair_init(struct pair *pr, const char *name)
 	memset(pr, 0, sizeof(*pr));
 	memsim_pool_init(&pr->core);
 	ref_init(&pr->ref);
-	pr->ref.literal_next_fit = opt_literal_next_fit;
 	pr->name = name;
 	snprintf(pr->desc, sizeof(pr->desc), "init");
 }
@@ -556,7 +552,7 @@ static bool check_state(struct pair *pr)
 	cmp_u64(pr, "strategy", cp->strategy, rp->strategy);
 	if (rp->strategy == MEMSIM_BUDDY)
 		cmp_u64(pr, "buddy min block", 1ULL << cp->buddy_min_order,
-			rp->min_block);
+			rp->setting[MEMSIM_BUDDY]);
 	cmp_u64(pr, "cursor", cp->cursor, rp->cursor);
 	cmp_u64(pr, "nr_segments", cp->nr_segments, rp->nr_segs);
 	cmp_u64(pr, "nr_streams", cp->nr_streams, rp->nr_streams);
@@ -1784,7 +1780,7 @@ static bool test_inject_buddy(void)
 
 static void print_usage(FILE *f)
 {
-	fprintf(f, "usage: memsim-hosttest [--seed S] [--ops N] [--verbose] [--literal-next-fit]\n");
+	fprintf(f, "usage: memsim-hosttest [--seed S] [--ops N] [--verbose]\n");
 }
 
 int main(int argc, char **argv)
@@ -1793,7 +1789,6 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "ops", required_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "literal-next-fit", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1809,9 +1804,6 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			opt_verbose = true;
-			break;
-		case 'L':
-			opt_literal_next_fit = true;
 			break;
 		case 'h':
 			print_usage(stdout);

@@ -1,28 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memsim_ref: a deliberately naive reference model of the allocator core
+ * memsim_ref: a brute-force reference model of the allocator core
  *
  * Copyright (C) 2026 The memsim authors
  *
- * Written from the placement rules in the DOC comment of memsim_core.h,
- * not from the core's code: plain sorted arrays, a linear scan for every
- * decision, every statistic recomputed from the blocks when asked for.
- * Speed does not matter here, obviousness does.
+ * Sources, and nothing else: Documentation/allocator.rst; the DOC overviews
+ * "Allocator core" (module/core/memsim_core.h), "Fit strategies"
+ * (memsim_fit.c) and "Buddy system" (memsim_buddy.c); the kernel-doc of the
+ * core's entry points for errno values; Documentation/uapi.rst's error table
+ * and MEMSIM_IOC_ALLOC's kernel-doc for what a malformed fixed address is.
+ * Each rule below quotes the sentence it implements.  Where the documents are
+ * silent or ambiguous the model takes their most natural reading and says so
+ * in a comment marked "Reading:".  A disagreement with the core is settled by
+ * the documents, never by making the model agree.
  *
- * Where the header leaves a rule open, the interpretation taken is stated
- * in a comment marked "Interpretation".  Those marked "the core's" were
- * first written as guesses and, where the first comparison showed the core
- * chose otherwise, aligned with the core's kernel-doc: error numbers,
- * next fit's cursor and strategy switches within the buddy system.  Since
- * issue 9 the header states that a stream goes with its last segment.
+ * Style, on purpose unlike the core's: plain sorted arrays, no trees, no bit
+ * masks; every address computed by division and multiplication on 128-bit
+ * integers; every request looks at every free block.
+ *
+ * Adding a strategy: write its chooser (it receives every free block that
+ * fits, with the address the allocation would take in it, and returns the
+ * one its documented rule prefers) and add one line to ref_strategies[].  If
+ * the strategy lays out free space in its own way, give it a struct
+ * ref_family as well.
  */
 #include <errno.h>
 
 #include "memsim_ref.h"
 
+typedef unsigned __int128 u128;
+
+/* One past the highest address: the window of an unconstrained request. */
+#define ADDR_SPACE_END	((u128)1 << 64)
+
 static void *xrealloc(void *ptr, size_t nmemb, size_t size)
 {
-	void *p = realloc(ptr, nmemb * size);
+	void *p = realloc(ptr, (nmemb ? nmemb : 1) * size);
 
 	if (!p) {
 		fprintf(stderr, "memsim_ref: out of memory\n");
@@ -31,102 +44,710 @@ static void *xrealloc(void *ptr, size_t nmemb, size_t size)
 	return p;
 }
 
-static bool pow2(u64 x)
+/* Grow array @arr of @nr entries, capacity @cap, to hold one more. */
+#define GROW(arr, nr, cap) do {						\
+	if ((nr) == (cap)) {						\
+		(cap) = (cap) * 2 + 8;					\
+		(arr) = xrealloc((arr), (cap), sizeof(*(arr)));		\
+	}								\
+} while (0)
+
+/* Is @x a power of two?  By repeated halving. */
+static bool is_pow2(u64 x)
 {
-	return x && !(x & (x - 1));
+	if (!x)
+		return false;
+	while (x % 2 == 0)
+		x /= 2;
+	return x == 1;
 }
 
-static unsigned int log2_u64(u64 x)
+/* floor(log2(@x)) for @x > 0, by repeated halving. */
+static unsigned int log2_floor(u64 x)
 {
-	return 63 - __builtin_clzll(x);
+	unsigned int n = 0;
+
+	while (x >= 2) {
+		x /= 2;
+		n++;
+	}
+	return n;
 }
 
-static u64 blk_end(const struct ref_block *b)
+static u128 max128(u128 a, u128 b)
 {
-	return b->addr + b->size;
+	return a > b ? a : b;
 }
+
+static u128 min128(u128 a, u128 b)
+{
+	return a < b ? a : b;
+}
+
+/* ---- the query and its candidates ------------------------------------ */
+
+/*
+ * A validated request.  "fits" means: the block holds an allocation of
+ * @size at an address that is a multiple of @align, and [addr, addr + size)
+ * lies within [@lo, @hi).
+ */
+struct ref_query {
+	u64 size;		/* the allocation's actual size */
+	u64 align;		/* the address must be a multiple of this */
+	u128 lo, hi;		/* the window */
+	bool top;
+	u32 stream;
+};
+
+/* A free block that fits, and where the allocation would go in it. */
+struct ref_cand {
+	u32 stream;
+	u64 blk_addr;
+	u64 blk_size;
+	u64 seg_id;
+	u64 addr;
+};
+
+/*
+ * Where an allocation of @q in the free block [@start, @start + @bsize)
+ * would go inside the window [@lo, @hi): "Bottom-up placement takes the
+ * lowest such address of the block, top-down the highest."
+ *
+ *   lowest  = ceil(max(lo, start) / align) * align
+ *   highest = floor((min(hi, end) - size) / align) * align
+ *
+ * and it fits when lowest + size <= min(hi, end) (equivalently highest >=
+ * max(lo, start)).
+ */
+static bool cand_place(u64 start, u64 bsize, const struct ref_query *q,
+		       u128 lo, u128 hi, u64 *addr)
+{
+	u128 a = q->align, sz = q->size;
+	u128 from = max128(lo, start);
+	u128 to = min128(hi, (u128)start + bsize);
+	u128 lowest, highest;
+
+	if (to < from || to - from < sz)
+		return false;
+	lowest = (from + a - 1) / a * a;
+	highest = (to - sz) / a * a;
+	if (lowest + sz > to || highest < from || lowest > highest)
+		return false;
+	*addr = (u64)(q->top ? highest : lowest);
+	return true;
+}
+
+/* ---- comparators ------------------------------------------------------ */
+
+/*
+ * Each returns < 0 when @x is preferred to @y.  Candidates are distinct free
+ * blocks, which never overlap, so comparing block addresses is comparing the
+ * blocks' places in the address space.
+ */
+
+/* Lowest-addressed block first; top-down: the highest. */
+static int cmp_addr(const struct ref_cand *x, const struct ref_cand *y,
+		    bool top)
+{
+	if (x->blk_addr == y->blk_addr)
+		return 0;
+	if (top)
+		return x->blk_addr > y->blk_addr ? -1 : 1;
+	return x->blk_addr < y->blk_addr ? -1 : 1;
+}
+
+/* Smallest block first, ties by address (top-down: the highest). */
+static int cmp_smallest(const struct ref_cand *x, const struct ref_cand *y,
+			bool top)
+{
+	if (x->blk_size != y->blk_size)
+		return x->blk_size < y->blk_size ? -1 : 1;
+	return cmp_addr(x, y, top);
+}
+
+/* Largest block first, ties as for best fit. */
+static int cmp_largest(const struct ref_cand *x, const struct ref_cand *y,
+		       bool top)
+{
+	if (x->blk_size != y->blk_size)
+		return x->blk_size > y->blk_size ? -1 : 1;
+	return cmp_addr(x, y, top);
+}
+
+/* Smallest order (log2 of the block's size) first, then by address. */
+static int cmp_order(const struct ref_cand *x, const struct ref_cand *y,
+		     bool top)
+{
+	unsigned int ox = log2_floor(x->blk_size), oy = log2_floor(y->blk_size);
+
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return cmp_addr(x, y, top);
+}
+
+typedef int (*ref_cmp_fn)(const struct ref_cand *x, const struct ref_cand *y,
+			  bool top);
+
+/* The candidate @cmp prefers to all others; false when there is none. */
+static bool pick_by(const struct ref_cand *c, size_t n, ref_cmp_fn cmp,
+		    bool top, struct ref_cand *out)
+{
+	size_t i, best = 0;
+
+	if (!n)
+		return false;
+	for (i = 1; i < n; i++)
+		if (cmp(&c[i], &c[best], top) < 0)
+			best = i;
+	*out = c[best];
+	return true;
+}
+
+/* ---- choosers: one per strategy -------------------------------------- */
+
+/*
+ * A chooser gets every free block that fits the query (in every stream the
+ * request may use: "With MEMSIM_STREAM_ANY the candidates of every stream
+ * compete by the same rule"), each with its bottom-up or top-down address,
+ * and picks one by its strategy's rule.
+ */
+typedef bool (*ref_choose_fn)(const struct ref_pool *p,
+			      const struct ref_query *q,
+			      const struct ref_cand *c, size_t n,
+			      struct ref_cand *out);
+
+/* "first fit: the lowest-addressed block that fits; top-down, the highest." */
+static bool choose_first(const struct ref_pool *p __maybe_unused, const struct ref_query *q,
+			 const struct ref_cand *c, size_t n,
+			 struct ref_cand *out)
+{
+	return pick_by(c, n, cmp_addr, q->top, out);
+}
+
+/* "best fit: the smallest block that fits; ties to the lowest address
+ * (top-down: the highest)."
+ */
+static bool choose_best(const struct ref_pool *p __maybe_unused, const struct ref_query *q,
+			const struct ref_cand *c, size_t n,
+			struct ref_cand *out)
+{
+	return pick_by(c, n, cmp_smallest, q->top, out);
+}
+
+/* "worst fit: the largest block that fits; ties as for best fit." */
+static bool choose_worst(const struct ref_pool *p __maybe_unused, const struct ref_query *q,
+			 const struct ref_cand *c, size_t n,
+			 struct ref_cand *out)
+{
+	return pick_by(c, n, cmp_largest, q->top, out);
+}
+
+/*
+ * "next fit: first fit with the window's low end raised to the pool's
+ * cursor (a block straddling the cursor can be used from the cursor up); if
+ * nothing fits there, plain first fit over the whole window (the wrap).
+ * Top-down mirrors this: the window's high end is lowered to the cursor,
+ * then the wrap is plain top-down first fit."
+ *
+ * Reading: with MEMSIM_STREAM_ANY the raised window is tried on the blocks
+ * of every stream before any stream wraps (the candidates compete by the
+ * whole rule, wrap included).  A block that fits the raised window fits the
+ * whole one, so the candidates of the whole window are all there is to look
+ * at; their addresses are recomputed for the raised window.
+ */
+static bool choose_next(const struct ref_pool *p, const struct ref_query *q,
+			const struct ref_cand *c, size_t n,
+			struct ref_cand *out)
+{
+	struct ref_cand *raised;
+	u128 lo = q->lo, hi = q->hi;
+	size_t i, m = 0;
+	bool found;
+
+	if (q->top)
+		hi = min128(hi, p->cursor);
+	else
+		lo = max128(lo, p->cursor);
+	raised = xrealloc(NULL, n, sizeof(*raised));
+	for (i = 0; i < n; i++) {
+		raised[m] = c[i];
+		if (cand_place(c[i].blk_addr, c[i].blk_size, q, lo, hi,
+			       &raised[m].addr))
+			m++;
+	}
+	found = pick_by(raised, m, cmp_addr, q->top, out);
+	free(raised);
+	if (found)
+		return true;
+	return pick_by(c, n, cmp_addr, q->top, out);	/* the wrap */
+}
+
+/*
+ * "The smallest order that has a free block holding a fitting sub-block is
+ * used; within it, the lowest (top-down: highest) such block."  The buddy
+ * family makes the query's size and alignment the rounded size, so a
+ * candidate is a block holding such a sub-block, and its address the
+ * sub-block's.
+ */
+static bool choose_buddy(const struct ref_pool *p __maybe_unused, const struct ref_query *q,
+			 const struct ref_cand *c, size_t n,
+			 struct ref_cand *out)
+{
+	return pick_by(c, n, cmp_order, q->top, out);
+}
+
+/* ---- free extents of a stream ---------------------------------------- */
+
+static void ext_add(struct ref_stream *st, u64 addr, u64 size, u64 seg_id)
+{
+	size_t i;
+
+	GROW(st->free, st->nr_free, st->cap_free);
+	for (i = 0; i < st->nr_free; i++)
+		if (st->free[i].addr > addr)
+			break;
+	memmove(&st->free[i + 1], &st->free[i],
+		(st->nr_free - i) * sizeof(st->free[0]));
+	st->free[i] = (struct ref_extent){ addr, size, seg_id };
+	st->nr_free++;
+}
+
+static void ext_del(struct ref_stream *st, size_t i)
+{
+	memmove(&st->free[i], &st->free[i + 1],
+		(st->nr_free - i - 1) * sizeof(st->free[0]));
+	st->nr_free--;
+}
+
+/* Index of the extent that starts at @addr, or -1. */
+static long ext_at(const struct ref_stream *st, u64 addr)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_free; i++)
+		if (st->free[i].addr == addr)
+			return i;
+	return -1;
+}
+
+/* Index of the extent that ends at @end, or -1. */
+static long ext_ending_at(const struct ref_stream *st, u64 end)
+{
+	size_t i;
+
+	for (i = 0; i < st->nr_free; i++)
+		if ((u128)st->free[i].addr + st->free[i].size == end)
+			return i;
+	return -1;
+}
+
+/* Drop every free extent of segment @seg_id. */
+static void ext_drop_segment(struct ref_stream *st, u64 seg_id)
+{
+	size_t i = 0;
+
+	while (i < st->nr_free) {
+		if (st->free[i].seg_id == seg_id)
+			ext_del(st, i);
+		else
+			i++;
+	}
+}
+
+/* ---- families: how free space is laid out, split and merged ---------- */
+
+struct ref_family {
+	const char *name;
+	/*
+	 * The size and alignment the allocation of @q->size, @q->align will
+	 * really take (in place); false when none can hold it.
+	 */
+	bool (*shape)(const struct ref_pool *p, struct ref_query *q);
+	/* Lay the free space of a new (or wholly free) segment. */
+	void (*lay)(struct ref_stream *st, const struct ref_segment *s);
+	/* Cut [c->addr, c->addr + size) out of free block @c; the splits. */
+	u32 (*take)(struct ref_stream *st, const struct ref_cand *c, u64 size);
+	/*
+	 * Return [*addr, *addr + *size) of segment @s to the free space,
+	 * merging by the family's rule; *addr and *size become the resulting
+	 * free block.  True if anything merged.
+	 */
+	bool (*give)(struct ref_stream *st, const struct ref_segment *s,
+		     u64 *addr, u64 *size);
+};
+
+/* The fit family: first, best, worst and next fit. */
+
+static bool fit_shape(const struct ref_pool *p __maybe_unused,
+		      struct ref_query *q __maybe_unused)
+{
+	return true;
+}
+
+static void fit_lay(struct ref_stream *st, const struct ref_segment *s)
+{
+	ext_add(st, s->start, s->size, s->id);
+}
+
+/*
+ * "Alignment padding before a block becomes a free block of its own; the
+ * tail after it too."  @splits: "alignment padding and tail".
+ */
+static u32 fit_take(struct ref_stream *st, const struct ref_cand *c, u64 size)
+{
+	u128 end = (u128)c->blk_addr + c->blk_size, aend = (u128)c->addr + size;
+	u32 splits = 0;
+
+	ext_del(st, ext_at(st, c->blk_addr));
+	if (c->addr > c->blk_addr) {
+		ext_add(st, c->blk_addr, c->addr - c->blk_addr, c->seg_id);
+		splits++;
+	}
+	if (aend < end) {
+		ext_add(st, (u64)aend, (u64)(end - aend), c->seg_id);
+		splits++;
+	}
+	return splits;
+}
+
+/*
+ * A freed block merges with its free neighbours.  Reading: neighbours in
+ * the same segment only (blocks "tile" a segment; two segments that touch
+ * are still two).
+ */
+static bool fit_give(struct ref_stream *st, const struct ref_segment *s,
+		     u64 *addr, u64 *size)
+{
+	bool merged = false;
+	long i;
+
+	i = ext_at(st, *addr + *size);
+	if (i >= 0 && st->free[i].seg_id == s->id) {
+		*size += st->free[i].size;
+		ext_del(st, i);
+		merged = true;
+	}
+	i = ext_ending_at(st, *addr);
+	if (i >= 0 && st->free[i].seg_id == s->id) {
+		*addr = st->free[i].addr;
+		*size += st->free[i].size;
+		ext_del(st, i);
+		merged = true;
+	}
+	ext_add(st, *addr, *size, s->id);
+	return merged;
+}
+
+static const struct ref_family fit_family = {
+	.name = "fit",
+	.shape = fit_shape,
+	.lay = fit_lay,
+	.take = fit_take,
+	.give = fit_give,
+};
+
+/* The buddy family. */
+
+static u64 buddy_min_block(const struct ref_pool *p)
+{
+	return p->setting[MEMSIM_BUDDY];
+}
+
+/*
+ * "the request is rounded up to a power of two, at least the minimum block
+ * and at least the alignment."  Blocks are "each aligned to its size", so
+ * the rounded size is also the alignment of the sub-block.  Reading: a
+ * request above 2^63 has no power of two to round to and fits nowhere.
+ */
+static bool buddy_shape(const struct ref_pool *p, struct ref_query *q)
+{
+	u128 r = 1;
+
+	while (r < q->size)
+		r *= 2;
+	r = max128(r, buddy_min_block(p));
+	r = max128(r, q->align);
+	if (r >= ADDR_SPACE_END)
+		return false;
+	q->size = (u64)r;
+	q->align = (u64)r;
+	return true;
+}
+
+/*
+ * "from start upwards, each root is the largest power of two that start is
+ * aligned to and that fits before end."
+ */
+static u64 root_at(u64 start, u64 end)
+{
+	u128 r = (u128)1 << 63;
+
+	while (start % r != 0 || r > end - start)
+		r /= 2;
+	return (u64)r;
+}
+
+static void buddy_lay(struct ref_stream *st, const struct ref_segment *s)
+{
+	u64 end = s->start + s->size, a = s->start, r;
+
+	while (a < end) {
+		r = root_at(a, end);
+		ext_add(st, a, r, s->id);
+		a += r;
+	}
+}
+
+/* The root of segment @s that holds @addr: its start and size. */
+static void root_of(const struct ref_segment *s, u64 addr, u64 *rstart,
+		    u64 *rsize)
+{
+	u64 end = s->start + s->size, a = s->start, r;
+
+	for (;;) {
+		r = root_at(a, end);
+		if (addr >= a && addr - a < r) {
+			*rstart = a;
+			*rsize = r;
+			return;
+		}
+		a += r;
+	}
+}
+
+/*
+ * "It is halved down to the rounded size, the halves not taken becoming
+ * free blocks."  The half taken is the one holding the chosen sub-block;
+ * @splits counts the halvings.
+ */
+static u32 buddy_take(struct ref_stream *st, const struct ref_cand *c,
+		      u64 size)
+{
+	u64 base = c->blk_addr, half = c->blk_size;
+	u32 splits = 0;
+
+	ext_del(st, ext_at(st, c->blk_addr));
+	while (half > size) {
+		half /= 2;
+		if (c->addr < base + half) {
+			ext_add(st, base + half, half, c->seg_id);
+		} else {
+			ext_add(st, base, half, c->seg_id);
+			base += half;
+		}
+		splits++;
+	}
+	return splits;
+}
+
+/*
+ * "a free merges the block with its buddy for as long as the buddy is free
+ * and whole, up to the root."  The buddy of a block of size s is the other
+ * half of the naturally aligned block of size 2s that holds it:
+ * parent = floor(addr / 2s) * 2s.
+ */
+static bool buddy_give(struct ref_stream *st, const struct ref_segment *s,
+		       u64 *addr, u64 *size)
+{
+	u64 rstart, rsize, parent, buddy;
+	bool merged = false;
+	long i;
+
+	root_of(s, *addr, &rstart, &rsize);
+	while (*size < rsize) {
+		parent = (u64)((u128)*addr / ((u128)*size * 2) * ((u128)*size * 2));
+		buddy = parent == *addr ? *addr + *size : parent;
+		i = ext_at(st, buddy);
+		if (i < 0 || st->free[i].size != *size ||
+		    st->free[i].seg_id != s->id)
+			break;
+		ext_del(st, i);
+		*addr = parent;
+		*size *= 2;
+		merged = true;
+	}
+	ext_add(st, *addr, *size, s->id);
+	return merged;
+}
+
+static const struct ref_family buddy_family = {
+	.name = "buddy",
+	.shape = buddy_shape,
+	.lay = buddy_lay,
+	.take = buddy_take,
+	.give = buddy_give,
+};
+
+/* ---- the strategies --------------------------------------------------- */
+
+/*
+ * The buddy system's setting: "buddy_min_block: the minimum block size, a
+ * power of two (0: MEMSIM_BUDDY_DEFAULT_MIN)".
+ */
+static int buddy_setting(u64 arg, u64 *val)
+{
+	if (!arg)
+		arg = MEMSIM_BUDDY_DEFAULT_MIN;
+	if (!is_pow2(arg))
+		return -EINVAL;
+	*val = arg;
+	return 0;
+}
+
+struct ref_strategy {
+	const char *name;
+	const struct ref_family *family;
+	/* validate and normalise the setting; NULL: it must be 0 */
+	int (*setting)(u64 arg, u64 *val);
+	ref_choose_fn choose;
+};
+
+/*
+ * The registration: one line per strategy of enum memsim_strategy.  A new
+ * strategy adds its line (and its chooser, and its family if it lays out
+ * free space in its own way); nothing else in the model changes.  Switching
+ * between strategies of one family is free, to another family needs an
+ * empty pool (ref_set_strategy()).
+ */
+static const struct ref_strategy ref_strategies[MEMSIM_NR_STRATEGIES] = {
+	[MEMSIM_FIRST_FIT] = { "first", &fit_family, NULL, choose_first },
+	[MEMSIM_BEST_FIT] = { "best", &fit_family, NULL, choose_best },
+	[MEMSIM_WORST_FIT] = { "worst", &fit_family, NULL, choose_worst },
+	[MEMSIM_NEXT_FIT] = { "next", &fit_family, NULL, choose_next },
+	[MEMSIM_BUDDY] = { "buddy", &buddy_family, buddy_setting, choose_buddy },
+};
+
+static const struct ref_strategy *cur(const struct ref_pool *p)
+{
+	return &ref_strategies[p->strategy];
+}
+
+/* ---- pool ------------------------------------------------------------- */
 
 void ref_init(struct ref_pool *p)
 {
 	memset(p, 0, sizeof(*p));
 	/*
-	 * Interpretation: a new pool is first fit, with the default minimum
-	 * buddy block, and its next-fit cursor at 0.
+	 * Reading: a new pool is first fit (the enum's first value, what
+	 * memsim_pool_init() leaves), with the default minimum buddy block;
+	 * the cursor "starts at 0".
 	 */
 	p->strategy = MEMSIM_FIRST_FIT;
-	p->min_block = MEMSIM_BUDDY_DEFAULT_MIN;
+	p->setting[MEMSIM_BUDDY] = MEMSIM_BUDDY_DEFAULT_MIN;
 }
 
 void ref_fini(struct ref_pool *p)
 {
+	size_t i;
+
+	for (i = 0; i < p->nr_streams; i++)
+		free(p->streams[i].free);
 	free(p->segs);
-	free(p->blocks);
 	free(p->streams);
+	free(p->live);
+	free(p->blocks);
 	memset(p, 0, sizeof(*p));
 }
 
-/* ---- blocks ---------------------------------------------------------- */
+#define DUP(dst, src, nr, cap) do {					\
+	(dst) = xrealloc(NULL, (cap), sizeof(*(src)));			\
+	if (nr)								\
+		memcpy((dst), (src), (nr) * sizeof(*(src)));		\
+} while (0)
 
-static void blk_insert(struct ref_pool *p, size_t idx,
-		       const struct ref_block *b, size_t n)
-{
-	if (!n)
-		return;
-	if (p->nr_blocks + n > p->cap_blocks) {
-		p->cap_blocks = (p->nr_blocks + n) * 2;
-		p->blocks = xrealloc(p->blocks, p->cap_blocks, sizeof(*b));
-	}
-	memmove(&p->blocks[idx + n], &p->blocks[idx],
-		(p->nr_blocks - idx) * sizeof(*b));
-	memcpy(&p->blocks[idx], b, n * sizeof(*b));
-	p->nr_blocks += n;
-}
-
-static void blk_remove(struct ref_pool *p, size_t idx, size_t n)
-{
-	if (!n)
-		return;
-	memmove(&p->blocks[idx], &p->blocks[idx + n],
-		(p->nr_blocks - idx - n) * sizeof(p->blocks[0]));
-	p->nr_blocks -= n;
-}
-
-/* Index of the first block at or above @addr. */
-static size_t blk_lower_bound(const struct ref_pool *p, u64 addr)
+void ref_copy(struct ref_pool *dst, const struct ref_pool *src)
 {
 	size_t i;
 
-	for (i = 0; i < p->nr_blocks; i++)
-		if (p->blocks[i].addr >= addr)
-			break;
-	return i;
+	*dst = *src;
+	DUP(dst->segs, src->segs, src->nr_segs, src->cap_segs);
+	DUP(dst->streams, src->streams, src->nr_streams, src->cap_streams);
+	DUP(dst->live, src->live, src->nr_live, src->cap_live);
+	DUP(dst->blocks, src->blocks, src->nr_blocks, src->cap_blocks);
+	for (i = 0; i < src->nr_streams; i++)
+		DUP(dst->streams[i].free, src->streams[i].free,
+		    src->streams[i].nr_free, src->streams[i].cap_free);
 }
 
-static long blk_index(const struct ref_pool *p, u64 addr)
+static int block_cmp(const void *a, const void *b)
+{
+	const struct ref_block *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Rebuild p->blocks, every block by address, from the free and live ones. */
+static void view_rebuild(struct ref_pool *p)
+{
+	size_t i, j;
+
+	p->nr_blocks = 0;
+	for (i = 0; i < p->nr_streams; i++) {
+		const struct ref_stream *st = &p->streams[i];
+
+		for (j = 0; j < st->nr_free; j++) {
+			GROW(p->blocks, p->nr_blocks, p->cap_blocks);
+			p->blocks[p->nr_blocks++] = (struct ref_block){
+				.addr = st->free[j].addr,
+				.size = st->free[j].size,
+				.seg_id = st->free[j].seg_id,
+				.stream = st->id,
+				.state = MEMSIM_BLOCK_FREE,
+			};
+		}
+	}
+	for (i = 0; i < p->nr_live; i++) {
+		GROW(p->blocks, p->nr_blocks, p->cap_blocks);
+		p->blocks[p->nr_blocks++] = p->live[i];
+	}
+	if (p->nr_blocks)
+		qsort(p->blocks, p->nr_blocks, sizeof(p->blocks[0]), block_cmp);
+}
+
+struct ref_block *ref_block_at(struct ref_pool *p, u64 addr)
 {
 	size_t i;
 
 	for (i = 0; i < p->nr_blocks; i++)
 		if (p->blocks[i].addr == addr)
-			return i;
-	return -1;
-}
-
-struct ref_block *ref_block_at(struct ref_pool *p, u64 addr)
-{
-	long i = blk_index(p, addr);
-
-	return i < 0 ? NULL : &p->blocks[i];
+			return &p->blocks[i];
+	return NULL;
 }
 
 size_t ref_live_blocks(const struct ref_pool *p)
 {
-	size_t i, n = 0;
+	return p->nr_live;
+}
 
-	for (i = 0; i < p->nr_blocks; i++)
-		if (p->blocks[i].state != MEMSIM_BLOCK_FREE)
-			n++;
-	return n;
+static long live_at(const struct ref_pool *p, u64 addr)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_live; i++)
+		if (p->live[i].addr == addr)
+			return i;
+	return -1;
+}
+
+static void live_add(struct ref_pool *p, const struct ref_block *b)
+{
+	size_t i;
+
+	GROW(p->live, p->nr_live, p->cap_live);
+	for (i = 0; i < p->nr_live; i++)
+		if (p->live[i].addr > b->addr)
+			break;
+	memmove(&p->live[i + 1], &p->live[i],
+		(p->nr_live - i) * sizeof(p->live[0]));
+	p->live[i] = *b;
+	p->nr_live++;
+}
+
+static void live_del(struct ref_pool *p, size_t i)
+{
+	memmove(&p->live[i], &p->live[i + 1],
+		(p->nr_live - i - 1) * sizeof(p->live[0]));
+	p->nr_live--;
 }
 
 /* ---- segments and streams -------------------------------------------- */
@@ -156,17 +777,14 @@ static struct ref_stream *stream_find(const struct ref_pool *p, u32 id)
 	return NULL;
 }
 
-static void stream_get(struct ref_pool *p, u32 id)
+static struct ref_stream *stream_get(struct ref_pool *p, u32 id)
 {
+	struct ref_stream *st = stream_find(p, id);
 	size_t i;
 
-	if (stream_find(p, id))
-		return;
-	if (p->nr_streams == p->cap_streams) {
-		p->cap_streams = p->cap_streams * 2 + 4;
-		p->streams = xrealloc(p->streams, p->cap_streams,
-				      sizeof(p->streams[0]));
-	}
+	if (st)
+		return st;
+	GROW(p->streams, p->nr_streams, p->cap_streams);
 	for (i = 0; i < p->nr_streams; i++)
 		if (p->streams[i].id > id)
 			break;
@@ -175,66 +793,10 @@ static void stream_get(struct ref_pool *p, u32 id)
 	memset(&p->streams[i], 0, sizeof(p->streams[0]));
 	p->streams[i].id = id;
 	p->nr_streams++;
+	return &p->streams[i];
 }
 
-/*
- * Buddy roots of [start, start + size): from start upwards, the largest
- * power of two that the address is aligned to and that fits before the
- * end.  Calls @fn for each root, in address order.
- */
-static u64 root_at(u64 a, u64 end)
-{
-	u64 r = a ? (a & -a) : (1ULL << 63);
-
-	while (r > end - a)
-		r >>= 1;
-	return r;
-}
-
-/* The root holding @addr in segment @s: its size. */
-static u64 root_size_of(const struct ref_segment *s, u64 addr)
-{
-	u64 a = s->start, end = s->start + s->size, r;
-
-	for (;;) {
-		r = root_at(a, end);
-		if (addr < a + r)
-			return r;
-		a += r;
-	}
-}
-
-/* Replace the blocks of segment @s (all free) by its buddy roots or one
- * block.
- */
-static void seg_reset_blocks(struct ref_pool *p, const struct ref_segment *s,
-			     bool buddy)
-{
-	size_t first = blk_lower_bound(p, s->start), n = 0;
-	u64 end = s->start + s->size, a;
-	struct ref_block b = {
-		.seg_id = s->id,
-		.stream = s->stream,
-		.state = MEMSIM_BLOCK_FREE,
-	};
-
-	while (first + n < p->nr_blocks && p->blocks[first + n].seg_id == s->id)
-		n++;
-	blk_remove(p, first, n);
-	if (!buddy) {
-		b.addr = s->start;
-		b.size = s->size;
-		blk_insert(p, first, &b, 1);
-		return;
-	}
-	for (a = s->start; a < end; a += b.size) {
-		b.addr = a;
-		b.size = root_at(a, end);
-		blk_insert(p, first++, &b, 1);
-	}
-}
-
-static bool ranges_overlap(u64 s1, u64 e1, u64 s2, u64 e2)
+static bool ranges_overlap(u128 s1, u128 e1, u128 s2, u128 e2)
 {
 	return s1 < e2 && s2 < e1;
 }
@@ -251,31 +813,29 @@ int ref_segment_create(struct ref_pool *p, u64 start, u64 size, u32 device,
 	size_t i;
 
 	/*
-	 * Interpretation: size 0, a range that wraps (start + size beyond
-	 * U64_MAX, the header says "does not wrap") and stream
-	 * MEMSIM_STREAM_ANY are invalid; an overlap is -EEXIST.
+	 * "-EINVAL for a zero size, a wrapping range or a bad stream; -EEXIST
+	 * if the range overlaps a segment."  Reading: "start + size may not
+	 * wrap" in u64 arithmetic, so start + size = 2^64 wraps; the bad
+	 * stream is MEMSIM_STREAM_ANY.
 	 */
-	if (!size || start > U64_MAX - size || stream == MEMSIM_STREAM_ANY)
+	if (!size || (u128)start + size >= ADDR_SPACE_END ||
+	    stream == MEMSIM_STREAM_ANY)
 		return -EINVAL;
 	for (i = 0; i < p->nr_segs; i++)
-		if (ranges_overlap(start, start + size, p->segs[i].start,
-				   p->segs[i].start + p->segs[i].size))
+		if (ranges_overlap(start, (u128)start + size, p->segs[i].start,
+				   (u128)p->segs[i].start + p->segs[i].size))
 			return -EEXIST;
 
 	s.id = ++p->last_segment_id;
-	if (p->nr_segs == p->cap_segs) {
-		p->cap_segs = p->cap_segs * 2 + 4;
-		p->segs = xrealloc(p->segs, p->cap_segs, sizeof(s));
-	}
+	GROW(p->segs, p->nr_segs, p->cap_segs);
 	for (i = 0; i < p->nr_segs; i++)
 		if (p->segs[i].start > start)
 			break;
-	memmove(&p->segs[i + 1], &p->segs[i],
-		(p->nr_segs - i) * sizeof(s));
+	memmove(&p->segs[i + 1], &p->segs[i], (p->nr_segs - i) * sizeof(s));
 	p->segs[i] = s;
 	p->nr_segs++;
-	stream_get(p, stream);
-	seg_reset_blocks(p, &s, p->strategy == MEMSIM_BUDDY);
+	cur(p)->family->lay(stream_get(p, stream), &s);
+	view_rebuild(p);
 	if (id)
 		*id = s.id;
 	return 0;
@@ -284,77 +844,91 @@ int ref_segment_create(struct ref_pool *p, u64 start, u64 size, u32 device,
 int ref_segment_release(struct ref_pool *p, u64 id)
 {
 	struct ref_segment *s = ref_segment_find(p, id);
-	size_t i, first, n = 0;
 	struct ref_stream *st;
 	u32 stream;
+	size_t i;
 
 	if (!s)
 		return -ENOENT;
-	stream = s->stream;
-	first = blk_lower_bound(p, s->start);
-	while (first + n < p->nr_blocks && p->blocks[first + n].seg_id == id) {
-		if (p->blocks[first + n].state != MEMSIM_BLOCK_FREE)
+	for (i = 0; i < p->nr_live; i++)
+		if (p->live[i].seg_id == id)
 			return -EBUSY;
-		n++;
-	}
-	blk_remove(p, first, n);
+	stream = s->stream;
+	st = stream_find(p, stream);
+	ext_drop_segment(st, id);
 	i = s - p->segs;
 	memmove(&p->segs[i], &p->segs[i + 1],
 		(p->nr_segs - i - 1) * sizeof(p->segs[0]));
 	p->nr_segs--;
 	/*
-	 * memsim_segment_release()'s kernel-doc (issue 9): a stream exists
-	 * only while it has segments; it goes, counters included, with its
-	 * last one.
+	 * "A stream lives while it has segments and goes, counters included,
+	 * with its last one."
 	 */
 	for (i = 0; i < p->nr_segs; i++)
 		if (p->segs[i].stream == stream)
-			return 0;
-	st = stream_find(p, stream);
-	if (st) {
+			break;
+	if (i == p->nr_segs) {
+		free(st->free);
 		i = st - p->streams;
 		memmove(&p->streams[i], &p->streams[i + 1],
 			(p->nr_streams - i - 1) * sizeof(p->streams[0]));
 		p->nr_streams--;
 	}
+	view_rebuild(p);
 	return 0;
 }
 
-int ref_set_strategy(struct ref_pool *p, enum memsim_strategy s, u64 min_block)
+int ref_set_strategy(struct ref_pool *p, enum memsim_strategy s, u64 setting)
 {
-	bool to_buddy = s == MEMSIM_BUDDY, from_buddy;
+	const struct ref_strategy *to;
+	bool relay, busy_needed;
+	u64 val = 0;
 	size_t i;
+	int ret;
 
 	if ((unsigned int)s >= MEMSIM_NR_STRATEGIES)
 		return -EINVAL;
-	/*
-	 * Interpretation (the core's kernel-doc; the header is silent):
-	 * buddy_min_block is 0 (MEMSIM_BUDDY_DEFAULT_MIN) or a power of two
-	 * for the buddy system and must be 0 for the others.  Switching among
-	 * the fit strategies is always allowed, and so is asking for the
-	 * buddy system with the minimum block it already has; entering or
-	 * leaving the buddy system, or changing its minimum block, needs a
-	 * pool with nothing allocated.
-	 */
-	if (to_buddy) {
-		if (!min_block)
-			min_block = MEMSIM_BUDDY_DEFAULT_MIN;
-		if (!pow2(min_block))
-			return -EINVAL;
-	} else if (min_block) {
+	to = &ref_strategies[s];
+	if (!to->choose) {
+		/* a strategy of the core's enum without its line below */
+		fprintf(stderr, "memsim_ref: strategy %d is not registered in ref_strategies[]\n",
+			s);
+		abort();
+	}
+	if (to->setting) {
+		ret = to->setting(setting, &val);
+		if (ret)
+			return ret;
+	} else if (setting) {
 		return -EINVAL;
 	}
-	from_buddy = p->strategy == MEMSIM_BUDDY;
-	if (to_buddy && from_buddy && min_block == p->min_block)
-		return 0;
-	if (ref_live_blocks(p) && (to_buddy || from_buddy))
+	/*
+	 * "The four fit strategies share their indexes, so switching among
+	 * them is allowed at any time and costs nothing.  Any other switch -
+	 * to or from the buddy system, or a new buddy minimum block - re-lays
+	 * every segment and is allowed only while nothing is allocated
+	 * (deferred frees included), -EBUSY otherwise.  Setting the buddy
+	 * system again with the minimum it has changes nothing."  In general:
+	 * a switch to another family, or a new setting, needs an empty pool.
+	 * Re-laying an empty pool within the buddy family gives the same
+	 * roots, so only a change of family re-lays here.
+	 */
+	relay = to->family != cur(p)->family;
+	busy_needed = relay || (to->setting && p->setting[s] != val);
+	if (busy_needed && p->nr_live)
 		return -EBUSY;
-	if (to_buddy != from_buddy)
-		for (i = 0; i < p->nr_segs; i++)
-			seg_reset_blocks(p, &p->segs[i], to_buddy);
 	p->strategy = s;
-	if (to_buddy)
-		p->min_block = min_block;
+	if (to->setting)
+		p->setting[s] = val;
+	if (relay) {
+		for (i = 0; i < p->nr_segs; i++) {
+			struct ref_stream *st = stream_find(p, p->segs[i].stream);
+
+			ext_drop_segment(st, p->segs[i].id);
+			to->family->lay(st, &p->segs[i]);
+		}
+		view_rebuild(p);
+	}
 	return 0;
 }
 
@@ -395,7 +969,8 @@ static void scan_usage(const struct ref_pool *p, enum scope sc, u64 key,
 		if (b->state == MEMSIM_BLOCK_FREE) {
 			u->free += b->size;
 			u->free_blocks++;
-			u->free_hist[log2_u64(b->size)]++;
+			/* "bucket i counts sizes in [2^i, 2^(i+1))" */
+			u->free_hist[log2_floor(b->size)]++;
 			continue;
 		}
 		u->allocated += b->size;
@@ -447,9 +1022,9 @@ bool ref_segment_usage(const struct ref_pool *p, u64 id,
 }
 
 /*
- * Interpretation: the largest free block, whatever the strategy; in buddy
- * mode this includes roots below the minimum block, which are free blocks
- * even though no allocation can use them.
+ * Reading: the largest free block, whatever the strategy; in buddy mode
+ * this includes roots below the minimum block, which "stay free" even
+ * though no allocation can use them.
  */
 static u64 largest(const struct ref_pool *p, enum scope sc, u64 key)
 {
@@ -478,20 +1053,18 @@ u64 ref_segment_largest_free(const struct ref_pool *p, u64 id)
 	return largest(p, SC_SEGMENT, id);
 }
 
-/* Peaks are history: refresh them after anything that can raise them. */
-static void update_peaks(struct ref_pool *p, u64 seg_id, u32 stream)
+static void update_peaks(struct ref_pool *p, struct ref_segment *s,
+			 struct ref_stream *st)
 {
-	struct ref_segment *s = ref_segment_find(p, seg_id);
-	struct ref_stream *st = stream_find(p, stream);
 	struct memsim_usage u;
 
 	scan_usage(p, SC_POOL, 0, &u);
 	if (u.allocated > p->h.peak_allocated)
 		p->h.peak_allocated = u.allocated;
-	scan_usage(p, SC_STREAM, stream, &u);
+	scan_usage(p, SC_STREAM, st->id, &u);
 	if (u.allocated > st->h.peak_allocated)
 		st->h.peak_allocated = u.allocated;
-	scan_usage(p, SC_SEGMENT, seg_id, &u);
+	scan_usage(p, SC_SEGMENT, s->id, &u);
 	if (u.allocated > s->h.peak_allocated)
 		s->h.peak_allocated = u.allocated;
 }
@@ -499,66 +1072,16 @@ static void update_peaks(struct ref_pool *p, u64 seg_id, u32 stream)
 /* ---- allocation ------------------------------------------------------ */
 
 /*
- * Where an allocation of @size, aligned to @al, inside [@lo, @hi) can go
- * in the free block [@b, @e): the lowest address, or the highest when
- * @top.  False when it does not fit.
+ * "failures: allocations that found no space: a pool counts all of them, a
+ * stream those that named it (a request for MEMSIM_STREAM_ANY counts for
+ * the pool only); not counted per segment."
  */
-static bool place(u64 b, u64 e, u64 size, u64 al, u64 lo, u64 hi, bool top,
-		  u64 *out)
-{
-	u64 l = b > lo ? b : lo, h = e < hi ? e : hi, a;
-
-	if (h < l || h - l < size)
-		return false;
-	if (top) {
-		a = (h - size) & ~(al - 1);
-		if (a < l)
-			return false;
-	} else {
-		if (l > U64_MAX - (al - 1))
-			return false;
-		a = (l + al - 1) & ~(al - 1);
-		if (a > h - size)
-			return false;
-	}
-	*out = a;
-	return true;
-}
-
-/* Is candidate (block @c) preferred to the current choice (block @cur)? */
-static bool better(const struct ref_pool *p, const struct ref_block *c,
-		   const struct ref_block *cur, bool top)
-{
-	bool higher = c->addr > cur->addr;
-
-	switch (p->strategy) {
-	case MEMSIM_BEST_FIT:
-	case MEMSIM_BUDDY:
-		/* buddy: the smallest order, then by address */
-		if (c->size != cur->size)
-			return c->size < cur->size;
-		break;
-	case MEMSIM_WORST_FIT:
-		if (c->size != cur->size)
-			return c->size > cur->size;
-		break;
-	default:
-		break;
-	}
-	return top ? higher : !higher;
-}
-
 static void count_failure(struct ref_pool *p, u32 stream)
 {
 	struct ref_stream *st;
 
 	p->h.failures++;
 	p->strat_failures[p->strategy]++;
-	/*
-	 * Interpretation: a failed request for a stream counts on that stream
-	 * (if it exists); a failed MEMSIM_STREAM_ANY request counts on the
-	 * pool only.  Never per segment.
-	 */
 	if (stream != MEMSIM_STREAM_ANY) {
 		st = stream_find(p, stream);
 		if (st)
@@ -566,316 +1089,187 @@ static void count_failure(struct ref_pool *p, u32 stream)
 	}
 }
 
-/* The buddy size of a request; U64_MAX when no power of two holds it. */
-static u64 buddy_round(const struct ref_pool *p, u64 size, u64 align)
+/* Every free block of the streams @q may use that fits, with its address. */
+static size_t collect(const struct ref_pool *p, const struct ref_query *q,
+		      struct ref_cand **out)
 {
-	u64 r;
+	struct ref_cand *c = NULL;
+	size_t i, j, n = 0, cap = 0;
+	u64 a;
 
-	if (size > (1ULL << 63))
-		return U64_MAX;
-	r = pow2(size) ? size : 1ULL << (log2_u64(size) + 1);
-	if (r < p->min_block)
-		r = p->min_block;
-	if (r < align)
-		r = align;
-	return r;
-}
+	for (i = 0; i < p->nr_streams; i++) {
+		const struct ref_stream *st = &p->streams[i];
 
-/*
- * A fixed-address request: the window shrinks to the allocation itself,
- * so exactly one block can hold it.
- */
-static void fixed_window(const struct memsim_request *req, u64 size, u64 *lo,
-			 u64 *hi)
-{
-	if (req->addr > *lo)
-		*lo = req->addr;
-	if (req->addr + size < *hi)
-		*hi = req->addr + size;
-}
+		if (q->stream != MEMSIM_STREAM_ANY && st->id != q->stream)
+			continue;
+		for (j = 0; j < st->nr_free; j++) {
+			const struct ref_extent *e = &st->free[j];
 
-/* Choose the block and address by the strategy's rule; -ENOSPC if none. */
-static int pick(struct ref_pool *p, const struct memsim_request *req,
-		u64 size, u64 al, u64 lo, u64 hi, long *idx, u64 *addr)
-{
-	bool top = req->flags & MEMSIM_REQ_TOPDOWN;
-	bool next = p->strategy == MEMSIM_NEXT_FIT &&
-		    !(req->flags & MEMSIM_REQ_FIXED);
-	int pass, npass = next ? 2 : 1;
-	u64 a, best_a = 0, plo, phi;
-	long best = -1;
-	size_t i;
-
-	for (pass = 0; pass < npass && best < 0; pass++) {
-		plo = lo;
-		phi = hi;
-		/*
-		 * Next fit, first pass: only what lies on the cursor's side.
-		 * The header says "the lowest block at or above it" (top-down:
-		 * "the highest block whose end is at or below the cursor").
-		 * Interpretation (the core's): the allocation, not the whole
-		 * block, must lie at or above (top-down: end at or below) the
-		 * cursor, so a free block straddling the cursor is used from
-		 * the cursor on.  literal_next_fit selects the block rule.
-		 * The second pass is the wrap-around: plain first fit.
-		 */
-		if (pass == 0 && next && !p->literal_next_fit) {
-			if (top && p->cursor < phi)
-				phi = p->cursor;
-			else if (!top && p->cursor > plo)
-				plo = p->cursor;
-			if (plo >= phi)
+			if (!cand_place(e->addr, e->size, q, q->lo, q->hi, &a))
 				continue;
-		}
-		for (i = 0; i < p->nr_blocks; i++) {
-			const struct ref_block *b = &p->blocks[i];
-
-			if (b->state != MEMSIM_BLOCK_FREE)
-				continue;
-			if (req->stream != MEMSIM_STREAM_ANY &&
-			    b->stream != req->stream)
-				continue;
-			if (pass == 0 && next && p->literal_next_fit) {
-				if (!top && b->addr < p->cursor)
-					continue;
-				if (top && blk_end(b) > p->cursor)
-					continue;
-			}
-			if (!place(b->addr, blk_end(b), size, al, plo, phi, top,
-				   &a))
-				continue;
-			if (best < 0 || better(p, b, &p->blocks[best], top)) {
-				best = i;
-				best_a = a;
-			}
+			GROW(c, n, cap);
+			c[n++] = (struct ref_cand){
+				.stream = st->id,
+				.blk_addr = e->addr,
+				.blk_size = e->size,
+				.seg_id = e->seg_id,
+				.addr = a,
+			};
 		}
 	}
-	if (best < 0)
-		return -ENOSPC;
-	*idx = best;
-	*addr = best_a;
-	return 0;
-}
-
-/* Cut block @idx so that [@a, @a + @size) becomes an allocated block. */
-static u32 carve(struct ref_pool *p, long idx, u64 a, u64 size,
-		 const struct memsim_request *req)
-{
-	struct ref_block b = p->blocks[idx], pieces[130];
-	u32 n = 0, splits = 0, i, j;
-	u64 base, s;
-
-	if (p->strategy != MEMSIM_BUDDY) {
-		if (a > b.addr) {
-			pieces[n] = b;
-			pieces[n++].size = a - b.addr;
-			splits++;
-		}
-		pieces[n] = b;
-		pieces[n].addr = a;
-		pieces[n++].size = size;
-		if (a + size < blk_end(&b)) {
-			pieces[n] = b;
-			pieces[n].addr = a + size;
-			pieces[n++].size = blk_end(&b) - (a + size);
-			splits++;
-		}
-	} else {
-		/* Halve down to @size, keeping the half that holds @a. */
-		base = b.addr;
-		s = b.size;
-		while (s > size) {
-			s >>= 1;
-			pieces[n] = b;
-			pieces[n].size = s;
-			if (a < base + s) {
-				pieces[n++].addr = base + s;
-			} else {
-				pieces[n++].addr = base;
-				base += s;
-			}
-			splits++;
-		}
-		pieces[n] = b;
-		pieces[n].addr = a;
-		pieces[n++].size = size;
-		/* sort the pieces by address (insertion sort) */
-		for (i = 1; i < n; i++) {
-			struct ref_block t = pieces[i];
-
-			for (j = i; j > 0 && pieces[j - 1].addr > t.addr; j--)
-				pieces[j] = pieces[j - 1];
-			pieces[j] = t;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (pieces[i].addr == a) {
-			pieces[i].state = MEMSIM_BLOCK_ALLOCATED;
-			pieces[i].requested = req->size;
-			pieces[i].tag = req->tag;
-		}
-	}
-	blk_remove(p, idx, 1);
-	blk_insert(p, idx, pieces, n);
-	return splits;
+	*out = c;
+	return n;
 }
 
 int ref_alloc(struct ref_pool *p, const struct memsim_request *req,
 	      struct memsim_result *res)
 {
-	bool buddy = p->strategy == MEMSIM_BUDDY;
-	u64 al, size, lo = 0, hi = U64_MAX, a = 0;
+	const struct ref_strategy *strat = cur(p);
+	struct ref_query q = { .lo = 0, .hi = ADDR_SPACE_END };
+	struct ref_cand *cands, pick;
 	struct ref_segment *s;
 	struct ref_stream *st;
-	long idx = -1;
-	int ret;
+	struct ref_block b;
+	size_t n;
+	bool found;
+	u32 splits;
 
 	/*
-	 * Invalid requests (size 0, unknown flags, an alignment that is not
-	 * 0 or a power of two) are -EINVAL and not counted as failed
-	 * allocations.  Interpretation (the core's, the header is silent): so
-	 * are an empty range (range_lo >= range_hi) and a fixed address that
-	 * is misaligned or where the allocation would wrap past U64_MAX.
+	 * memsim_alloc(): "-EINVAL for a malformed request (zero size,
+	 * unknown flag, alignment not a power of two, empty range, misaligned
+	 * or wrapping fixed address), with nothing counted."  What
+	 * "misaligned" and "wrapping" mean for the buddy system is said by
+	 * MEMSIM_IOC_ALLOC's kernel-doc and Documentation/uapi.rst: "a fixed
+	 * address that is misaligned or whose block would end past 2^64 - 1
+	 * (for the buddy system: the block of the rounded size, which must
+	 * also be aligned to that size; a size over 2^63 rounds to 2^64, so
+	 * it is -EINVAL with MEMSIM_ALLOC_FIXED and -ENOSPC without)".
 	 */
 	if (!req->size || (req->flags & ~MEMSIM_REQ_ALL) ||
-	    (req->align && !pow2(req->align)))
+	    (req->align && !is_pow2(req->align)))
 		return -EINVAL;
 	if ((req->flags & MEMSIM_REQ_RANGE) && req->range_lo >= req->range_hi)
 		return -EINVAL;
-	al = req->align ? req->align : 1;
+	q.size = req->size;
+	q.align = req->align ? req->align : 1;
+	q.top = req->flags & MEMSIM_REQ_TOPDOWN;
+	q.stream = req->stream;
+	/*
+	 * "@range_lo: lowest address the block may use.  @range_hi: the block
+	 * must end at or below it."
+	 */
 	if (req->flags & MEMSIM_REQ_RANGE) {
-		lo = req->range_lo;
-		hi = req->range_hi;
+		q.lo = req->range_lo;
+		q.hi = req->range_hi;
 	}
-	size = req->size;
-	if (buddy) {
-		/* buddy blocks are aligned to their size */
-		size = buddy_round(p, req->size, al);
-		if (size != U64_MAX)
-			al = size;
-	}
+	found = strat->family->shape(p, &q);
 	if (req->flags & MEMSIM_REQ_FIXED) {
-		if ((req->addr & (al - 1)) || req->addr > U64_MAX - size)
+		if (!found || req->addr % q.align != 0 ||
+		    (u128)req->addr + q.size >= ADDR_SPACE_END)
 			return -EINVAL;
-		fixed_window(req, size, &lo, &hi);
+		/*
+		 * "A fixed-address request allocates exactly at @addr or
+		 * fails": the window shrinks to [addr, addr + size), which
+		 * only an allocation at @addr fits.
+		 */
+		q.lo = max128(q.lo, req->addr);
+		q.hi = min128(q.hi, (u128)req->addr + q.size);
 	}
-	ret = pick(p, req, size, al, lo, hi, &idx, &a);
-	if (ret) {
+	if (found) {
+		n = collect(p, &q, &cands);
+		found = strat->choose(p, &q, cands, n, &pick);
+		free(cands);
+	}
+	if (!found) {
 		count_failure(p, req->stream);
-		return ret;
+		return -ENOSPC;
 	}
+
+	st = stream_find(p, pick.stream);
+	s = ref_segment_find(p, pick.seg_id);
+	splits = strat->family->take(st, &pick, q.size);
+	b = (struct ref_block){
+		.addr = pick.addr,
+		.size = q.size,
+		.requested = req->size,
+		.tag = req->tag,
+		.seg_id = pick.seg_id,
+		.stream = pick.stream,
+		.state = MEMSIM_BLOCK_ALLOCATED,
+	};
+	live_add(p, &b);
+	view_rebuild(p);
 
 	memset(res, 0, sizeof(*res));
-	res->splits = carve(p, idx, a, size, req);
-	idx = blk_index(p, a);
-	res->addr = a;
-	res->size = size;
-	res->waste = size - req->size;
-	res->segment_id = p->blocks[idx].seg_id;
-	res->stream = p->blocks[idx].stream;
+	res->addr = pick.addr;
+	res->size = q.size;
+	res->waste = q.size - req->size;
+	res->segment_id = pick.seg_id;
+	res->stream = pick.stream;
+	res->splits = splits;
 
-	s = ref_segment_find(p, res->segment_id);
-	st = stream_find(p, res->stream);
 	p->h.allocs++;
 	s->h.allocs++;
 	st->h.allocs++;
 	p->strat_allocs[p->strategy]++;
-	update_peaks(p, s->id, st->id);
+	update_peaks(p, s, st);
 	/*
-	 * "The cursor moves to the end of each allocation": every one, under
-	 * any strategy, fixed ones included; top-down, to its start.
+	 * "Every successful allocation, whatever the strategy, moves the
+	 * cursor: to the end of the allocation, or for a top-down one to its
+	 * start."  Reading: fixed-address allocations too.
 	 */
-	p->cursor = (req->flags & MEMSIM_REQ_TOPDOWN) ? a : a + size;
+	p->cursor = q.top ? pick.addr : pick.addr + q.size;
 	return 0;
 }
 
 /* ---- free ------------------------------------------------------------ */
 
-/* Make block @idx free, count the free and coalesce it. */
-static void complete(struct ref_pool *p, long idx,
+/* Make live block @i free, count the free and merge by the family's rule. */
+static void complete(struct ref_pool *p, size_t i,
 		     struct memsim_free_result *res)
 {
-	struct ref_block *b = &p->blocks[idx];
-	struct ref_segment *s = ref_segment_find(p, b->seg_id);
-	struct ref_stream *st = stream_find(p, b->stream);
-	bool merged = false;
-	u64 rsize;
+	struct ref_block b = p->live[i];
+	struct ref_segment *s = ref_segment_find(p, b.seg_id);
+	struct ref_stream *st = stream_find(p, b.stream);
+	u64 addr = b.addr, size = b.size;
 
+	live_del(p, i);
 	memset(res, 0, sizeof(*res));
-	res->freed_size = b->size;
-	b->state = MEMSIM_BLOCK_FREE;
-	b->requested = 0;
-	b->tag = 0;
+	res->freed_size = b.size;
+	res->coalesced = cur(p)->family->give(st, s, &addr, &size);
+	/*
+	 * "@coalesced_addr: address of the resulting free block": also when
+	 * nothing merged (then the freed block itself).
+	 */
+	res->coalesced_addr = addr;
+	res->coalesced_size = size;
 	p->h.frees++;
 	s->h.frees++;
 	st->h.frees++;
 	p->strat_frees[p->strategy]++;
-
-	if (p->strategy == MEMSIM_BUDDY) {
-		rsize = root_size_of(s, b->addr);
-		for (;;) {
-			long j;
-
-			b = &p->blocks[idx];
-			if (b->size >= rsize)
-				break;
-			j = blk_index(p, b->addr ^ b->size);
-			if (j < 0 || p->blocks[j].size != b->size ||
-			    p->blocks[j].state != MEMSIM_BLOCK_FREE)
-				break;
-			if (j < idx) {
-				p->blocks[j].size *= 2;
-				blk_remove(p, idx, 1);
-				idx = j;
-			} else {
-				b->size *= 2;
-				blk_remove(p, j, 1);
-			}
-			merged = true;
-		}
-	} else {
-		if (idx + 1 < (long)p->nr_blocks &&
-		    p->blocks[idx + 1].seg_id == b->seg_id &&
-		    p->blocks[idx + 1].state == MEMSIM_BLOCK_FREE) {
-			b->size += p->blocks[idx + 1].size;
-			blk_remove(p, idx + 1, 1);
-			merged = true;
-		}
-		if (idx > 0 && p->blocks[idx - 1].seg_id == b->seg_id &&
-		    p->blocks[idx - 1].state == MEMSIM_BLOCK_FREE) {
-			p->blocks[idx - 1].size += b->size;
-			blk_remove(p, idx, 1);
-			idx--;
-			merged = true;
-		}
-	}
-	res->coalesced = merged;
-	/*
-	 * Interpretation: coalesced_addr/size describe the resulting free
-	 * block also when nothing merged (then: the freed block itself).
-	 */
-	res->coalesced_addr = p->blocks[idx].addr;
-	res->coalesced_size = p->blocks[idx].size;
+	view_rebuild(p);
 }
 
 int ref_free(struct ref_pool *p, u64 addr, u64 expected_size, u32 flags,
 	     struct memsim_free_result *res)
 {
-	long idx;
 	struct ref_block *b;
+	long i;
 
+	/*
+	 * "-EINVAL for an unknown flag or a size mismatch; -ENOENT if no
+	 * allocated block starts at @addr; -EBUSY if its free is already
+	 * pending."  @expected_size: "0, or ... either the size that was
+	 * requested or the actual size".  Reading: the flags are checked
+	 * first (arguments before the search), the size only against a block
+	 * that can be freed, so a pending block is -EBUSY whatever the size.
+	 */
 	if (flags & ~MEMSIM_FREE_ALL)
 		return -EINVAL;
-	idx = blk_index(p, addr);
-	/*
-	 * Interpretation: an address that is not the start of an allocated
-	 * block is -ENOENT; a block whose free is already requested is
-	 * -EBUSY (the core's choice); an expected size (0: not checked) that is neither the
-	 * block's size nor the size asked for is -EINVAL.
-	 */
-	if (idx < 0 || p->blocks[idx].state == MEMSIM_BLOCK_FREE)
+	i = live_at(p, addr);
+	if (i < 0)
 		return -ENOENT;
-	b = &p->blocks[idx];
+	b = &p->live[i];
 	if (b->state == MEMSIM_BLOCK_FREE_REQUESTED)
 		return -EBUSY;
 	if (expected_size && expected_size != b->size &&
@@ -883,29 +1277,31 @@ int ref_free(struct ref_pool *p, u64 addr, u64 expected_size, u32 flags,
 		return -EINVAL;
 	if (flags & MEMSIM_FREE_DEFERRED) {
 		b->state = MEMSIM_BLOCK_FREE_REQUESTED;
+		b->seq = ++p->seq;
 		memset(res, 0, sizeof(*res));
 		res->freed_size = b->size;
 		res->deferred = true;
+		view_rebuild(p);
 		return 0;
 	}
-	complete(p, idx, res);
+	complete(p, i, res);
 	return 0;
 }
 
 int ref_complete_free(struct ref_pool *p, u64 addr,
 		      struct memsim_free_result *res)
 {
-	long idx = blk_index(p, addr);
+	long i = live_at(p, addr);
 
 	/*
-	 * Interpretation: -ENOENT if no allocated block starts at @addr,
-	 * -EINVAL if one does but its free was not requested.
+	 * "-ENOENT if no allocated block starts at @addr; -EINVAL if its free
+	 * was not requested."
 	 */
-	if (idx < 0 || p->blocks[idx].state == MEMSIM_BLOCK_FREE)
+	if (i < 0)
 		return -ENOENT;
-	if (p->blocks[idx].state != MEMSIM_BLOCK_FREE_REQUESTED)
+	if (p->live[i].state != MEMSIM_BLOCK_FREE_REQUESTED)
 		return -EINVAL;
-	complete(p, idx, res);
+	complete(p, i, res);
 	return 0;
 }
 
@@ -913,27 +1309,31 @@ int ref_sync_stream(struct ref_pool *p, u32 stream, u64 *completed)
 {
 	struct memsim_free_result res;
 	u64 n = 0;
+	long first;
 	size_t i;
 
 	/*
-	 * Interpretation: MEMSIM_STREAM_ANY completes the deferred frees of
-	 * every stream; a stream that does not exist is -ENOENT.
+	 * "@stream: stream number, or MEMSIM_STREAM_ANY for all streams";
+	 * "-ENOENT for a stream that has no segment"; "Frees complete in the
+	 * order they were requested."
 	 */
 	if (stream != MEMSIM_STREAM_ANY && !stream_find(p, stream))
 		return -ENOENT;
-	/* Each completion may merge blocks: look again from the start. */
-	i = 0;
-	while (i < p->nr_blocks) {
-		const struct ref_block *b = &p->blocks[i];
+	for (;;) {
+		first = -1;
+		for (i = 0; i < p->nr_live; i++) {
+			const struct ref_block *b = &p->live[i];
 
-		if (b->state != MEMSIM_BLOCK_FREE_REQUESTED ||
-		    (stream != MEMSIM_STREAM_ANY && b->stream != stream)) {
-			i++;
-			continue;
+			if (b->state != MEMSIM_BLOCK_FREE_REQUESTED ||
+			    (stream != MEMSIM_STREAM_ANY && b->stream != stream))
+				continue;
+			if (first < 0 || b->seq < p->live[first].seq)
+				first = i;
 		}
-		complete(p, i, &res);
+		if (first < 0)
+			break;
+		complete(p, first, &res);
 		n++;
-		i = 0;
 	}
 	if (completed)
 		*completed = n;
@@ -945,28 +1345,30 @@ int ref_sync_stream(struct ref_pool *p, u32 stream, u64 *completed)
 enum memsim_overlap ref_check_overlap(struct ref_pool *p, u64 start, u64 size,
 				      u64 *ids, u32 max_ids, u32 *nr_ids)
 {
-	u64 end = start + size;
-	u32 n = 0;
+	u128 end = (u128)start + size;
 	bool contained = false;
+	u32 n = 0;
 	size_t i;
 
 	/*
-	 * Interpretation (the core's kernel-doc): *nr_ids counts every
-	 * overlapping segment; an empty or wrapping range overlaps nothing.
+	 * Reading (memsim_check_overlap()'s kernel-doc): *nr_ids counts
+	 * every overlapping segment; an empty or wrapping range overlaps
+	 * nothing.
 	 */
 	if (nr_ids)
 		*nr_ids = 0;
-	if (!size || start > U64_MAX - size)
+	if (!size || end >= ADDR_SPACE_END)
 		return MEMSIM_OVERLAP_NONE;
 	for (i = 0; i < p->nr_segs; i++) {
 		const struct ref_segment *s = &p->segs[i];
+		u128 send = (u128)s->start + s->size;
 
-		if (!ranges_overlap(start, end, s->start, s->start + s->size))
+		if (!ranges_overlap(start, end, s->start, send))
 			continue;
 		if (n < max_ids)
 			ids[n] = s->id;
 		n++;
-		contained = start >= s->start && end <= s->start + s->size;
+		contained = start >= s->start && end <= send;
 	}
 	if (nr_ids)
 		*nr_ids = n;
@@ -979,37 +1381,31 @@ enum memsim_overlap ref_check_overlap(struct ref_pool *p, u64 start, u64 size,
 int ref_find_safe_range(struct ref_pool *p, u64 size, u64 align, u64 min,
 			u64 max, u64 *addr)
 {
-	u64 al = align ? align : 1, a;
+	u128 al = align ? align : 1, a;
 	size_t i;
 
 	/*
-	 * Interpretation: the lowest address a, a multiple of @align, with
+	 * Reading: the lowest address a, a multiple of @align, with
 	 * min <= a and a + size <= max, such that [a, a + size) touches no
-	 * segment.  An empty window (min >= max) is -EINVAL, as the core's
-	 * kernel-doc says ("a bad ... window").
+	 * segment.  An empty window (min >= max) is -EINVAL ("a bad ...
+	 * window").
 	 */
-	if (!size || (align && !pow2(align)) || min >= max)
+	if (!size || (align && !is_pow2(align)) || min >= max)
 		return -EINVAL;
-	if (min > U64_MAX - (al - 1))
-		return -ENOSPC;
-	a = (min + al - 1) & ~(al - 1);
+	a = ((u128)min + al - 1) / al * al;
 	for (i = 0; i < p->nr_segs; i++) {
 		const struct ref_segment *s = &p->segs[i];
-		u64 e = s->start + s->size;
+		u128 e = (u128)s->start + s->size;
 
-		if (a > U64_MAX - size)
-			return -ENOSPC;
 		if (e <= a)
 			continue;
 		if (s->start >= a + size)
 			break;
-		if (e > U64_MAX - (al - 1))
-			return -ENOSPC;
-		a = (e + al - 1) & ~(al - 1);
+		a = (e + al - 1) / al * al;
 	}
-	if (a > max || max - a < size)
+	if (a + size > max)
 		return -ENOSPC;
-	*addr = a;
+	*addr = (u64)a;
 	return 0;
 }
 
@@ -1021,8 +1417,9 @@ void ref_dump(const struct ref_pool *p, FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "model: strategy %d min_block %llu cursor %#llx, %zu segments, %zu blocks\n",
-		p->strategy, (unsigned long long)p->min_block,
+	fprintf(f, "model: strategy %s (%s family) min_block %llu cursor %#llx, %zu segments, %zu blocks\n",
+		cur(p)->name, cur(p)->family->name,
+		(unsigned long long)p->setting[MEMSIM_BUDDY],
 		(unsigned long long)p->cursor, p->nr_segs, p->nr_blocks);
 	for (i = 0; i < p->nr_segs; i++)
 		fprintf(f, "  segment %llu [%#llx, %#llx) stream %u\n",
@@ -1035,7 +1432,7 @@ void ref_dump(const struct ref_pool *p, FILE *f)
 
 		fprintf(f, "  block [%#llx, %#llx) size %llu %s req %llu seg %llu\n",
 			(unsigned long long)b->addr,
-			(unsigned long long)blk_end(b),
+			(unsigned long long)(b->addr + b->size),
 			(unsigned long long)b->size, state_names[b->state],
 			(unsigned long long)b->requested,
 			(unsigned long long)b->seg_id);

@@ -1,30 +1,55 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * memsim_ref: a deliberately naive reference model of the allocator core
+ * memsim_ref: a brute-force reference model of the allocator core
  *
  * Copyright (C) 2026 The memsim authors
  *
- * The model keeps plain arrays (segments sorted by start, blocks sorted by
- * address) and decides everything by linear scans, following the placement
- * rules of the DOC comment in module/core/memsim_core.h.  It shares nothing with
- * the core but the API's types and constants: the host harness runs both
- * side by side and compares them after every operation.  Its functions take
- * the same arguments and return the same errno values as the core's.
+ * Derived from the documents only, never from the core's code:
+ * Documentation/allocator.rst, the "DOC: Allocator core" overview in
+ * module/core/memsim_core.h, the DOC blocks "Fit strategies"
+ * (module/core/memsim_fit.c) and "Buddy system" (module/core/memsim_buddy.c),
+ * the kernel-doc of the core's entry points, and for what a malformed
+ * fixed-address request is, Documentation/uapi.rst's error table and
+ * MEMSIM_IOC_ALLOC's kernel-doc (include/uapi/linux/memsim.h).
+ *
+ * Deliberately unlike the core: no trees, no bit masks.  Each stream keeps
+ * its free space as a plain array of extents sorted by address; allocated
+ * blocks are one array sorted by address.  Every request enumerates every
+ * free block, computes the block's candidate address by division and
+ * multiplication on 128-bit integers, collects all candidates and lets the
+ * strategy's chooser pick one with an explicit comparator.  O(blocks) per
+ * request: obviousness matters here, speed does not.
+ *
+ * A strategy is one chooser function and one line in ref_strategies[]
+ * (memsim_ref.c); the layout of free space (splitting, merging, the size an
+ * allocation actually takes) belongs to a family shared by strategies.
  */
 #ifndef _MEMSIM_REF_H
 #define _MEMSIM_REF_H
 
 #include "memsim_core.h"
 
-/* A block: a piece of a segment, free, allocated or with a deferred free. */
+/*
+ * A block as the harness sees it: a piece of a segment, free, allocated or
+ * with a deferred free.  The model's allocated blocks are kept in this form;
+ * ref_pool.blocks is every block, rebuilt after each change.
+ */
 struct ref_block {
 	u64 addr;
 	u64 size;
 	u64 requested;		/* allocated blocks: the size asked for */
 	u64 tag;		/* allocated blocks: the caller's tag */
 	u64 seg_id;
+	u64 seq;		/* deferred free: when it was requested */
 	u32 stream;
 	u8 state;		/* enum memsim_block_state */
+};
+
+/* A free extent of a stream. */
+struct ref_extent {
+	u64 addr;
+	u64 size;
+	u64 seg_id;
 };
 
 /*
@@ -50,20 +75,25 @@ struct ref_segment {
 struct ref_stream {
 	u32 id;
 	struct ref_hist h;
+	struct ref_extent *free;	/* sorted by address */
+	size_t nr_free, cap_free;
 };
 
 struct ref_pool {
 	struct ref_segment *segs;	/* sorted by start */
 	size_t nr_segs, cap_segs;
-	struct ref_block *blocks;	/* sorted by address */
-	size_t nr_blocks, cap_blocks;
 	struct ref_stream *streams;	/* sorted by id */
 	size_t nr_streams, cap_streams;
+	struct ref_block *live;		/* allocated blocks, by address */
+	size_t nr_live, cap_live;
+	struct ref_block *blocks;	/* view: every block, by address */
+	size_t nr_blocks, cap_blocks;
 	u64 last_segment_id;
 	enum memsim_strategy strategy;
-	u64 min_block;			/* buddy: minimum block size */
+	/* each strategy's setting when last chosen (buddy: minimum block) */
+	u64 setting[MEMSIM_NR_STRATEGIES];
 	u64 cursor;			/* next fit */
-	bool literal_next_fit;		/* see pick() in memsim_ref.c */
+	u64 seq;			/* deferred frees requested so far */
 	struct ref_hist h;
 	u64 strat_allocs[MEMSIM_NR_STRATEGIES];
 	u64 strat_failures[MEMSIM_NR_STRATEGIES];
@@ -72,11 +102,12 @@ struct ref_pool {
 
 void ref_init(struct ref_pool *p);
 void ref_fini(struct ref_pool *p);
+void ref_copy(struct ref_pool *dst, const struct ref_pool *src);
 
 int ref_segment_create(struct ref_pool *p, u64 start, u64 size, u32 device,
 		       u32 stream, u64 *id);
 int ref_segment_release(struct ref_pool *p, u64 id);
-int ref_set_strategy(struct ref_pool *p, enum memsim_strategy s, u64 min_block);
+int ref_set_strategy(struct ref_pool *p, enum memsim_strategy s, u64 setting);
 int ref_alloc(struct ref_pool *p, const struct memsim_request *req,
 	      struct memsim_result *res);
 int ref_free(struct ref_pool *p, u64 addr, u64 expected_size, u32 flags,
