@@ -217,10 +217,19 @@ ctltest: $(CTLTESTS)
 
 selftests: $(SELFTESTS) $(FUZZ)
 
-$(BUILD)/selftests/%: selftests/memsim/%.c $(wildcard selftests/memsim/*.h) $(UAPI)
+# Every program is linked with the shared helpers, compiled once.
+SELFTEST_CFLAGS = $(USER_CFLAGS) -D_GNU_SOURCE -Wno-unused-parameter \
+	-I$(ksrc)/tools/testing/selftests
+SELFTEST_UTIL := $(BUILD)/selftests/memsim_util.o
+
+$(SELFTEST_UTIL): selftests/memsim/memsim_util.c selftests/memsim/memsim_util.h $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CFLAGS) -D_GNU_SOURCE -Wno-unused-parameter \
-		-I$(ksrc)/tools/testing/selftests -o $@ $< $(USER_LDFLAGS) -pthread
+	$(CC) $(SELFTEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/selftests/%: selftests/memsim/%.c $(SELFTEST_UTIL) $(wildcard selftests/memsim/*.h) \
+		$(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_UTIL) $(USER_LDFLAGS) -pthread
 
 hosttest: $(HOSTTEST)
 	$(HOSTTEST) $(HOSTTEST_ARGS)

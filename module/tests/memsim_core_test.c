@@ -88,7 +88,7 @@ static enum memsim_strategy param_strategy(struct kunit *test)
 	return *(const enum memsim_strategy *)test->param_value;
 }
 
-/* ---- first principles: sizes, alignment, buddy roots ---- */
+/* ---- first principles: sizes, buddy roots ---- */
 
 static u64 pow2_at_least(u64 n)
 {
@@ -119,16 +119,6 @@ static u64 root_at(u64 addr, u64 end)
 	while (size < (1ULL << 63) && !(addr & (2 * size - 1)) && 2 * size <= end - addr)
 		size *= 2;
 	return size;
-}
-
-static u64 align_up(u64 x, u64 align)
-{
-	return (x + align - 1) / align * align;
-}
-
-static u64 align_down(u64 x, u64 align)
-{
-	return x / align * align;
 }
 
 /* ---- pools and their consistency ---- */
@@ -739,6 +729,602 @@ static struct kunit_suite memsim_segment_suite = {
 	.test_cases = memsim_segment_cases,
 };
 
+/* ==== the model: placement from the documented rules ==== */
+
+/*
+ * An independent model of the core, written from Documentation/allocator.rst
+ * and the DOC blocks ("Allocator core", "Fit strategies", "Buddy system")
+ * alone, in a style deliberately unlike the core's: no trees, no masks, no
+ * shared arithmetic.  The model keeps its OWN record of the free space, an
+ * array of extents it updates from the operations it is told about and the
+ * documented split and coalesce rules; it never looks at the pool.  The
+ * tests compare the two only through the public API of memsim_core.h
+ * (results, memsim_block_first_from()/memsim_block_after(), the counters).
+ *
+ * A request is answered by brute force over every free extent: in an
+ * extent with at most MODEL_SCAN_MAX aligned addresses every one of them is
+ * tried against the definition of "fits"; in a larger one the lowest and
+ * highest aligned addresses of the window are found by division and tried
+ * the same way.  A strategy is only its chooser, which picks among the
+ * candidates (one per extent), plus whether it lays out free space as the
+ * buddy system does: model_rules[] registers them, so a new strategy is one
+ * chooser function and one line there.
+ */
+#define MODEL_MAX_FREE	2048
+#define MODEL_MAX_SEGS	16
+#define MODEL_SCAN_MAX	128
+
+/* A free extent, as the model believes it is. */
+struct mx {
+	u64 start;
+	u64 len;
+	u64 seg_id;
+	u32 stream;
+};
+
+struct mseg {
+	u64 id;
+	u64 start;
+	u64 len;
+	u32 stream;
+};
+
+struct model {
+	enum memsim_strategy strategy;
+	u64 min_block;		/* the buddy system's minimum block */
+	u64 cursor;		/* next fit's, moved by every allocation */
+	u64 last_id;
+	unsigned int nr_seg;
+	struct mseg seg[MODEL_MAX_SEGS];
+	unsigned int nr;	/* extents, sorted by start */
+	struct mx fr[MODEL_MAX_FREE];
+	bool overflow;
+};
+
+/* A request as placement sees it. */
+struct mreq {
+	u64 size;	/* bytes the allocation takes (buddy: rounded) */
+	u64 align;	/* 1 when none (buddy: the rounded size) */
+	u64 lo;		/* window [lo, hi) */
+	u64 hi;
+	bool topdown;
+	u32 stream;
+};
+
+/* A chosen place: extent @x of the model, allocation at @at. */
+struct mcand {
+	int x;
+	u64 at;
+};
+
+struct model_result {
+	u64 addr;
+	u64 size;
+	u64 seg_id;
+	u32 stream;
+	u32 splits;
+};
+
+struct model_free_result {
+	bool coalesced;
+	u64 addr;
+	u64 size;
+};
+
+/* ---- "fits", by the definition in memsim_core.h ---- */
+
+/*
+ * The allocation [p, p + size) fits extent @x within [lo, hi): p is a
+ * multiple of the alignment, and every byte lies in the extent and in the
+ * window.  Written as subtractions that cannot wrap.
+ */
+static bool model_fits(const struct mx *x, const struct mreq *r, u64 lo, u64 hi, u64 p)
+{
+	if (p % r->align != 0)
+		return false;
+	if (p < x->start || p < lo)
+		return false;
+	if (r->size > x->len || p - x->start > x->len - r->size)
+		return false;
+	if (r->size > hi || p > hi - r->size)
+		return false;
+	return true;
+}
+
+/* Where @r goes in @x within [lo, hi): its lowest fitting address, top-down the highest. */
+static bool model_place(const struct mx *x, const struct mreq *r, u64 lo, u64 hi, u64 *at)
+{
+	u64 first, p, n;
+	bool found = false;
+
+	if (r->size > x->len)
+		return false;
+	/* The aligned addresses of the extent: first, first + align, ... */
+	first = x->start % r->align ? (x->start / r->align + 1) * r->align : x->start;
+	if (first < x->start || first - x->start > x->len - 1)
+		return false;
+	n = (x->len - 1 - (first - x->start)) / r->align + 1;
+	if (n <= MODEL_SCAN_MAX) {
+		/* Every one of them, lowest first. */
+		for (p = first; n--; p += r->align) {
+			if (!model_fits(x, r, lo, hi, p))
+				continue;
+			*at = p;
+			found = true;
+			if (!r->topdown)
+				break;
+		}
+		return found;
+	}
+	/* Too many: the lowest and highest aligned addresses of the window. */
+	lo = max(lo, x->start);
+	hi = min(hi, x->start + x->len);
+	if (lo >= hi || hi - lo < r->size)
+		return false;
+	if (r->topdown) {
+		p = (hi - r->size) / r->align * r->align;
+	} else {
+		p = lo % r->align ? lo / r->align + 1 : lo / r->align;
+		if (p > U64_MAX / r->align)
+			return false;
+		p *= r->align;
+	}
+	if (!model_fits(x, r, lo, hi, p))
+		return false;
+	*at = p;
+	return true;
+}
+
+/* ---- the strategies: one chooser each ---- */
+
+/*
+ * How two candidate extents compare under a rule, before their addresses
+ * decide: < 0 when @a is preferred.
+ */
+typedef int (*model_order_fn)(const struct mx *a, const struct mx *b);
+
+static int order_none(const struct mx *a, const struct mx *b)
+{
+	return 0;
+}
+
+static int order_smallest(const struct mx *a, const struct mx *b)
+{
+	return a->len == b->len ? 0 : a->len < b->len ? -1 : 1;
+}
+
+static int order_largest(const struct mx *a, const struct mx *b)
+{
+	return -order_smallest(a, b);
+}
+
+/*
+ * Every extent the request's stream may use gives its candidate; the one
+ * @order prefers wins, ties to the lowest address (top-down: highest).
+ */
+static bool model_pick(const struct model *m, const struct mreq *r, u64 lo, u64 hi,
+		       model_order_fn order, struct mcand *c)
+{
+	unsigned int i;
+	u64 at;
+	int o;
+
+	c->x = -1;
+	for (i = 0; i < m->nr; i++) {
+		const struct mx *x = &m->fr[i];
+
+		if (r->stream != MEMSIM_STREAM_ANY && x->stream != r->stream)
+			continue;
+		if (!model_place(x, r, lo, hi, &at))
+			continue;
+		if (c->x >= 0) {
+			o = order(x, &m->fr[c->x]);
+			if (o > 0)
+				continue;
+			if (!o && (r->topdown ? at < c->at : at > c->at))
+				continue;
+		}
+		c->x = i;
+		c->at = at;
+	}
+	return c->x >= 0;
+}
+
+/* The lowest-addressed block that fits; top-down, the highest. */
+static bool model_choose_first(const struct model *m, const struct mreq *r, struct mcand *c)
+{
+	return model_pick(m, r, r->lo, r->hi, order_none, c);
+}
+
+/* The smallest block that fits, ties to the lowest address (top-down: highest). */
+static bool model_choose_best(const struct model *m, const struct mreq *r, struct mcand *c)
+{
+	return model_pick(m, r, r->lo, r->hi, order_smallest, c);
+}
+
+/* The largest block that fits, ties as for best fit. */
+static bool model_choose_worst(const struct model *m, const struct mreq *r, struct mcand *c)
+{
+	return model_pick(m, r, r->lo, r->hi, order_largest, c);
+}
+
+/*
+ * First fit with the window's low end raised to the cursor (top-down: its
+ * high end lowered to it); if nothing fits there, plain first fit.
+ */
+static bool model_choose_next(const struct model *m, const struct mreq *r, struct mcand *c)
+{
+	u64 lo = r->topdown ? r->lo : max(r->lo, m->cursor);
+	u64 hi = r->topdown ? min(r->hi, m->cursor) : r->hi;
+
+	if (lo < hi && model_pick(m, r, lo, hi, order_none, c))
+		return true;
+	return model_choose_first(m, r, c);
+}
+
+/*
+ * The smallest order holding a fitting sub-block; within it the lowest
+ * (top-down: highest).  The request was rounded by the caller.
+ */
+static bool model_choose_buddy(const struct model *m, const struct mreq *r, struct mcand *c)
+{
+	return model_pick(m, r, r->lo, r->hi, order_smallest, c);
+}
+
+struct model_rule {
+	bool (*choose)(const struct model *m, const struct mreq *r, struct mcand *c);
+	/* Power-of-two blocks: rounding, halving, merging with the buddy. */
+	bool buddy;
+};
+
+static const struct model_rule model_rules[MEMSIM_NR_STRATEGIES] = {
+	[MEMSIM_FIRST_FIT] = { model_choose_first },
+	[MEMSIM_BEST_FIT] = { model_choose_best },
+	[MEMSIM_WORST_FIT] = { model_choose_worst },
+	[MEMSIM_NEXT_FIT] = { model_choose_next },
+	[MEMSIM_BUDDY] = { model_choose_buddy, true },
+};
+
+static bool model_is_buddy(const struct model *m)
+{
+	return model_rules[m->strategy].buddy;
+}
+
+/* ---- the model's record of the free space ---- */
+
+static void model_insert(struct model *m, u64 start, u64 len, u64 seg_id, u32 stream)
+{
+	unsigned int i;
+
+	if (m->nr == MODEL_MAX_FREE) {
+		m->overflow = true;
+		return;
+	}
+	for (i = m->nr; i > 0 && m->fr[i - 1].start > start; i--)
+		m->fr[i] = m->fr[i - 1];
+	m->fr[i] = (struct mx){ .start = start, .len = len, .seg_id = seg_id, .stream = stream };
+	m->nr++;
+}
+
+static void model_remove(struct model *m, unsigned int i)
+{
+	for (; i + 1 < m->nr; i++)
+		m->fr[i] = m->fr[i + 1];
+	m->nr--;
+}
+
+/* The extent starting at @start, or -1. */
+static int model_find(const struct model *m, u64 start)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		if (m->fr[i].start == start)
+			return i;
+	return -1;
+}
+
+static struct mseg *model_seg_at(struct model *m, u64 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_seg; i++)
+		if (addr >= m->seg[i].start && addr - m->seg[i].start < m->seg[i].len)
+			return &m->seg[i];
+	return NULL;
+}
+
+/*
+ * A buddy root: the largest power of two that @addr is a multiple of and
+ * that fits in the @room bytes before the segment's end.
+ */
+static u64 model_root_len(u64 addr, u64 room)
+{
+	u64 len = 1;
+
+	while (len <= room / 2 && len < (1ULL << 63) && addr % (len * 2) == 0)
+		len *= 2;
+	return len;
+}
+
+/* The root of @seg that holds @addr: start in *root, length returned. */
+static u64 model_root_of(const struct mseg *seg, u64 addr, u64 *root)
+{
+	u64 at = seg->start, len;
+
+	for (;;) {
+		len = model_root_len(at, seg->start + seg->len - at);
+		if (addr - at < len) {
+			*root = at;
+			return len;
+		}
+		at += len;
+	}
+}
+
+/* A segment's free space when nothing in it is allocated. */
+static void model_lay(struct model *m, const struct mseg *seg)
+{
+	u64 at = seg->start, end = seg->start + seg->len, len;
+
+	if (!model_is_buddy(m)) {
+		model_insert(m, seg->start, seg->len, seg->id, seg->stream);
+		return;
+	}
+	for (; at < end; at += len) {
+		len = model_root_len(at, end - at);
+		model_insert(m, at, len, seg->id, seg->stream);
+	}
+}
+
+static void model_init(struct model *m, enum memsim_strategy s)
+{
+	memset(m, 0, sizeof(*m));
+	m->strategy = s;
+	m->min_block = MIN_BLOCK;
+}
+
+static u64 model_add_segment(struct model *m, u64 start, u64 len, u32 stream)
+{
+	struct mseg *seg;
+
+	if (m->nr_seg == MODEL_MAX_SEGS) {
+		m->overflow = true;
+		return 0;
+	}
+	seg = &m->seg[m->nr_seg++];
+	*seg = (struct mseg){ .id = ++m->last_id, .start = start, .len = len, .stream = stream };
+	model_lay(m, seg);
+	return seg->id;
+}
+
+/* A segment goes with its free space (the caller knows nothing is live). */
+static void model_release_segment(struct model *m, u64 id)
+{
+	unsigned int i;
+
+	for (i = m->nr; i-- > 0;)
+		if (m->fr[i].seg_id == id)
+			model_remove(m, i);
+	for (i = 0; i < m->nr_seg; i++)
+		if (m->seg[i].id == id)
+			m->seg[i] = m->seg[--m->nr_seg];
+}
+
+/* A strategy switch; across the buddy line only while nothing is allocated. */
+static void model_set_strategy(struct model *m, enum memsim_strategy s, u64 min_block)
+{
+	bool relay = model_rules[s].buddy != model_is_buddy(m) || model_rules[s].buddy;
+	unsigned int i;
+
+	m->strategy = s;
+	if (model_rules[s].buddy)
+		m->min_block = min_block ? min_block : MEMSIM_BUDDY_DEFAULT_MIN;
+	if (!relay)
+		return;
+	m->nr = 0;
+	for (i = 0; i < m->nr_seg; i++)
+		model_lay(m, &m->seg[i]);
+}
+
+/* The request as placement sees it; false when the buddy rounding overflows. */
+static bool model_request(const struct model *m, const struct memsim_request *req,
+			  struct mreq *r)
+{
+	u64 size = req->size, align = req->align ? req->align : 1, p;
+
+	if (model_is_buddy(m)) {
+		/* A power of two, at least the minimum block and the alignment. */
+		for (p = 1; p < size || p < m->min_block || p < align; p *= 2)
+			if (p == 1ULL << 63)
+				return false;
+		size = p;
+		align = p;
+	}
+	r->size = size;
+	r->align = align;
+	r->lo = 0;
+	r->hi = U64_MAX;
+	r->topdown = req->flags & MEMSIM_REQ_TOPDOWN;
+	r->stream = req->stream;
+	if (req->flags & MEMSIM_REQ_RANGE) {
+		r->lo = req->range_lo;
+		r->hi = req->range_hi;
+	}
+	if (req->flags & MEMSIM_REQ_FIXED) {
+		/* Exactly at addr: the window shrinks to the allocation itself. */
+		r->lo = max(r->lo, req->addr);
+		r->hi = min(r->hi, req->addr + size);
+	}
+	return true;
+}
+
+/*
+ * Where the request goes, by the active strategy's rule; with @apply the
+ * model then makes the allocation: the extent is split (fit: padding
+ * below, tail above; buddy: halved down, the halves not taken staying
+ * free) and the cursor moves.
+ */
+static bool model_alloc(struct model *m, const struct memsim_request *req, bool apply,
+			struct model_result *res)
+{
+	struct mcand c;
+	struct mreq r;
+	struct mx x;
+
+	memset(res, 0, sizeof(*res));
+	if (!model_request(m, req, &r) || !model_rules[m->strategy].choose(m, &r, &c))
+		return false;
+	x = m->fr[c.x];
+	res->addr = c.at;
+	res->size = r.size;
+	res->seg_id = x.seg_id;
+	res->stream = x.stream;
+	if (model_is_buddy(m)) {
+		u64 len;
+
+		for (len = x.len; len > r.size; len /= 2)
+			res->splits++;
+	} else {
+		res->splits = (c.at > x.start) + (c.at + r.size < x.start + x.len);
+	}
+	if (!apply)
+		return true;
+
+	model_remove(m, c.x);
+	if (model_is_buddy(m)) {
+		while (x.len > r.size) {
+			x.len /= 2;
+			if (c.at - x.start < x.len) {
+				model_insert(m, x.start + x.len, x.len, x.seg_id, x.stream);
+			} else {
+				model_insert(m, x.start, x.len, x.seg_id, x.stream);
+				x.start += x.len;
+			}
+		}
+	} else {
+		if (c.at > x.start)
+			model_insert(m, x.start, c.at - x.start, x.seg_id, x.stream);
+		if (c.at + r.size < x.start + x.len)
+			model_insert(m, c.at + r.size, x.start + x.len - c.at - r.size,
+				     x.seg_id, x.stream);
+	}
+	m->cursor = r.topdown ? c.at : c.at + r.size;
+	return true;
+}
+
+/*
+ * A completed free of [addr, addr + len): fit strategies merge it with the
+ * free extents that touch it in its segment; the buddy system with its
+ * buddy, the other half of the pair of twice its size, while that one is
+ * free and whole and the pair lies inside the block's root.
+ */
+static void model_free(struct model *m, u64 addr, u64 len, struct model_free_result *fr)
+{
+	struct mseg *seg = model_seg_at(m, addr);
+	u64 root, root_len, pair;
+	int i;
+
+	memset(fr, 0, sizeof(*fr));
+	if (!seg) {
+		m->overflow = true;
+		return;
+	}
+	if (model_is_buddy(m)) {
+		root_len = model_root_of(seg, addr, &root);
+		while (len < root_len) {
+			pair = addr - addr % (2 * len);
+			if (pair < root || pair - root > root_len - 2 * len)
+				break;
+			i = model_find(m, pair == addr ? addr + len : pair);
+			if (i < 0 || m->fr[i].len != len)
+				break;
+			model_remove(m, i);
+			addr = pair;
+			len *= 2;
+			fr->coalesced = true;
+		}
+	} else {
+		for (i = 0; i < (int)m->nr; i++) {
+			struct mx *x = &m->fr[i];
+
+			if (x->seg_id != seg->id)
+				continue;
+			if (x->start + x->len == addr || x->start == addr + len) {
+				if (x->start < addr)
+					addr = x->start;
+				len += x->len;
+				model_remove(m, i--);
+				fr->coalesced = true;
+			}
+		}
+	}
+	fr->addr = addr;
+	fr->size = len;
+	model_insert(m, addr, len, seg->id, seg->stream);
+}
+
+static u64 model_largest(const struct model *m, u32 stream)
+{
+	unsigned int i;
+	u64 best = 0;
+
+	for (i = 0; i < m->nr; i++)
+		if (stream == MEMSIM_STREAM_ANY || m->fr[i].stream == stream)
+			best = max(best, m->fr[i].len);
+	return best;
+}
+
+/*
+ * The pool's free blocks, read through memsim_block_first_from() and
+ * memsim_block_after(), must be exactly the model's extents; the counters
+ * and the largest free block must agree with them.
+ */
+static void __model_compare(struct kunit *test, const struct model *m,
+			    struct memsim_pool *pool, int line)
+{
+	u64 hist[MEMSIM_HIST_BUCKETS] = { }, bytes = 0;
+	struct memsim_block *b;
+	unsigned int i = 0, k;
+
+	KUNIT_ASSERT_FALSE_MSG(test, m->overflow, "model overflow (line %d)", line);
+	for (b = memsim_block_first_from(pool, 0); b; b = memsim_block_after(pool, b)) {
+		if (b->state != MEMSIM_BLOCK_FREE)
+			continue;
+		KUNIT_ASSERT_LT_MSG(test, i, m->nr,
+				    "line %d: pool has a free block [%#llx+%#llx) the model has not",
+				    line, b->addr, b->size);
+		KUNIT_ASSERT_TRUE_MSG(test, b->addr == m->fr[i].start && b->size == m->fr[i].len &&
+				      b->segment->id == m->fr[i].seg_id &&
+				      b->segment->stream->id == m->fr[i].stream,
+				      "line %d: free block %u: pool [%#llx+%#llx) seg %llu, model [%#llx+%#llx) seg %llu",
+				      line, i, b->addr, b->size, b->segment->id, m->fr[i].start,
+				      m->fr[i].len, m->fr[i].seg_id);
+		i++;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, i, m->nr, "line %d: free blocks the pool lacks", line);
+	for (i = 0; i < m->nr; i++) {
+		bytes += m->fr[i].len;
+		for (k = 0; (m->fr[i].len >> k) > 1; k++)
+			;
+		hist[k]++;
+	}
+	KUNIT_ASSERT_EQ(test, pool->usage.free, bytes);
+	KUNIT_ASSERT_EQ(test, pool->usage.free_blocks, (u64)m->nr);
+	for (k = 0; k < MEMSIM_HIST_BUCKETS && pool->usage.free_hist[k] == hist[k]; k++)
+		;
+	KUNIT_ASSERT_EQ_MSG(test, k, MEMSIM_HIST_BUCKETS, "line %d: free_hist[%u] %llu, model %llu",
+			    line, k, k < MEMSIM_HIST_BUCKETS ? pool->usage.free_hist[k] : 0,
+			    k < MEMSIM_HIST_BUCKETS ? hist[k] : 0);
+	KUNIT_ASSERT_EQ(test, memsim_largest_free(pool, MEMSIM_STREAM_ANY),
+			model_largest(m, MEMSIM_STREAM_ANY));
+	for (k = 0; k < 3; k++)
+		KUNIT_ASSERT_EQ(test, memsim_largest_free(pool, k), model_largest(m, k));
+	KUNIT_ASSERT_EQ_MSG(test, pool->cursor, m->cursor, "line %d: next fit's cursor", line);
+}
+
+#define model_compare(test, m, pool)	__model_compare(test, m, pool, __LINE__)
+
 /* ==== memsim_placement ==== */
 
 /*
@@ -1213,91 +1799,55 @@ static void placement_buddy_small_root(struct kunit *test)
 
 static const u64 sweep_primes[] = { 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093 };
 
-/*
- * Next fit on one free block [start, end): first fit in the part from the
- * cursor up (top-down: below it), else in the whole block.
- */
-static u64 next_fit_place(u64 start, u64 end, u64 cursor, u64 size, u64 a, bool topdown)
-{
-	u64 lo = max(start, cursor), hi = min(end, cursor), p;
-
-	if (!topdown && lo < end && end - lo >= size) {
-		p = align_up(lo, a);
-		if (p <= end - size)
-			return p;
-	}
-	if (topdown && hi > start && hi - start >= size) {
-		p = align_down(hi - size, a);
-		if (p >= start)
-			return p;
-	}
-	return topdown ? align_down(end - size, a) : align_up(start, a);
-}
-
-/* One aligned allocation on an empty segment, then its free. */
-static void sweep_one(struct kunit *test, struct memsim_pool *pool, struct memsim_segment *seg,
-		      u64 size, u64 align, bool topdown)
+/* One aligned allocation on an empty segment, then its free, against the model. */
+static void sweep_one(struct kunit *test, struct memsim_pool *pool, struct model *m,
+		      struct memsim_segment *seg, u64 size, u64 align, bool topdown)
 {
 	enum memsim_strategy s = pool->strategy;
 	u64 start = seg->start, end = seg->start + seg->size, a = align ? align : 1;
 	struct memsim_free_result fres;
+	struct model_free_result mf;
+	struct model_result want;
 	struct memsim_request req;
 	struct memsim_result res;
-	struct memsim_block *blk;
-	u64 want_size = s == MEMSIM_BUDDY ? buddy_size(size, a, MIN_BLOCK) : size;
-	u64 cursor = pool->cursor, want;
-	unsigned int n = 0;
 
 	req_init(&req, size, align, topdown ? MEMSIM_REQ_TOPDOWN : 0);
+	KUNIT_ASSERT_TRUE(test, model_alloc(m, &req, true, &want));
 	KUNIT_ASSERT_EQ_MSG(test, do_alloc(test, pool, &req, &res), 0,
 			    "size %llu align %llu", size, align);
+	KUNIT_EXPECT_EQ_MSG(test, res.addr, want.addr, "%s size %llu align %llu%s",
+			    strategy_names[s], size, align, topdown ? " top-down" : "");
+	KUNIT_EXPECT_EQ_MSG(test, res.size, want.size, "size %llu align %llu", size, align);
+	KUNIT_EXPECT_EQ(test, res.splits, want.splits);
 	KUNIT_EXPECT_EQ_MSG(test, res.addr % a, 0ULL, "size %llu align %llu", size, align);
-	KUNIT_EXPECT_EQ_MSG(test, res.size, want_size, "size %llu align %llu", size, align);
 	KUNIT_EXPECT_GE(test, res.addr, start);
 	KUNIT_EXPECT_LE(test, res.addr + res.size, end);
-	KUNIT_EXPECT_EQ(test, pool->cursor, topdown ? res.addr : res.addr + res.size);
+	if (s == MEMSIM_BUDDY)
+		KUNIT_EXPECT_EQ(test, res.addr % res.size, 0ULL);
+	model_compare(test, m, pool);
 
-	if (s == MEMSIM_BUDDY) {
-		KUNIT_EXPECT_EQ(test, res.addr % want_size, 0ULL);
-	} else {
-		/*
-		 * One free block was split: padding below, tail above, both
-		 * free.  First, best and worst fit must take its lowest aligned
-		 * address (top-down: highest); next fit starts at the cursor.
-		 */
-		if (s == MEMSIM_NEXT_FIT)
-			want = next_fit_place(start, end, cursor, size, a, topdown);
-		else
-			want = topdown ? align_down(end - size, a) : align_up(start, a);
-		KUNIT_EXPECT_EQ_MSG(test, res.addr, want, "size %llu align %llu cursor %#llx",
-				    size, align, cursor);
-		list_for_each_entry(blk, &seg->blocks, link) {
-			if (blk->addr == res.addr)
-				KUNIT_EXPECT_EQ(test, blk->state, MEMSIM_BLOCK_ALLOCATED);
-			else
-				KUNIT_EXPECT_EQ(test, blk->state, MEMSIM_BLOCK_FREE);
-			n++;
-		}
-		KUNIT_EXPECT_EQ(test, n, 1 + (res.addr > start) + (res.addr + size < end));
-		KUNIT_EXPECT_EQ(test, res.splits, (u32)(n - 1));
-	}
 	KUNIT_ASSERT_EQ(test, do_free(test, pool, res.addr, size, 0, &fres), 0);
+	model_free(m, res.addr, res.size, &mf);
+	KUNIT_EXPECT_EQ(test, fres.coalesced, mf.coalesced);
+	KUNIT_EXPECT_EQ(test, fres.coalesced_addr, mf.addr);
+	KUNIT_EXPECT_EQ(test, fres.coalesced_size, mf.size);
+	model_compare(test, m, pool);
 	expect_whole(test, pool, seg);
 }
 
-static void sweep_sizes(struct kunit *test, struct memsim_pool *pool, struct memsim_segment *seg,
-			u64 align, bool topdown)
+static void sweep_sizes(struct kunit *test, struct memsim_pool *pool, struct model *m,
+			struct memsim_segment *seg, u64 align, bool topdown)
 {
 	unsigned int k, i;
 
 	for (k = 0; k <= 12; k++) {
 		if (k)
-			sweep_one(test, pool, seg, (1ULL << k) - 1, align, topdown);
-		sweep_one(test, pool, seg, 1ULL << k, align, topdown);
-		sweep_one(test, pool, seg, (1ULL << k) + 1, align, topdown);
+			sweep_one(test, pool, m, seg, (1ULL << k) - 1, align, topdown);
+		sweep_one(test, pool, m, seg, 1ULL << k, align, topdown);
+		sweep_one(test, pool, m, seg, (1ULL << k) + 1, align, topdown);
 	}
 	for (i = 0; i < ARRAY_SIZE(sweep_primes); i++)
-		sweep_one(test, pool, seg, sweep_primes[i], align, topdown);
+		sweep_one(test, pool, m, seg, sweep_primes[i], align, topdown);
 }
 
 /* Sizes 2^k - 1, 2^k, 2^k + 1 and primes, against alignments 0 and 2^0..2^12. */
@@ -1306,13 +1856,18 @@ static void placement_alignment_sweep(struct kunit *test)
 	struct memsim_pool *pool = new_pool(test, param_strategy(test));
 	/* An odd start, so that every alignment above 1 needs padding. */
 	struct memsim_segment *seg = add_segment(test, pool, BASE + 3, 0x10000, 0);
+	struct model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
 	unsigned int j;
 
-	sweep_sizes(test, pool, seg, 0, false);
-	sweep_sizes(test, pool, seg, 0, true);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	model_init(m, pool->strategy);
+	KUNIT_ASSERT_EQ(test, model_add_segment(m, seg->start, seg->size, 0), seg->id);
+	model_compare(test, m, pool);
+	sweep_sizes(test, pool, m, seg, 0, false);
+	sweep_sizes(test, pool, m, seg, 0, true);
 	for (j = 0; j <= 12; j++) {
-		sweep_sizes(test, pool, seg, 1ULL << j, false);
-		sweep_sizes(test, pool, seg, 1ULL << j, true);
+		sweep_sizes(test, pool, m, seg, 1ULL << j, false);
+		sweep_sizes(test, pool, m, seg, 1ULL << j, true);
 	}
 }
 
@@ -2091,6 +2646,7 @@ struct live {
 struct stress {
 	struct kunit *test;
 	struct memsim_pool *pool;
+	struct model *m;
 	struct rnd_state rnd;
 	struct live live[STRESS_LIVE];
 	unsigned int nr_live;
@@ -2103,111 +2659,6 @@ struct stress {
 static u32 rnd_below(struct stress *st, u32 n)
 {
 	return prandom_u32_state(&st->rnd) % n;
-}
-
-/*
- * The model's answer to a request, from the free blocks and next fit's
- * cursor alone: whether anything fits, and where each rule of memsim_core.h
- * puts it.
- */
-struct want {
-	bool found;
-	u64 addr;
-	u64 block_size;
-};
-
-/* Where [size, align] goes in [start, end) clipped to [lo, hi). */
-static bool model_place(u64 start, u64 end, u64 lo, u64 hi, u64 size, u64 align,
-			bool topdown, u64 *place)
-{
-	u64 l = max(start, lo), h = min(end, hi), p;
-
-	if (l >= h || h - l < size)
-		return false;
-	if (topdown) {
-		p = align_down(h - size, align);
-		if (p < l)
-			return false;
-	} else {
-		if (l > U64_MAX - (align - 1))
-			return false;
-		p = align_up(l, align);
-		if (p > h - size)
-			return false;
-	}
-	*place = p;
-	return true;
-}
-
-/* Does candidate (@size, @p) beat the current answer under @s? */
-static bool model_better(enum memsim_strategy s, bool topdown, const struct want *w,
-			 u64 size, u64 p)
-{
-	if (!w->found)
-		return true;
-	if ((s == MEMSIM_BEST_FIT || s == MEMSIM_BUDDY) && size != w->block_size)
-		return size < w->block_size;
-	if (s == MEMSIM_WORST_FIT && size != w->block_size)
-		return size > w->block_size;
-	return topdown ? p > w->addr : p < w->addr;
-}
-
-static void model_take(struct want *w, enum memsim_strategy s, bool topdown, u64 size, u64 p)
-{
-	if (model_better(s, topdown, w, size, p)) {
-		w->found = true;
-		w->addr = p;
-		w->block_size = size;
-	}
-}
-
-static void model(struct memsim_pool *pool, const struct memsim_request *req, struct want *w)
-{
-	bool topdown = req->flags & MEMSIM_REQ_TOPDOWN;
-	bool next_fit = pool->strategy == MEMSIM_NEXT_FIT && !(req->flags & MEMSIM_REQ_FIXED);
-	/* Next fit picks as first fit does, in each of its two windows. */
-	enum memsim_strategy s = next_fit ? MEMSIM_FIRST_FIT : pool->strategy;
-	u64 size = req->size, align = req->align ? req->align : 1, lo = 0, hi = U64_MAX, p;
-	u64 rlo, rhi, start, end;
-	struct want rove = { };
-	struct memsim_segment *seg;
-	struct memsim_block *blk;
-	struct rb_node *node;
-
-	if (s == MEMSIM_BUDDY) {
-		size = buddy_size(size, align, 1ULL << pool->buddy_min_order);
-		align = size;
-	}
-	if (req->flags & MEMSIM_REQ_RANGE) {
-		lo = req->range_lo;
-		hi = req->range_hi;
-	}
-	if (req->flags & MEMSIM_REQ_FIXED) {
-		lo = max(lo, req->addr);
-		hi = min(hi, req->addr + size);
-	}
-	/* Next fit first searches the window cut at the cursor, then all of it. */
-	rlo = topdown ? lo : max(lo, pool->cursor);
-	rhi = topdown ? min(hi, pool->cursor) : hi;
-	memset(w, 0, sizeof(*w));
-	for (node = rb_first(&pool->segments); node; node = rb_next(node)) {
-		seg = rb_entry(node, struct memsim_segment, rb_start);
-		if (req->stream != MEMSIM_STREAM_ANY && seg->stream->id != req->stream)
-			continue;
-		list_for_each_entry(blk, &seg->blocks, link) {
-			start = blk->addr;
-			end = blk->addr + blk->size;
-			if (blk->state != MEMSIM_BLOCK_FREE)
-				continue;
-			if (next_fit && rlo < rhi &&
-			    model_place(start, end, rlo, rhi, size, align, topdown, &p))
-				model_take(&rove, s, topdown, blk->size, p);
-			if (model_place(start, end, lo, hi, size, align, topdown, &p))
-				model_take(w, s, topdown, blk->size, p);
-		}
-	}
-	if (rove.found)
-		*w = rove;
 }
 
 static struct live *stress_overlap(struct stress *st, u64 addr, u64 size)
@@ -2223,9 +2674,9 @@ static struct live *stress_overlap(struct stress *st, u64 addr, u64 size)
 /* A random request: sizes mostly small, some large, some aligned or placed. */
 static void stress_request(struct stress *st, struct memsim_request *req)
 {
-	struct memsim_pool *pool = st->pool;
+	struct model *m = st->m;
 	u32 r = rnd_below(st, 100);
-	struct memsim_segment *seg;
+	struct mseg *seg;
 	u64 size, b;
 
 	size = 1 + rnd_below(st, r < 10 ? 8192 : 600);
@@ -2235,21 +2686,23 @@ static void stress_request(struct stress *st, struct memsim_request *req)
 	req->stream = r < 4 ? 0 : r < 7 ? 1 : r < 9 ? MEMSIM_STREAM_ANY : 2;
 	req->tag = st->op;
 
-	seg = memsim_segment_find(pool, 1 + rnd_below(st, pool->last_segment_id));
-	if (!seg)
+	/* A segment of the model's, to aim ranges and fixed addresses at. */
+	if (!m->nr_seg)
 		return;
+	seg = &m->seg[rnd_below(st, m->nr_seg)];
 	r = rnd_below(st, 20);
 	if (r == 0) {
 		req->flags |= MEMSIM_REQ_RANGE;
-		req->range_lo = seg->start + rnd_below(st, seg->size);
+		req->range_lo = seg->start + rnd_below(st, seg->len);
 		req->range_hi = req->range_lo + 1 + rnd_below(st, 4 * size + 4096);
 	} else if (r == 1) {
 		/* Aligned as the request must be, so that -EINVAL cannot occur. */
 		b = req->align ? req->align : 1;
-		if (pool->strategy == MEMSIM_BUDDY)
-			b = buddy_size(size, b, 1ULL << pool->buddy_min_order);
+		if (model_is_buddy(m))
+			b = buddy_size(size, b, m->min_block);
 		req->flags |= MEMSIM_REQ_FIXED;
-		req->addr = align_down(seg->start + rnd_below(st, seg->size), b);
+		req->addr = seg->start + rnd_below(st, seg->len);
+		req->addr -= req->addr % b;
 	}
 }
 
@@ -2257,25 +2710,26 @@ static void stress_alloc(struct stress *st)
 {
 	struct kunit *test = st->test;
 	struct memsim_pool *pool = st->pool;
-	struct memsim_segment *seg;
 	struct memsim_result res, dry;
+	struct model_result w;
 	struct memsim_request req;
 	struct live *l;
-	struct want w;
-	u64 cursor;
+	bool found;
 	int ret;
 
 	stress_request(st, &req);
-	model(pool, &req, &w);
+	found = model_alloc(st->m, &req, true, &w);
 	/* memsim_can_alloc() answers the same and changes nothing. */
-	cursor = pool->cursor;
-	KUNIT_ASSERT_EQ(test, memsim_can_alloc(pool, &req, &dry), w.found ? 0 : -ENOSPC);
-	KUNIT_ASSERT_EQ(test, pool->cursor, cursor);
+	KUNIT_ASSERT_EQ_MSG(test, memsim_can_alloc(pool, &req, &dry), found ? 0 : -ENOSPC,
+			    "op %u: can_alloc %s size %llu align %llu flags %#x stream %u", st->op,
+			    strategy_names[st->m->strategy], req.size, req.align, req.flags,
+			    req.stream);
 	ret = do_alloc(test, pool, &req, &res);
-	if (!w.found) {
+	if (!found) {
 		KUNIT_ASSERT_EQ_MSG(test, ret, -ENOSPC, "op %u: nothing fits size %llu", st->op,
 				    req.size);
 		st->failures++;
+		model_compare(test, st->m, pool);
 		return;
 	}
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "op %u: %llu/%llu flags %#x stream %u fits at %#llx",
@@ -2283,36 +2737,23 @@ static void stress_alloc(struct stress *st)
 	st->allocs++;
 	KUNIT_ASSERT_EQ_MSG(test, res.addr, w.addr,
 			    "op %u: %s size %llu align %llu flags %#x stream %u", st->op,
-			    strategy_names[pool->strategy], req.size, req.align,
+			    strategy_names[st->m->strategy], req.size, req.align,
 			    req.flags, req.stream);
+	KUNIT_ASSERT_EQ(test, res.size, w.size);
+	KUNIT_ASSERT_EQ(test, res.waste, w.size - req.size);
+	KUNIT_ASSERT_EQ(test, res.segment_id, w.seg_id);
+	KUNIT_ASSERT_EQ(test, res.stream, w.stream);
+	KUNIT_ASSERT_EQ_MSG(test, res.splits, w.splits, "op %u: splits", st->op);
 	/* The dry run, made before, said the same. */
 	KUNIT_ASSERT_EQ(test, dry.addr, res.addr);
 	KUNIT_ASSERT_EQ(test, dry.size, res.size);
 	KUNIT_ASSERT_EQ(test, dry.splits, res.splits);
 	KUNIT_ASSERT_EQ(test, dry.segment_id, res.segment_id);
-	/* Any allocation moves the cursor to its end (top-down: its start). */
-	KUNIT_ASSERT_EQ(test, pool->cursor, req.flags & MEMSIM_REQ_TOPDOWN ?
-			res.addr : res.addr + res.size);
 	KUNIT_ASSERT_EQ(test, memsim_block_lookup(pool, res.addr)->tag, req.tag);
-	if (req.align)
-		KUNIT_ASSERT_EQ(test, res.addr % req.align, 0ULL);
-	KUNIT_ASSERT_EQ(test, res.size, pool->strategy == MEMSIM_BUDDY ?
-			buddy_size(req.size, req.align, 1ULL << pool->buddy_min_order) :
-			req.size);
-	if (req.flags & MEMSIM_REQ_RANGE) {
-		KUNIT_ASSERT_GE(test, res.addr, req.range_lo);
-		KUNIT_ASSERT_LE(test, res.addr + res.size, req.range_hi);
-	}
-	seg = memsim_segment_find(pool, res.segment_id);
-	KUNIT_ASSERT_NOT_NULL(test, seg);
-	KUNIT_ASSERT_EQ(test, seg->stream->id, res.stream);
-	if (req.stream != MEMSIM_STREAM_ANY)
-		KUNIT_ASSERT_EQ(test, res.stream, req.stream);
-	KUNIT_ASSERT_GE(test, res.addr, seg->start);
-	KUNIT_ASSERT_LE(test, res.addr + res.size, seg->start + seg->size);
 	l = stress_overlap(st, res.addr, res.size);
 	KUNIT_ASSERT_NULL_MSG(test, l, "op %u: [%#llx+%#llx) handed out twice", st->op,
 			      res.addr, res.size);
+	model_compare(test, st->m, pool);
 
 	l = &st->live[st->nr_live++];
 	l->addr = res.addr;
@@ -2325,6 +2766,22 @@ static void stress_alloc(struct stress *st)
 static void stress_forget(struct stress *st, struct live *l)
 {
 	*l = st->live[--st->nr_live];
+}
+
+/* A completed free: the model's coalescing must be the pool's. */
+static void stress_freed(struct stress *st, struct live *l, const struct memsim_free_result *fres)
+{
+	struct kunit *test = st->test;
+	struct model_free_result mf;
+
+	model_free(st->m, l->addr, l->size, &mf);
+	KUNIT_ASSERT_EQ_MSG(test, fres->coalesced, mf.coalesced, "op %u: free %#llx coalesced",
+			    st->op, l->addr);
+	KUNIT_ASSERT_EQ(test, fres->coalesced_addr, mf.addr);
+	KUNIT_ASSERT_EQ(test, fres->coalesced_size, mf.size);
+	model_compare(test, st->m, st->pool);
+	st->frees++;
+	stress_forget(st, l);
 }
 
 static void stress_free(struct stress *st)
@@ -2362,15 +2819,17 @@ static void stress_free(struct stress *st)
 	if (fres.deferred) {
 		KUNIT_ASSERT_FALSE(test, l->deferred);
 		l->deferred = true;
+		/* Still allocated: nothing is free that was not. */
+		model_compare(test, st->m, st->pool);
 		return;
 	}
-	st->frees++;
-	stress_forget(st, l);
+	stress_freed(st, l, &fres);
 }
 
 static void stress_sync(struct stress *st)
 {
 	u32 stream = rnd_below(st, 3) ? rnd_below(st, 2) : MEMSIM_STREAM_ANY;
+	struct model_free_result mf;
 	u64 want = 0, done;
 	unsigned int i;
 
@@ -2382,17 +2841,21 @@ static void stress_sync(struct stress *st)
 	assert_pool_ok(st->test, st->pool);
 	KUNIT_ASSERT_EQ(st->test, done, want);
 	st->frees += done;
+	/* The order of completion cannot change the coalesced result. */
 	for (i = st->nr_live; i-- > 0;)
 		if (st->live[i].deferred &&
-		    (stream == MEMSIM_STREAM_ANY || st->live[i].stream == stream))
+		    (stream == MEMSIM_STREAM_ANY || st->live[i].stream == stream)) {
+			model_free(st->m, st->live[i].addr, st->live[i].size, &mf);
 			stress_forget(st, &st->live[i]);
+		}
+	model_compare(st->test, st->m, st->pool);
 }
 
 /* Frees everything; every segment must then be whole again. */
 static void stress_drain(struct stress *st)
 {
 	struct memsim_free_result fres;
-	struct rb_node *node;
+	unsigned int i;
 
 	while (st->nr_live) {
 		struct live *l = &st->live[rnd_below(st, st->nr_live)];
@@ -2402,12 +2865,23 @@ static void stress_drain(struct stress *st)
 
 		KUNIT_ASSERT_EQ(st->test, ret, 0);
 		assert_pool_ok(st->test, st->pool);
-		st->frees++;
-		stress_forget(st, l);
+		stress_freed(st, l, &fres);
 	}
-	for (node = rb_first(&st->pool->segments); node; node = rb_next(node))
-		expect_whole(st->test, st->pool,
-			     rb_entry(node, struct memsim_segment, rb_start));
+	/* The model's own record is whole again too: one extent or its roots. */
+	for (i = 0; i < st->m->nr_seg; i++) {
+		const struct mseg *seg = &st->m->seg[i];
+		unsigned int j, n = 0;
+		u64 bytes = 0;
+
+		for (j = 0; j < st->m->nr; j++)
+			if (st->m->fr[j].seg_id == seg->id) {
+				bytes += st->m->fr[j].len;
+				n++;
+			}
+		KUNIT_ASSERT_EQ(st->test, bytes, seg->len);
+		if (!model_is_buddy(st->m))
+			KUNIT_ASSERT_EQ(st->test, n, 1U);
+	}
 }
 
 /* A switch to a random strategy: refused across the buddy line while in use. */
@@ -2416,67 +2890,52 @@ static void stress_switch(struct stress *st, enum memsim_strategy home)
 	struct memsim_pool *pool = st->pool;
 	/* TLSF has a suite and a model of its own (memsim_tlsf_test.c). */
 	enum memsim_strategy to = rnd_below(st, MEMSIM_TLSF);
-	bool crosses = (to == MEMSIM_BUDDY) != (pool->strategy == MEMSIM_BUDDY);
+	bool crosses;
 	int ret;
 
 	/* Mostly stay on the strategy under test. */
 	if (rnd_below(st, 2))
 		to = home;
 	/* Re-selecting the buddy system while in use: see lifecycle_strategy_switch. */
-	if (to == MEMSIM_BUDDY && pool->strategy == MEMSIM_BUDDY && st->nr_live)
+	if (model_rules[to].buddy && model_is_buddy(st->m) && st->nr_live)
 		return;
-	crosses = (to == MEMSIM_BUDDY) != (pool->strategy == MEMSIM_BUDDY);
-	ret = do_set_strategy(st->test, pool, to, to == MEMSIM_BUDDY ? MIN_BLOCK : 0);
+	crosses = model_rules[to].buddy != model_is_buddy(st->m);
+	ret = do_set_strategy(st->test, pool, to, model_rules[to].buddy ? MIN_BLOCK : 0);
 	KUNIT_ASSERT_EQ(st->test, ret, crosses && st->nr_live ? -EBUSY : 0);
+	if (!ret)
+		model_set_strategy(st->m, to, MIN_BLOCK);
+	model_compare(st->test, st->m, pool);
 }
 
 /* Releases a segment if nothing in it is live, then creates it again. */
 static void stress_churn(struct stress *st)
 {
 	struct memsim_pool *pool = st->pool;
-	struct memsim_segment *seg, *again;
-	u64 start, size, busy = 0;
+	struct memsim_segment *again;
+	u64 start, size, id, busy = 0;
+	struct mseg *seg;
 	unsigned int i;
 	u32 stream;
 	int ret;
 
-	seg = memsim_segment_find(pool, 1 + rnd_below(st, pool->last_segment_id));
-	if (!seg)
-		return;
+	seg = &st->m->seg[rnd_below(st, st->m->nr_seg)];
+	id = seg->id;
 	start = seg->start;
-	size = seg->size;
-	stream = seg->stream->id;
+	size = seg->len;
+	stream = seg->stream;
 	for (i = 0; i < st->nr_live; i++)
 		busy += st->live[i].addr >= start && st->live[i].addr < start + size;
 
-	ret = memsim_segment_release(pool, seg->id);
+	ret = memsim_segment_release(pool, id);
 	assert_pool_ok(st->test, pool);
 	KUNIT_ASSERT_EQ(st->test, ret, busy ? -EBUSY : 0);
 	if (busy)
 		return;
+	model_release_segment(st->m, id);
 	KUNIT_ASSERT_EQ(st->test, memsim_segment_create(pool, start, size, 0, stream, &again), 0);
 	assert_pool_ok(st->test, pool);
-	KUNIT_ASSERT_EQ(st->test, again->id, pool->last_segment_id);
-	expect_whole(st->test, pool, again);
-}
-
-/* The largest free block of a stream (or of all), by walking the blocks. */
-static u64 stress_largest(struct memsim_pool *pool, u32 stream)
-{
-	struct memsim_segment *seg;
-	struct memsim_block *blk;
-	struct rb_node *node;
-	u64 best = 0;
-
-	for (node = rb_first(&pool->segments); node; node = rb_next(node)) {
-		seg = rb_entry(node, struct memsim_segment, rb_start);
-		if (stream != MEMSIM_STREAM_ANY && seg->stream->id != stream)
-			continue;
-		list_for_each_entry(blk, &seg->blocks, link)
-			if (blk->state == MEMSIM_BLOCK_FREE)
-				best = max(best, blk->size);
-	}
-	return best;
+	KUNIT_ASSERT_EQ(st->test, again->id, model_add_segment(st->m, start, size, stream));
+	model_compare(st->test, st->m, pool);
 }
 
 static void stress_counters(struct stress *st)
@@ -2508,10 +2967,14 @@ static void stress_counters(struct stress *st)
 	KUNIT_ASSERT_EQ(st->test, sum.allocs, st->allocs);
 	KUNIT_ASSERT_EQ(st->test, sum.frees, st->frees);
 	KUNIT_ASSERT_EQ(st->test, sum.failures, st->failures);
+}
 
-	KUNIT_ASSERT_EQ(st->test, memsim_largest_free(st->pool, MEMSIM_STREAM_ANY),
-			stress_largest(st->pool, MEMSIM_STREAM_ANY));
-	KUNIT_ASSERT_EQ(st->test, memsim_largest_free(st->pool, 1), stress_largest(st->pool, 1));
+/* A segment in the pool and in the model, with the same id. */
+static void stress_segment(struct stress *st, u64 start, u64 size, u32 stream)
+{
+	struct memsim_segment *seg = add_segment(st->test, st->pool, start, size, stream);
+
+	KUNIT_ASSERT_EQ(st->test, seg->id, model_add_segment(st->m, start, size, stream));
 }
 
 static void stress_random_ops(struct kunit *test)
@@ -2521,14 +2984,18 @@ static void stress_random_ops(struct kunit *test)
 	u32 r;
 
 	KUNIT_ASSERT_NOT_NULL(test, st);
+	st->m = kunit_kzalloc(test, sizeof(*st->m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st->m);
 	kunit_info(test, "seed %llu, %u operations", seed, stress_ops);
 	prandom_seed_state(&st->rnd, seed + home);
 	st->test = test;
 	st->pool = new_pool(test, home);
+	model_init(st->m, home);
 	/* Two streams; an unaligned segment; a segment whose end is unaligned. */
-	add_segment(test, st->pool, BASE, 0x10000, 0);
-	add_segment(test, st->pool, BASE + 0x20040, 0x7fc0, 0);
-	add_segment(test, st->pool, BASE + 0x40000, 0x6a00, 1);
+	stress_segment(st, BASE, 0x10000, 0);
+	stress_segment(st, BASE + 0x20040, 0x7fc0, 0);
+	stress_segment(st, BASE + 0x40000, 0x6a00, 1);
+	model_compare(test, st->m, st->pool);
 
 	for (st->op = 0; st->op < stress_ops; st->op++) {
 		r = rnd_below(st, 1000);

@@ -27,30 +27,8 @@ FIXTURE(bt)
 	struct memsim_info info;
 };
 
-FIXTURE_VARIANT(bt)
-{
-	__u32 strategy;	/* MEMSIM_STRATEGY_* */
-};
-
-FIXTURE_VARIANT_ADD(bt, first_fit) {
-	.strategy = MEMSIM_STRATEGY_FIRST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(bt, best_fit) {
-	.strategy = MEMSIM_STRATEGY_BEST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(bt, worst_fit) {
-	.strategy = MEMSIM_STRATEGY_WORST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(bt, next_fit) {
-	.strategy = MEMSIM_STRATEGY_NEXT_FIT,
-};
-
-FIXTURE_VARIANT_ADD(bt, buddy) {
-	.strategy = MEMSIM_STRATEGY_BUDDY,
-};
+#define MS_FIXTURE bt
+#include "memsim_variants.h"
 
 /* Two 64 KiB segments: stream 0 at MS_SEG0, stream 1 at MS_SEG1. */
 static int bt_instance(int fd, __u32 strategy)
@@ -66,11 +44,8 @@ static int bt_instance(int fd, __u32 strategy)
 
 FIXTURE_SETUP(bt)
 {
-	self->fd = ms_open();
-	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ms_info(self->fd, &self->info));
+	if (ms_open_instance(_metadata, &self->fd, &self->info) == -ENOENT)
+		SKIP(return, MS_ABSENT);
 	ASSERT_EQ(0, bt_instance(self->fd, variant->strategy));
 }
 
@@ -609,7 +584,7 @@ TEST(simulate_largest_run_accepted)
 
 	ret = ms_open();
 	if (ret == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
+		SKIP(return, MS_ABSENT);
 	ASSERT_LE(0, ret);
 	close(ret);
 	ASSERT_EQ(0, pipe(pipefd));

@@ -50,30 +50,8 @@ FIXTURE(cc)
 	unsigned int ops;
 };
 
-FIXTURE_VARIANT(cc)
-{
-	__u32 strategy;	/* MEMSIM_STRATEGY_* */
-};
-
-FIXTURE_VARIANT_ADD(cc, first_fit) {
-	.strategy = MEMSIM_STRATEGY_FIRST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(cc, best_fit) {
-	.strategy = MEMSIM_STRATEGY_BEST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(cc, worst_fit) {
-	.strategy = MEMSIM_STRATEGY_WORST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(cc, next_fit) {
-	.strategy = MEMSIM_STRATEGY_NEXT_FIT,
-};
-
-FIXTURE_VARIANT_ADD(cc, buddy) {
-	.strategy = MEMSIM_STRATEGY_BUDDY,
-};
+#define MS_FIXTURE cc
+#include "memsim_variants.h"
 
 /* Segments: two streams, room for every worker's blocks most of the time. */
 static int cc_layout(int fd, __u32 strategy)
@@ -94,11 +72,8 @@ FIXTURE_SETUP(cc)
 {
 	const char *env = getenv("MEMSIM_CC_OPS");
 
-	self->fd = ms_open();
-	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ms_info(self->fd, &self->info));
+	if (ms_open_instance(_metadata, &self->fd, &self->info) == -ENOENT)
+		SKIP(return, MS_ABSENT);
 	ASSERT_EQ(0, cc_layout(self->fd, variant->strategy));
 	self->ops = env ? strtoul(env, NULL, 0) : DEFAULT_OPS;
 }
@@ -711,7 +686,7 @@ TEST_F_TIMEOUT(own, threads_own_instances, 300)
 	ASSERT_NE(NULL, w);
 	fd = ms_open();
 	if (fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
+		SKIP(return, MS_ABSENT);
 	ASSERT_LE(0, fd);
 	close(fd);
 	for (i = 0; i < NR_INSTANCES; i++) {

@@ -31,11 +31,8 @@ FIXTURE(dbg)
 
 FIXTURE_SETUP(dbg)
 {
-	self->fd = ms_open();
-	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ms_info(self->fd, &self->info));
+	if (ms_open_instance(_metadata, &self->fd, &self->info) == -ENOENT)
+		SKIP(return, MS_ABSENT);
 	if (!ms_debugfs_available(&self->info))
 		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
 	ms_debugfs_dir(self->dir, sizeof(self->dir), self->info.instance_id);
@@ -623,11 +620,8 @@ FIXTURE_SETUP(tfs)
 	unsigned int i;
 	char *on;
 
-	self->fd = ms_open();
-	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ms_info(self->fd, &self->info));
+	if (ms_open_instance(_metadata, &self->fd, &self->info) == -ENOENT)
+		SKIP(return, MS_ABSENT);
 	for (i = 0; i < ARRAY_SIZE(roots); i++) {
 		snprintf(path, sizeof(path), "%s/events/memsim/enable", roots[i]);
 		if (!access(path, W_OK)) {

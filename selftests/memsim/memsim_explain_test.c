@@ -25,7 +25,7 @@ FIXTURE_SETUP(explain)
 {
 	self->fd = ms_open();
 	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
+		SKIP(return, MS_ABSENT);
 	ASSERT_GE(self->fd, 0);
 	ASSERT_EQ(0, ms_set_strategy(self->fd, MEMSIM_STRATEGY_BEST_FIT, 0));
 }

@@ -1226,30 +1226,8 @@ FIXTURE(failnth)
 	bool ready;
 };
 
-FIXTURE_VARIANT(failnth)
-{
-	__u32 strategy;	/* MEMSIM_STRATEGY_* */
-};
-
-FIXTURE_VARIANT_ADD(failnth, first_fit) {
-	.strategy = MEMSIM_STRATEGY_FIRST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(failnth, best_fit) {
-	.strategy = MEMSIM_STRATEGY_BEST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(failnth, worst_fit) {
-	.strategy = MEMSIM_STRATEGY_WORST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(failnth, next_fit) {
-	.strategy = MEMSIM_STRATEGY_NEXT_FIT,
-};
-
-FIXTURE_VARIANT_ADD(failnth, buddy) {
-	.strategy = MEMSIM_STRATEGY_BUDDY,
-};
+#define MS_FIXTURE failnth
+#include "memsim_variants.h"
 
 FIXTURE_SETUP(failnth)
 {

@@ -26,30 +26,8 @@ FIXTURE(pg)
 	struct ms_list ref;	/* every block, listed 4096 at a time */
 };
 
-FIXTURE_VARIANT(pg)
-{
-	__u32 strategy;	/* MEMSIM_STRATEGY_* */
-};
-
-FIXTURE_VARIANT_ADD(pg, first_fit) {
-	.strategy = MEMSIM_STRATEGY_FIRST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(pg, best_fit) {
-	.strategy = MEMSIM_STRATEGY_BEST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(pg, worst_fit) {
-	.strategy = MEMSIM_STRATEGY_WORST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(pg, next_fit) {
-	.strategy = MEMSIM_STRATEGY_NEXT_FIT,
-};
-
-FIXTURE_VARIANT_ADD(pg, buddy) {
-	.strategy = MEMSIM_STRATEGY_BUDDY,
-};
+#define MS_FIXTURE pg
+#include "memsim_variants.h"
 
 /* Run @n operations as batches of at most max_batch; fills in addresses. */
 static void run_batch(struct __test_metadata *_metadata, int fd, __u32 max_batch,
@@ -108,11 +86,8 @@ static void pg_fill(struct __test_metadata *_metadata, struct _test_data_pg *sel
 
 FIXTURE_SETUP(pg)
 {
-	self->fd = ms_open();
-	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ms_info(self->fd, &self->info));
+	if (ms_open_instance(_metadata, &self->fd, &self->info) == -ENOENT)
+		SKIP(return, MS_ABSENT);
 	ASSERT_EQ(0, ms_set_strategy(self->fd, variant->strategy, 0));
 	ASSERT_EQ(1, ms_create(self->fd, MS_SEG0, 0x100000, 0));
 	ASSERT_EQ(2, ms_create(self->fd, MS_SEG1, 0x100000, 1));

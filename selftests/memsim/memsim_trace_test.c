@@ -33,11 +33,8 @@ FIXTURE(trace)
 
 FIXTURE_SETUP(trace)
 {
-	self->fd = ms_open();
-	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ms_info(self->fd, &self->info));
+	if (ms_open_instance(_metadata, &self->fd, &self->info) == -ENOENT)
+		SKIP(return, MS_ABSENT);
 	ASSERT_NE(0ULL, self->info.features & MEMSIM_FEATURE_TRACE);
 }
 

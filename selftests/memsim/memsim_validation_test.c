@@ -38,30 +38,8 @@ FIXTURE(val)
 	struct ms_snap snap;
 };
 
-FIXTURE_VARIANT(val)
-{
-	__u32 strategy;	/* MEMSIM_STRATEGY_* */
-};
-
-FIXTURE_VARIANT_ADD(val, first_fit) {
-	.strategy = MEMSIM_STRATEGY_FIRST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(val, best_fit) {
-	.strategy = MEMSIM_STRATEGY_BEST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(val, worst_fit) {
-	.strategy = MEMSIM_STRATEGY_WORST_FIT,
-};
-
-FIXTURE_VARIANT_ADD(val, next_fit) {
-	.strategy = MEMSIM_STRATEGY_NEXT_FIT,
-};
-
-FIXTURE_VARIANT_ADD(val, buddy) {
-	.strategy = MEMSIM_STRATEGY_BUDDY,
-};
+#define MS_FIXTURE val
+#include "memsim_variants.h"
 
 FIXTURE_SETUP(val)
 {
@@ -69,11 +47,8 @@ FIXTURE_SETUP(val)
 	long long id;
 	int i;
 
-	self->fd = ms_open();
-	if (self->fd == -ENOENT)
-		SKIP(return, MEMSIM_DEV " is absent: load memsim.ko");
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ms_info(self->fd, &self->info));
+	if (ms_open_instance(_metadata, &self->fd, &self->info) == -ENOENT)
+		SKIP(return, MS_ABSENT);
 	ASSERT_EQ(0, ms_set_strategy(self->fd, variant->strategy, 0));
 
 	for (i = 0; i < 3; i++) {
