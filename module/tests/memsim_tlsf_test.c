@@ -213,19 +213,26 @@ struct mstart {
 	unsigned int own;
 };
 
-static void model_start(const struct model *m, const struct mquery *q, struct mstart *ms)
+static void model_start(unsigned int c, const struct mquery *q, struct mstart *ms)
 {
-	unsigned int nr = model_nr_classes(m->classes);
-	u64 need = q->n + q->a - 1;
+	unsigned int nr = model_nr_classes(c);
+	u64 need = q->n + q->a - 1, bound = 0, step = 1;
 
-	ms->own = model_class(q->n, m->classes);
+	ms->own = model_class(q->n, c);
 	ms->g = 0;
 	ms->have_g = need >= q->n;
-	if (ms->have_g) {
-		while (ms->g < nr && model_bound(ms->g, m->classes) < need)
-			ms->g++;
-		ms->have_g = ms->g < nr;
+	if (!ms->have_g)
+		return;
+	/*
+	 * Walk the bounds: each class is as wide as the step of its row, 1
+	 * in rows 0 and 1, doubling at the start of every row after.
+	 */
+	while (bound < need && ++ms->g < nr) {
+		bound += step;
+		if (!(ms->g % c) && ms->g / c >= 2)
+			step *= 2;
 	}
+	ms->have_g = ms->g < nr;
 }
 
 /*
@@ -286,7 +293,7 @@ static struct mblock *model_search_stream(struct model *m, const struct mquery *
 		*key = 0;
 		return b;
 	}
-	model_start(m, q, &ms);
+	model_start(m->classes, q, &ms);
 	for (i = 0; i < MAX_BLOCKS; i++) {
 		struct mblock *b = &m->b[i];
 
@@ -539,6 +546,24 @@ static void both_complete(struct kunit *test, struct memsim_pool *pool, struct m
 
 /* ---- the clauses, one at a time ---- */
 
+/* The model's two ways to the bounds, and its class table, agree. */
+static void model_self_check(struct kunit *test, unsigned int c)
+{
+	unsigned int k, nr = model_nr_classes(c);
+	struct mquery q;
+	struct mstart ms;
+
+	KUNIT_EXPECT_EQ(test, nr, (65 - ilog2(c)) * c);
+	for (k = 1; k < nr; k++) {
+		mq_init(&q, model_bound(k, c), 0);
+		model_start(c, &q, &ms);
+		KUNIT_ASSERT_EQ_MSG(test, ms.g, k, "classes %u", c);
+		KUNIT_ASSERT_EQ_MSG(test, model_class(model_bound(k, c), c), k, "classes %u", c);
+		KUNIT_ASSERT_EQ_MSG(test, model_class(model_bound(k, c) - 1, c), k - 1,
+				    "classes %u", c);
+	}
+}
+
 static void tlsf_settings(struct kunit *test)
 {
 	struct memsim_pool *pool = tlsf_pool(test, 0);
@@ -571,6 +596,8 @@ static void tlsf_settings(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memsim_set_strategy(pool, MEMSIM_TLSF, 32), 0);
 	pool_ok(test, pool);
 	KUNIT_EXPECT_STREQ(test, memsim_strategy_name(MEMSIM_TLSF), "tlsf");
+	model_self_check(test, 16);
+	model_self_check(test, 32);
 }
 
 /*
