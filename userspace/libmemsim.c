@@ -120,14 +120,21 @@ int memsim_get_info(struct memsim_handle *h, struct memsim_info *out)
 	return ret;
 }
 
+/*
+ * @param is the strategy's setting: the buddy system's minimum block,
+ * TLSF's classes per level; 0 for the default (and for the others).
+ */
 int memsim_set_strategy(struct memsim_handle *h, __u32 strategy,
-			__u64 buddy_min_block)
+			__u64 param)
 {
 	struct memsim_strategy_arg a;
 
 	memset(&a, 0, sizeof(a));
 	a.strategy = strategy;
-	a.buddy_min_block = buddy_min_block;
+	if (strategy == MEMSIM_STRATEGY_TLSF)
+		a.tlsf_classes = param;
+	else
+		a.buddy_min_block = param;
 	return do_ioctl(h, "SET_STRATEGY", MEMSIM_IOC_SET_STRATEGY, &a);
 }
 
@@ -830,9 +837,10 @@ static const char * const strategy_names[MEMSIM_STRATEGY_COUNT] = {
 	[MEMSIM_STRATEGY_WORST_FIT] = "worst",
 	[MEMSIM_STRATEGY_NEXT_FIT] = "next",
 	[MEMSIM_STRATEGY_BUDDY] = "buddy",
+	[MEMSIM_STRATEGY_TLSF] = "tlsf",
 };
 
-/* Return: "first", "best", "worst", "next", "buddy" or "unknown". */
+/* Return: "first", "best", "worst", "next", "buddy", "tlsf" or "unknown". */
 const char *memsim_strategy_name(__u32 strategy)
 {
 	if (strategy < MEMSIM_STRATEGY_COUNT)
@@ -855,7 +863,7 @@ int memsim_strategy_from_name(const char *name)
 			continue;
 		if (!name[n])
 			return i;
-		if (i != MEMSIM_STRATEGY_BUDDY &&
+		if (i < MEMSIM_STRATEGY_BUDDY &&
 		    (!strcasecmp(name + n, "-fit") || !strcasecmp(name + n, "_fit")))
 			return i;
 	}

@@ -59,7 +59,7 @@ int memsim_fail(struct memsim_handle *h, const char *op, int err);
 /* One function per ioctl */
 int memsim_get_info(struct memsim_handle *h, struct memsim_info *out);
 int memsim_set_strategy(struct memsim_handle *h, __u32 strategy,
-			__u64 buddy_min_block);
+			__u64 param);
 int memsim_create_segment(struct memsim_handle *h, __u64 start,
 			  __u64 size, __u32 device, __u32 stream,
 			  __u64 *id);

@@ -31,7 +31,9 @@
  *   into subtrees that can fit: O(log n)), and an rbtree keyed by (size,
  *   address) for best fit and worst fit (O(log n));
  * - buddy system: one rbtree by address per order, and a bitmap of the
- *   orders that have free blocks.
+ *   orders that have free blocks;
+ * - TLSF: a list per size class, a bitmap of the non-empty classes of each
+ *   level and one of the non-empty levels (memsim_tlsf.c).
  *
  * Allocated blocks (including deferred frees) are in one pool-wide rbtree by
  * address, which free looks them up in: O(log n).
@@ -60,6 +62,10 @@
  *   block holding a fitting sub-block is used; within it, the lowest (top-
  *   down: highest) such block.  It is halved down to the rounded size, the
  *   halves not taken becoming free blocks.
+ * - tlsf: the head of the lowest non-empty size class at or above the class
+ *   bound that n + align - 1 rounds up to, then (bounded) the classes
+ *   below it down to the request's own; the exact rule is in memsim_tlsf.c
+ *   and Documentation/allocator.rst.
  *
  * With %MEMSIM_STREAM_ANY the candidates of every stream compete by the
  * same rule.  A fixed-address request (%MEMSIM_REQ_FIXED) allocates exactly
@@ -83,6 +89,7 @@
  * @MEMSIM_WORST_FIT: largest block that fits.
  * @MEMSIM_NEXT_FIT: first fit from a roving cursor.
  * @MEMSIM_BUDDY: binary buddy system.
+ * @MEMSIM_TLSF: two-level segregated fit.
  * @MEMSIM_NR_STRATEGIES: number of strategies.
  */
 enum memsim_strategy {
@@ -91,6 +98,7 @@ enum memsim_strategy {
 	MEMSIM_WORST_FIT,
 	MEMSIM_NEXT_FIT,
 	MEMSIM_BUDDY,
+	MEMSIM_TLSF,
 	MEMSIM_NR_STRATEGIES
 };
 

@@ -712,7 +712,8 @@ static void memsim_relay(struct memsim_pool *pool, const struct memsim_strategy_
  * memsim_set_strategy() - switch the placement strategy
  * @pool: the pool.
  * @strategy: the new strategy.
- * @param: the strategy's parameter, 0 for its default: for %MEMSIM_BUDDY
+ * @param: the strategy's parameter, 0 for its default: for %MEMSIM_TLSF
+ *	its classes per level, 16 or 32 (default 16); for %MEMSIM_BUDDY
  *	the minimum block size, a power of two (default
  *	%MEMSIM_BUDDY_DEFAULT_MIN); must be 0 for strategies that take none.
  *

@@ -23,13 +23,14 @@ const struct memsim_strategy_ops *const memsim_strategies[MEMSIM_NR_STRATEGIES] 
 	[MEMSIM_WORST_FIT] = &memsim_worst_fit_ops,
 	[MEMSIM_NEXT_FIT] = &memsim_next_fit_ops,
 	[MEMSIM_BUDDY] = &memsim_buddy_ops,
+	[MEMSIM_TLSF] = &memsim_tlsf_ops,
 };
 
 /**
  * memsim_strategy_name() - short name of a strategy, for humans
  * @strategy: the strategy.
  *
- * Return: "first", "best", "worst", "next", "buddy", or "?".
+ * Return: "first", "best", "worst", "next", "buddy", "tlsf", or "?".
  */
 const char *memsim_strategy_name(enum memsim_strategy strategy)
 {

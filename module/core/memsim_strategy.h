@@ -157,5 +157,6 @@ extern const struct memsim_strategy_ops memsim_best_fit_ops;
 extern const struct memsim_strategy_ops memsim_worst_fit_ops;
 extern const struct memsim_strategy_ops memsim_next_fit_ops;
 extern const struct memsim_strategy_ops memsim_buddy_ops;
+extern const struct memsim_strategy_ops memsim_tlsf_ops;
 
 #endif /* _MEMSIM_STRATEGY_H */

@@ -125,6 +125,9 @@ static const struct memsim_ioctl_desc memsim_ioctls[] = {
 			 LOCKED | OUT),
 	MEMSIM_IOCTL_DEF(MEMSIM_IOC_GET_STATS,
 			 memsim_ioctl_get_stats_check, memsim_ioctl_get_stats, OUT),
+	/* The first release's structure, with five strategies' counters. */
+	MEMSIM_IOCTL_DEF(MEMSIM_IOC_GET_STATS_V1,
+			 memsim_ioctl_get_stats_v1_check, memsim_ioctl_get_stats_v1, OUT),
 	MEMSIM_IOCTL_DEF(MEMSIM_IOC_GET_SEGMENTS,
 			 memsim_ioctl_list_check, memsim_ioctl_get_segments, OUT),
 	MEMSIM_IOCTL_DEF(MEMSIM_IOC_GET_BLOCKS,

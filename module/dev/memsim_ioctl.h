@@ -51,6 +51,8 @@ int memsim_ioctl_get_summary_check(const void *data);
 long memsim_ioctl_get_summary(struct memsim_instance *inst, void *data, void __user *uarg);
 int memsim_ioctl_get_stats_check(const void *data);
 long memsim_ioctl_get_stats(struct memsim_instance *inst, void *data, void __user *uarg);
+int memsim_ioctl_get_stats_v1_check(const void *data);
+long memsim_ioctl_get_stats_v1(struct memsim_instance *inst, void *data, void __user *uarg);
 int memsim_ioctl_list_check(const void *data);
 long memsim_ioctl_get_segments(struct memsim_instance *inst, void *data, void __user *uarg);
 long memsim_ioctl_get_blocks(struct memsim_instance *inst, void *data, void __user *uarg);

@@ -103,6 +103,16 @@ static void memsim_strategy_stats_to_uapi(const struct memsim_strategy_stats *st
 	out->free_ns = st->free_ns;
 }
 
+/* GET_STATS's flags, reserved words and capacity, in either release's structure. */
+static int memsim_stats_check(u32 flags, const u64 *reserved, size_t len, u32 streams_cap)
+{
+	if (flags || memsim_reserved_set(reserved, len))
+		return -EINVAL;
+	if (streams_cap > MEMSIM_LIST_MAX)
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * memsim_ioctl_get_stats_check() - check a &struct memsim_stats_arg
  * @data: the kernel copy.
@@ -114,52 +124,69 @@ int memsim_ioctl_get_stats_check(const void *data)
 {
 	const struct memsim_stats_arg *arg = data;
 
-	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
-		return -EINVAL;
-	if (arg->streams_cap > MEMSIM_LIST_MAX)
-		return -EINVAL;
-	return 0;
+	return memsim_stats_check(arg->flags, arg->reserved, sizeof(arg->reserved),
+				  arg->streams_cap);
 }
 
 /**
- * memsim_ioctl_get_stats() - %MEMSIM_IOC_GET_STATS
- * @inst: the instance.
- * @data: the checked &struct memsim_stats_arg; its out fields are set.
- * @uarg: unused.
+ * memsim_ioctl_get_stats_v1_check() - check a &struct memsim_stats_arg_v1
+ * @data: the kernel copy.
  *
- * The streams are gathered under the lock into a kernel buffer and copied
- * to @streams_ptr after the lock is dropped.
- *
- * Return: 0, -ENOMEM, or -EFAULT if the streams cannot be written.
+ * Return: as memsim_ioctl_get_stats_check().
  */
-long memsim_ioctl_get_stats(struct memsim_instance *inst, void *data, void __user *uarg)
+int memsim_ioctl_get_stats_v1_check(const void *data)
+{
+	const struct memsim_stats_arg_v1 *arg = data;
+
+	return memsim_stats_check(arg->flags, arg->reserved, sizeof(arg->reserved),
+				  arg->streams_cap);
+}
+
+/* What both releases of GET_STATS ask and answer, apart from the structure. */
+struct memsim_stats_req {
+	struct memsim_strategy_stats_info *strategies;
+	unsigned int nr_strategies;
+	u64 streams_ptr;
+	u32 streams_cap;
+	u64 stream_cursor;
+	u32 nr_streams;
+	u32 more;
+};
+
+/*
+ * The counters of the strategies the caller's structure has room for (by
+ * uapi number), and the streams from the cursor on, gathered under the
+ * lock into a kernel buffer and copied to @streams_ptr after it is dropped.
+ */
+static long memsim_stats_get(struct memsim_instance *inst, struct memsim_stats_req *r)
 {
 	struct memsim_stream_info *buf = NULL;
 	struct memsim_pool *pool = &inst->pool;
-	struct memsim_stats_arg *arg = data;
 	struct rb_node *node;
-	u32 n = 0, i;
+	u32 n = 0, i, id;
 	long ret = 0;
 
-	if (arg->streams_cap) {
-		buf = kvcalloc(arg->streams_cap, sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	if (r->streams_cap) {
+		buf = kvcalloc(r->streams_cap, sizeof(*buf), GFP_KERNEL_ACCOUNT);
 		if (!buf)
 			return -ENOMEM;
 	}
 
-	arg->more = 0;
+	r->more = 0;
 	mutex_lock(&inst->lock);
-	for (i = 0; i < MEMSIM_NR_STRATEGIES; i++)
-		memsim_strategy_stats_to_uapi(&pool->strategy_stats[i],
-					      &arg->strategies[memsim_strategy_to_uapi(i)]);
+	for (i = 0; i < MEMSIM_NR_STRATEGIES; i++) {
+		id = memsim_strategy_to_uapi(i);
+		if (id < r->nr_strategies)
+			memsim_strategy_stats_to_uapi(&pool->strategy_stats[i], &r->strategies[id]);
+	}
 	for (node = rb_first(&pool->streams); node; node = rb_next(node)) {
 		struct memsim_stream *s = rb_entry(node, struct memsim_stream, rb);
 
-		if (s->id < arg->stream_cursor)
+		if (s->id < r->stream_cursor)
 			continue;
-		if (n == arg->streams_cap) {
-			arg->more = 1;
-			arg->stream_cursor = s->id;
+		if (n == r->streams_cap) {
+			r->more = 1;
+			r->stream_cursor = s->id;
 			break;
 		}
 		buf[n].stream = s->id;
@@ -169,11 +196,66 @@ long memsim_ioctl_get_stats(struct memsim_instance *inst, void *data, void __use
 		n++;
 	}
 	mutex_unlock(&inst->lock);
-	arg->nr_streams = n;
+	r->nr_streams = n;
 
-	if (n && copy_to_user(u64_to_user_ptr(arg->streams_ptr), buf, n * sizeof(*buf)))
+	if (n && copy_to_user(u64_to_user_ptr(r->streams_ptr), buf, n * sizeof(*buf)))
 		ret = -EFAULT;
 	kvfree(buf);
+	return ret;
+}
+
+/**
+ * memsim_ioctl_get_stats() - %MEMSIM_IOC_GET_STATS
+ * @inst: the instance.
+ * @data: the checked &struct memsim_stats_arg; its out fields are set.
+ * @uarg: unused.
+ *
+ * Return: 0, -ENOMEM, or -EFAULT if the streams cannot be written.
+ */
+long memsim_ioctl_get_stats(struct memsim_instance *inst, void *data, void __user *uarg)
+{
+	struct memsim_stats_arg *arg = data;
+	struct memsim_stats_req r = {
+		.strategies = arg->strategies,
+		.nr_strategies = ARRAY_SIZE(arg->strategies),
+		.streams_ptr = arg->streams_ptr,
+		.streams_cap = arg->streams_cap,
+		.stream_cursor = arg->stream_cursor,
+	};
+	long ret = memsim_stats_get(inst, &r);
+
+	arg->stream_cursor = r.stream_cursor;
+	arg->nr_streams = r.nr_streams;
+	arg->more = r.more;
+	return ret;
+}
+
+/**
+ * memsim_ioctl_get_stats_v1() - %MEMSIM_IOC_GET_STATS_V1
+ * @inst: the instance.
+ * @data: the checked &struct memsim_stats_arg_v1; its out fields are set.
+ * @uarg: unused.
+ *
+ * The first release's structure: the same request, answered with the
+ * counters of its five strategies.
+ *
+ * Return: as memsim_ioctl_get_stats().
+ */
+long memsim_ioctl_get_stats_v1(struct memsim_instance *inst, void *data, void __user *uarg)
+{
+	struct memsim_stats_arg_v1 *arg = data;
+	struct memsim_stats_req r = {
+		.strategies = arg->strategies,
+		.nr_strategies = ARRAY_SIZE(arg->strategies),
+		.streams_ptr = arg->streams_ptr,
+		.streams_cap = arg->streams_cap,
+		.stream_cursor = arg->stream_cursor,
+	};
+	long ret = memsim_stats_get(inst, &r);
+
+	arg->stream_cursor = r.stream_cursor;
+	arg->nr_streams = r.nr_streams;
+	arg->more = r.more;
 	return ret;
 }
 

@@ -28,14 +28,18 @@
  * memsim_ioctl_set_strategy_check() - check a &struct memsim_strategy_arg
  * @data: the kernel copy.
  *
- * Return: 0, or -EINVAL for a flag, a reserved field or an unknown strategy.
+ * Return: 0, or -EINVAL for a flag, a reserved field, an unknown strategy
+ * or a parameter of another strategy (TLSF's classes, the buddy minimum).
  */
 int memsim_ioctl_set_strategy_check(const void *data)
 {
 	const struct memsim_strategy_arg *arg = data;
 	enum memsim_strategy s;
 
-	if (arg->flags || memsim_reserved_set(arg->reserved, sizeof(arg->reserved)))
+	if (arg->flags || arg->reserved)
+		return -EINVAL;
+	/* Each parameter belongs to its strategy. */
+	if (arg->strategy == MEMSIM_STRATEGY_TLSF ? arg->buddy_min_block : arg->tlsf_classes)
 		return -EINVAL;
 	return memsim_strategy_from_uapi(arg->strategy, &s);
 }
@@ -54,7 +58,8 @@ long memsim_ioctl_set_strategy(struct memsim_instance *inst, void *data, void __
 	enum memsim_strategy s;
 
 	memsim_strategy_from_uapi(arg->strategy, &s);
-	return memsim_set_strategy(&inst->pool, s, arg->buddy_min_block);
+	return memsim_set_strategy(&inst->pool, s, arg->strategy == MEMSIM_STRATEGY_TLSF ?
+				   arg->tlsf_classes : arg->buddy_min_block);
 }
 
 /**

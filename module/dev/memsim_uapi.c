@@ -53,6 +53,7 @@ static const enum memsim_strategy memsim_strategy_map[] = {
 	[MEMSIM_STRATEGY_WORST_FIT] = MEMSIM_WORST_FIT,
 	[MEMSIM_STRATEGY_NEXT_FIT] = MEMSIM_NEXT_FIT,
 	[MEMSIM_STRATEGY_BUDDY] = MEMSIM_BUDDY,
+	[MEMSIM_STRATEGY_TLSF] = MEMSIM_TLSF,
 };
 
 /* Every uapi number has a strategy, every strategy a uapi number. */

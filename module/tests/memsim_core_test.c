@@ -2888,7 +2888,8 @@ static void stress_drain(struct stress *st)
 static void stress_switch(struct stress *st, enum memsim_strategy home)
 {
 	struct memsim_pool *pool = st->pool;
-	enum memsim_strategy to = rnd_below(st, MEMSIM_NR_STRATEGIES);
+	/* TLSF has a suite and a model of its own (memsim_tlsf_test.c). */
+	enum memsim_strategy to = rnd_below(st, MEMSIM_TLSF);
 	bool crosses;
 	int ret;
 

@@ -313,7 +313,7 @@ TEST_F(dbg, stats)
 {
 	struct ms_stats *st = calloc(1, sizeof(*st));
 	struct ms_lines l;
-	char *w[6];
+	char *w[MEMSIM_STRATEGY_COUNT + 1];
 	size_t i;
 
 	ASSERT_NE(NULL, st);
@@ -334,9 +334,10 @@ TEST_F(dbg, stats)
 			       (unsigned long long)s->alloc_ns, (unsigned long long)s->free_ns);
 	}
 	ASSERT_EQ(0, read_view(self, "stats", &l));
-	expect_lines(_metadata, "stats", &l, (const char * const *)w, 6);
+	expect_lines(_metadata, "stats", &l, (const char * const *)w,
+		     MEMSIM_STRATEGY_COUNT + 1);
 	ms_lines_free(&l);
-	free_strs(w, 6);
+	free_strs(w, MEMSIM_STRATEGY_COUNT + 1);
 	free(st);
 }
 

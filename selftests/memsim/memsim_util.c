@@ -1106,6 +1106,7 @@ const char * const ms_strategy_names[MEMSIM_STRATEGY_COUNT] = {
 	[MEMSIM_STRATEGY_WORST_FIT] = "worst",
 	[MEMSIM_STRATEGY_NEXT_FIT] = "next",
 	[MEMSIM_STRATEGY_BUDDY] = "buddy",
+	[MEMSIM_STRATEGY_TLSF] = "tlsf",
 };
 
 /**

@@ -36,9 +36,12 @@ cmp_text() {
 #   e 8:  first: holes [4,8) and [12,16): no space (8K in 2 blocks, largest
 #         4K: 50.0%); best [0,8); worst [0,8) (8K at 0 and 24, lowest);
 #         next [24,32) (cursor 24); buddy [0,8) (lowest 8K block)
+#   tlsf (16 classes): 4K, 12K and 8K are class bounds, so each request's
+#         good-fit class is its own: c the 4K hole [12,16), d the 12K
+#         [20,32), e the 8K [0,8): as best fit, the device full.
 # Live requested bytes: 8 12 16 20 (line 5), 12 8, then
 #   first: 12 24 (line 9), fails         peak 24K first reached at line 9
-#   best:  12 24 32 (line 10)            peak 32K at line 10
+#   best, tlsf: 12 24 32 (line 10)       peak 32K at line 10
 #   worst, next, buddy: 12, fails, 20    peak 20K first reached at line 5
 # At the peak: first: allocated 24K, free [4,8) [12,16): 8K, largest 4K,
 #   50%; best: 32K allocated, nothing free: 0; worst, next: 20K
@@ -68,7 +71,8 @@ expect_out cmp_json --device-size 32K ff.msim <<E
 {"cmd":"compare","strategy":"worst","ok":true,"device_size":32768,"failures":1,"errors":1,"peak_allocated":20480,"peak_requested":20480,"allocated_at_peak":20480,"requested_at_peak":20480,"free_at_peak":12288,"largest_free_at_peak":12288,"frag_at_peak_ppm":0,"waste_at_peak":0,"allocated_end":20480,"requested_end":20480,"free_end":12288,"largest_free_end":8192,"frag_end_ppm":333333,"allocs":6,"frees":2,"steps":S,"alloc_ns":N,"free_ns":N,"ns_per_op":N,"first_failure":{"where":"ff.msim:9","message":"$E_12K","free_bytes":20480,"largest_free":8192,"frag_ppm":600000}}
 {"cmd":"compare","strategy":"next","ok":true,"device_size":32768,"failures":1,"errors":1,"peak_allocated":20480,"peak_requested":20480,"allocated_at_peak":20480,"requested_at_peak":20480,"free_at_peak":12288,"largest_free_at_peak":12288,"frag_at_peak_ppm":0,"waste_at_peak":0,"allocated_end":20480,"requested_end":20480,"free_end":12288,"largest_free_end":8192,"frag_end_ppm":333333,"allocs":6,"frees":2,"steps":S,"alloc_ns":N,"free_ns":N,"ns_per_op":N,"first_failure":{"where":"ff.msim:9","message":"$E_12K","free_bytes":20480,"largest_free":8192,"frag_ppm":600000}}
 {"cmd":"compare","strategy":"buddy","ok":true,"device_size":32768,"failures":1,"errors":1,"peak_allocated":20480,"peak_requested":20480,"allocated_at_peak":20480,"requested_at_peak":20480,"free_at_peak":12288,"largest_free_at_peak":8192,"frag_at_peak_ppm":333333,"waste_at_peak":0,"allocated_end":20480,"requested_end":20480,"free_end":12288,"largest_free_end":8192,"frag_end_ppm":333333,"allocs":6,"frees":2,"steps":S,"alloc_ns":N,"free_ns":N,"ns_per_op":N,"first_failure":{"where":"ff.msim:9","message":"$E_12K","free_bytes":20480,"largest_free":8192,"frag_ppm":600000}}
-{"cmd":"compare","summary":true,"ok":true,"workload":"script","source":"ff.msim","device_size":32768,"strategies":["first","best","worst","next","buddy"],"runs_failed":0,"fewest_failures":["best"],"lowest_peak_allocated":["worst","next","buddy"]}
+{"cmd":"compare","strategy":"tlsf","ok":true,"device_size":32768,"failures":0,"errors":0,"peak_allocated":32768,"peak_requested":32768,"allocated_at_peak":32768,"requested_at_peak":32768,"free_at_peak":0,"largest_free_at_peak":0,"frag_at_peak_ppm":0,"waste_at_peak":0,"allocated_end":32768,"requested_end":32768,"free_end":0,"largest_free_end":0,"frag_end_ppm":0,"allocs":7,"frees":2,"steps":S,"alloc_ns":N,"free_ns":N,"ns_per_op":N,"first_failure":null}
+{"cmd":"compare","summary":true,"ok":true,"workload":"script","source":"ff.msim","device_size":32768,"strategies":["first","best","worst","next","buddy","tlsf"],"runs_failed":0,"fewest_failures":["best","tlsf"],"lowest_peak_allocated":["worst","next","buddy"]}
 E
 
 # The same as a table.
@@ -79,6 +83,7 @@ best            0      32 KiB      32 KiB     0.00%        0 B     0.00%        
 worst           1      20 KiB      20 KiB     0.00%        0 B    33.33%        8 KiB STEPS NS
 next            1      20 KiB      20 KiB     0.00%        0 B    33.33%        8 KiB STEPS NS
 buddy           1      20 KiB      20 KiB    33.33%        0 B    33.33%        8 KiB STEPS NS
+tlsf            0      32 KiB      32 KiB     0.00%        0 B     0.00%          0 B STEPS NS
 
 first failures:
   first: ff.msim:10: $E_FIRST
@@ -168,6 +173,8 @@ fi
 #   4K root, c [8,16); the frees merge [0,16) for d (16K): 20K succeeds,
 #   so do 40K (roots 32K, 8K) and 28K (roots 16K, 8K, 4K): 64K, 40K, 28K,
 #   20K: 20K in 4 runs, ratio 1.
+#   tlsf: as first fit: a, b, c in order; d (12K, a class bound) needs a
+#   block of at least 12K, and [12,S) is one iff S >= 24K.
 msim mc.msim <<'M'
 segment 0 $DEVICE_SIZE
 alloc 8K as a
@@ -187,6 +194,7 @@ best "min_capacity":24576,"min_capacity_below":20480,"lower_bound":20480,"min_ca
 worst "min_capacity":24576,"min_capacity_below":20480,"lower_bound":20480,"min_capacity_ratio":1.2000,"probes":5
 next "min_capacity":24576,"min_capacity_below":20480,"lower_bound":20480,"min_capacity_ratio":1.2000,"probes":5
 buddy "min_capacity":20480,"min_capacity_below":16384,"lower_bound":20480,"min_capacity_ratio":1.0000,"probes":4
+tlsf "min_capacity":24576,"min_capacity_below":20480,"lower_bound":20480,"min_capacity_ratio":1.2000,"probes":5
 E
 ctl compare --json --min-capacity --device-size 64K mc.msim > mc.json
 if grep -q '"smallest_min_capacity":\["buddy"\]}$' mc.json; then
@@ -255,7 +263,7 @@ cmp_sim_peak() {
 	ctl compare --json --simulate --ops 3000 --seed 7 --segment-size 1M --strategy "$1" |
 		sed -n 's/.*"peak_allocated":\([0-9]*\).*/\1/p' | head -n 1
 }
-for s in first buddy; do
+for s in first buddy tlsf; do
 	a=$(sim_peak $s)
 	b=$(cmp_sim_peak $s)
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then
@@ -265,6 +273,15 @@ for s in first buddy; do
 		echo "# simulate: '$a', compare: '$b'"
 	fi
 done
+# simulate --strategy all: one row per strategy, TLSF's last.
+ctl simulate --json --ops 500 --seed 3 --segment-size 1M --strategy all > simall.json
+if [ "$(grep -c '"strategy":' simall.json)" -ge 6 ] &&
+   [ "$(sed -n 's/.*"strategy":"\([a-z]*\)".*/\1/p' simall.json | tr '\n' ' ')" = 'first best worst next buddy tlsf ' ]; then
+	ok "simulate --strategy all: a row for each of the six strategies"
+else
+	not_ok "simulate --strategy all: a row for each of the six strategies"
+	sed 's/^/# /' simall.json
+fi
 # A tight one: failures counted, the first not seen (one kernel call).
 ctl compare --json --simulate --ops 3000 --seed 7 --segment-size 64K --max 16K \
 	--strategy first > sim.json

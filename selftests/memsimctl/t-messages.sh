@@ -157,6 +157,18 @@ say t3 'strategy buddy 100'
 expect_err_exact ctl run --no-evidence t3.msim <<'E'
 t3.msim:1: strategy: min=100: not a power of two
 E
+say t4 'strategy tlsf 8'
+expect_err_exact ctl run --no-evidence t4.msim <<'E'
+t4.msim:1: strategy: classes=8: TLSF has 16 or 32 classes per level
+E
+say t5 'segment 0 1M' 'strategy tlsf classes=32' 'alloc 4K' 'strategy first'
+expect_err_exact ctl run --no-evidence t5.msim <<'E'
+t5.msim:4: strategy: entering or leaving TLSF (or changing its classes) needs nothing allocated: 1 block is allocated or waiting for its free
+E
+say t6 'segment 0 1M' 'strategy tlsf' 'alloc 4K' 'strategy tlsf 16' 'strategy tlsf 32'
+expect_err_exact ctl run --no-evidence t6.msim <<'E'
+t6.msim:5: strategy: entering or leaving TLSF (or changing its classes) needs nothing allocated: 1 block is allocated or waiting for its free
+E
 say g1 'safe-range 0'
 expect_err_exact ctl run --no-evidence g1.msim <<'E'
 g1.msim:1: safe-range: size 0: must be at least 1

@@ -4,7 +4,7 @@
  *
  * Copyright (C) 2026 The memsim authors
  *
- * Usage: memsim-bench [--strategy first|best|worst|next|buddy] [--live N]
+ * Usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]
  *                     [--ops M] [--seed S] [--min SIZE] [--max SIZE]
  *
  * One segment large enough for N live blocks of random sizes in
@@ -96,12 +96,14 @@ static u64 now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static const char *const names[] = { "first", "best", "worst", "next", "buddy" };
+static const char *const names[MEMSIM_NR_STRATEGIES] = {
+	"first", "best", "worst", "next", "buddy", "tlsf"
+};
 
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: memsim-bench [--strategy first|best|worst|next|buddy] [--live N]\n"
+		"usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]\n"
 		"                    [--ops M] [--seed S] [--min SIZE] [--max SIZE]\n");
 }
 

@@ -108,8 +108,8 @@ struct outcome {
 	u64 ids[MAX_IDS];
 };
 
-static const char *const strategy_names[] = {
-	"first", "best", "worst", "next", "buddy"
+static const char *const strategy_names[MEMSIM_NR_STRATEGIES] = {
+	"first", "best", "worst", "next", "buddy", "tlsf"
 };
 
 static const char *strategy_name(int s)

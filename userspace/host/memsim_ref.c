@@ -96,6 +96,7 @@ struct ref_query {
 	u64 align;		/* the address must be a multiple of this */
 	u128 lo, hi;		/* the window */
 	bool top;
+	bool fixed;		/* MEMSIM_REQ_FIXED */
 	u32 stream;
 };
 
@@ -308,7 +309,7 @@ static void ext_add(struct ref_stream *st, u64 addr, u64 size, u64 seg_id)
 			break;
 	memmove(&st->free[i + 1], &st->free[i],
 		(st->nr_free - i) * sizeof(st->free[0]));
-	st->free[i] = (struct ref_extent){ addr, size, seg_id };
+	st->free[i] = (struct ref_extent){ addr, size, seg_id, ++st->clock };
 	st->nr_free++;
 }
 
@@ -374,6 +375,12 @@ struct ref_family {
 	 */
 	bool (*give)(struct ref_stream *st, const struct ref_segment *s,
 		     u64 *addr, u64 *size);
+	/*
+	 * Its choice depends on the order free blocks were made in, so a new
+	 * setting re-lays (TLSF: "all segments in address order when a pool
+	 * is re-laid").
+	 */
+	bool ordered;
 };
 
 /* The fit family: first, best, worst and next fit. */
@@ -444,6 +451,23 @@ static const struct ref_family fit_family = {
 	.lay = fit_lay,
 	.take = fit_take,
 	.give = fit_give,
+};
+
+/*
+ * The TLSF family: laid, split and merged as the fit family ("a split
+ * leaves the padding and the remainder on their classes' lists, a free
+ * merges with both free neighbours"); ext_add() stamps each free block
+ * with the time it was made, which is the order "a block is inserted at
+ * the head" refers to: the padding before the remainder, as fit_take()
+ * adds them, the merged block after its merge.
+ */
+static const struct ref_family tlsf_family = {
+	.name = "tlsf",
+	.shape = fit_shape,
+	.lay = fit_lay,
+	.take = fit_take,
+	.give = fit_give,
+	.ordered = true,
 };
 
 /* The buddy family. */
@@ -594,6 +618,168 @@ static int buddy_setting(u64 arg, u64 *val)
 	return 0;
 }
 
+/*
+ * TLSF's setting: "the number C of size classes per level, 16 (the
+ * default: parameter 0) or 32 ... any other value is -EINVAL".
+ */
+static int tlsf_setting(u64 arg, u64 *val)
+{
+	if (!arg)
+		arg = 16;
+	if (arg != 16 && arg != 32)
+		return -EINVAL;
+	*val = arg;
+	return 0;
+}
+
+/* ---- TLSF's rule ------------------------------------------------------ */
+
+/* "Bound. A stream's search gives up (-ENOSPC) after 256 blocks examined" */
+#define TLSF_CAP	256
+
+/* 2^e by multiplication. */
+static u64 pow2(unsigned int e)
+{
+	u64 v = 1;
+
+	while (e--)
+		v *= 2;
+	return v;
+}
+
+/*
+ * "A size s < C is in class s.  A larger size, with f = floor(log2(s)), is
+ * in row f - SL + 1 and column (s >> (f - SL)) - C; its class number is
+ * row * C + column."
+ */
+static u64 tlsf_class(u64 s, u64 c)
+{
+	unsigned int sl = log2_floor(c), f;
+
+	if (s < c)
+		return s;
+	f = log2_floor(s);
+	return (f - sl + 1) * c + s / pow2(f - sl) - c;
+}
+
+/* "A class's bound is its smallest size." */
+static u128 tlsf_bound(u64 k, u64 c)
+{
+	u64 row = k / c, col = k % c;
+
+	if (!row)
+		return col;
+	return (u128)(c + col) * pow2(row - 1);
+}
+
+/* Where an extent stands in a search for @q: step (1, 2; 0: never), key. */
+struct tlsf_rank {
+	int step;
+	long long key;
+};
+
+static struct tlsf_rank tlsf_rank_of(const struct ref_query *q, u64 c, u64 blk_size)
+{
+	u64 nr = (65 - log2_floor(c)) * c, k = tlsf_class(blk_size, c);
+	u128 need = (u128)q->size + q->align - 1;
+	u64 own = tlsf_class(q->size, c), g;
+	struct tlsf_rank r = { 0, 0 };
+
+	/*
+	 * "the good-fit class g: the lowest class whose bound is at least
+	 * n + a - 1 ... If n + a - 1 overflows or exceeds the last class's
+	 * bound, step 1 is empty."
+	 */
+	for (g = 0; g < nr && tlsf_bound(g, c) < need; g++)
+		;
+	if (need >= ADDR_SPACE_END)
+		g = nr;
+	/* "1. the non-empty classes from g upwards" */
+	if (g < nr && k >= g) {
+		r.step = 1;
+		r.key = k;
+	/* "2. then the classes from g - 1 down to the class of n itself" */
+	} else if (k >= own) {
+		r.step = 2;
+		r.key = -(long long)k;
+	}
+	return r;
+}
+
+struct tlsf_entry {
+	const struct ref_extent *e;
+	struct tlsf_rank r;
+};
+
+/* Step, class; within a class "the most recently inserted comes first". */
+static int tlsf_entry_cmp(const void *a, const void *b)
+{
+	const struct tlsf_entry *x = a, *y = b;
+
+	if (x->r.step != y->r.step)
+		return x->r.step < y->r.step ? -1 : 1;
+	if (x->r.key != y->r.key)
+		return x->r.key < y->r.key ? -1 : 1;
+	return x->e->born > y->e->born ? -1 : 1;
+}
+
+/*
+ * TLSF: every stream's free blocks in the search order, the first of the
+ * first 256 that fits; across streams "the candidate found in the earlier
+ * step wins, then (step 1) the lower class or (step 2) the higher class,
+ * then the lower address (top-down: the higher)".  Fixed addresses: "the
+ * one free block that contains the address ... is taken if the allocation
+ * fits there": the one candidate of the fixed window.
+ */
+static bool choose_tlsf(const struct ref_pool *p, const struct ref_query *q,
+			const struct ref_cand *c, size_t n, struct ref_cand *out)
+{
+	u64 classes = p->setting[MEMSIM_TLSF];
+	struct tlsf_entry *ord;
+	struct tlsf_rank best_r = { 0, 0 };
+	bool found = false;
+	size_t i, j, m;
+	u64 a;
+
+	if (q->fixed)
+		return pick_by(c, n, cmp_addr, q->top, out);
+	for (i = 0; i < p->nr_streams; i++) {
+		const struct ref_stream *st = &p->streams[i];
+
+		if (q->stream != MEMSIM_STREAM_ANY && st->id != q->stream)
+			continue;
+		ord = xrealloc(NULL, st->nr_free, sizeof(*ord));
+		for (j = m = 0; j < st->nr_free; j++) {
+			ord[m].e = &st->free[j];
+			ord[m].r = tlsf_rank_of(q, classes, st->free[j].size);
+			if (ord[m].r.step)
+				m++;
+		}
+		qsort(ord, m, sizeof(*ord), tlsf_entry_cmp);
+		for (j = 0; j < m && j < TLSF_CAP; j++) {
+			const struct ref_extent *e = ord[j].e;
+			struct tlsf_rank r = ord[j].r;
+
+			if (!cand_place(e->addr, e->size, q, q->lo, q->hi, &a))
+				continue;
+			if (!found || r.step < best_r.step ||
+			    (r.step == best_r.step && r.key < best_r.key) ||
+			    (r.step == best_r.step && r.key == best_r.key &&
+			     (q->top ? a > out->addr : a < out->addr))) {
+				*out = (struct ref_cand){
+					.stream = st->id, .blk_addr = e->addr,
+					.blk_size = e->size, .seg_id = e->seg_id, .addr = a,
+				};
+				best_r = r;
+				found = true;
+			}
+			break;
+		}
+		free(ord);
+	}
+	return found;
+}
+
 struct ref_strategy {
 	const char *name;
 	const struct ref_family *family;
@@ -615,6 +801,7 @@ static const struct ref_strategy ref_strategies[MEMSIM_NR_STRATEGIES] = {
 	[MEMSIM_WORST_FIT] = { "worst", &fit_family, NULL, choose_worst },
 	[MEMSIM_NEXT_FIT] = { "next", &fit_family, NULL, choose_next },
 	[MEMSIM_BUDDY] = { "buddy", &buddy_family, buddy_setting, choose_buddy },
+	[MEMSIM_TLSF] = { "tlsf", &tlsf_family, tlsf_setting, choose_tlsf },
 };
 
 static const struct ref_strategy *cur(const struct ref_pool *p)
@@ -913,7 +1100,8 @@ int ref_set_strategy(struct ref_pool *p, enum memsim_strategy s, u64 setting)
 	 * Re-laying an empty pool within the buddy family gives the same
 	 * roots, so only a change of family re-lays here.
 	 */
-	relay = to->family != cur(p)->family;
+	relay = to->family != cur(p)->family ||
+		(to->family->ordered && p->setting[s] != val);
 	busy_needed = relay || (to->setting && p->setting[s] != val);
 	if (busy_needed && p->nr_live)
 		return -EBUSY;
@@ -1153,6 +1341,7 @@ int ref_alloc(struct ref_pool *p, const struct memsim_request *req,
 	q.size = req->size;
 	q.align = req->align ? req->align : 1;
 	q.top = req->flags & MEMSIM_REQ_TOPDOWN;
+	q.fixed = req->flags & MEMSIM_REQ_FIXED;
 	q.stream = req->stream;
 	/*
 	 * "@range_lo: lowest address the block may use.  @range_hi: the block

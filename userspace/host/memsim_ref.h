@@ -50,6 +50,7 @@ struct ref_extent {
 	u64 addr;
 	u64 size;
 	u64 seg_id;
+	u64 born;	/* when it became a free block of its stream (TLSF) */
 };
 
 /*
@@ -77,6 +78,7 @@ struct ref_stream {
 	struct ref_hist h;
 	struct ref_extent *free;	/* sorted by address */
 	size_t nr_free, cap_free;
+	u64 clock;			/* free blocks made so far */
 };
 
 struct ref_pool {

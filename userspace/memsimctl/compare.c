@@ -80,7 +80,7 @@ struct cmp_opts {
 
 const struct opt compare_opts[] = {
 	C_OPT("strategy", opt_str, strategy, "LIST",
-	      "first,best,worst,next,buddy or all (default all)"),
+	      "first,best,worst,next,buddy,tlsf or all (default all)"),
 	C_OPT("buddy-min", opt_u64, buddy_min, "SIZE",
 	      "the buddy system's minimum block (default 64)"),
 	C_OPT("jobs", opt_u32, jobs, "N", "runs at a time (default: online CPUs)"),
@@ -899,7 +899,7 @@ static int parse_strategies(const struct ctl_cmd *cmd, struct compare *c)
 			return cmp_usage(cmd, "--strategy: more than %s strategies", "32");
 		c->strategies[c->nr] = memsim_strategy_from_name(tok);
 		if (c->strategies[c->nr] < 0)
-			return cmp_usage(cmd, "--strategy: unknown strategy '%s' (first, best, worst, next, buddy, all)",
+			return cmp_usage(cmd, "--strategy: unknown strategy '%s' (first, best, worst, next, buddy, tlsf, all)",
 					 tok);
 		c->nr++;
 	}

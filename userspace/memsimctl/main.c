@@ -56,7 +56,7 @@ static void print_usage(FILE *f)
 		"      --max SIZE          largest allocation (default 64K)\n"
 		"      --free-prob P       probability of a free: 0..1 or N%% (default 0.45)\n"
 		"      --seed S            seed (default 1)\n"
-		"      --strategy LIST     first,best,worst,next,buddy or all (default first)\n"
+		"      --strategy LIST     first,best,worst,next,buddy,tlsf or all (default first)\n"
 		"      --buddy-min SIZE    the buddy system's minimum block (default 64)\n"
 		"      --segment-size SIZE size of the segment (default 16M)\n"
 		"      --segment-start A   its start address (default 0)\n"

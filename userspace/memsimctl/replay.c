@@ -530,9 +530,12 @@ static int set_strategy(struct run *run, size_t i, int strategy, __u64 buddy_min
 		snprintf(run->r->error, sizeof(run->r->error), "%s", memsim_strerror(run->h));
 		return ret;
 	}
-	if (memsim_get_summary(run->h, &sum))
+	if (memsim_get_summary(run->h, &sum)) {
 		sum.usage.live_blocks = 0;
-	w = why_strategy(why, sizeof(why), ret, strategy, min, sum.usage.live_blocks);
+		sum.strategy = -1;
+	}
+	w = why_strategy(why, sizeof(why), ret, strategy, min, sum.usage.live_blocks,
+			 (int)sum.strategy);
 	snprintf(what, sizeof(what), "strategy %s", memsim_strategy_name(strategy));
 	failed_call(run, i, ret, what, w);
 	return 1;

@@ -529,7 +529,7 @@ static int parse_strategy(const char *arg)
 	i = memsim_strategy_from_name(arg);
 	if (i >= 0)
 		return i;
-	fprintf(stderr, "memsimctl: replay: --strategy: unknown strategy '%s' (first, best, worst, next, buddy, a comma-separated list, or all)\n",
+	fprintf(stderr, "memsimctl: replay: --strategy: unknown strategy '%s' (first, best, worst, next, buddy, tlsf, a comma-separated list, or all)\n",
 		arg);
 	return -3;
 }

@@ -162,18 +162,23 @@ static int sc_strategy(struct script *s, char **tok, int ntok)
 	__u64 min = 0;
 	int id, ret;
 
-	if (want_args(s, tok, ntok, 1, "first|best|worst|next|buddy [MIN_BLOCK]"))
+	if (want_args(s, tok, ntok, 1, "first|best|worst|next|buddy|tlsf [MIN_BLOCK|CLASSES]"))
 		return -1;
 	id = memsim_strategy_from_name(tok[1]);
 	if (id < 0)
-		return serr(s, "unknown strategy '%s' (first, best, worst, next, buddy)",
+		return serr(s, "unknown strategy '%s' (first, best, worst, next, buddy, tlsf)",
 			    tok[1]);
 	if (ntok > 2) {
-		/* MIN_BLOCK or min=MIN_BLOCK, in the one place after the name. */
+		/*
+		 * MIN_BLOCK or min=MIN_BLOCK (TLSF: CLASSES or classes=CLASSES),
+		 * in the one place after the name.
+		 */
 		const char *v = tok[2];
 
 		if (!strncmp(v, "min=", 4))
 			v += 4;
+		else if (!strncmp(v, "classes=", 8))
+			v += 8;
 		if (value(s, v, &min))
 			return -1;
 	}
@@ -183,14 +188,15 @@ static int sc_strategy(struct script *s, char **tok, int ntok)
 		return 0;
 	ret = memsim_set_strategy(&s->h, id, min);
 	if (ret) {
-		struct memsim_summary sum = { 0 };
+		struct memsim_summary sum = { .strategy = -1 };
 		struct saved_err e;
 
 		err_save(s, &e);
 		if (ret == -EBUSY)
 			memsim_get_summary(&s->h, &sum);
 		err_restore(s, &e);
-		why_strategy(s->why, sizeof(s->why), ret, id, min, sum.usage.live_blocks);
+		why_strategy(s->why, sizeof(s->why), ret, id, min, sum.usage.live_blocks,
+			     (int)sum.strategy);
 	}
 	ret = outcome(s, tok[0], ret);
 	if (ret)
@@ -201,9 +207,14 @@ static int sc_strategy(struct script *s, char **tok, int ntok)
 		jstr("strategy", memsim_strategy_name(id));
 		if (id == MEMSIM_STRATEGY_BUDDY)
 			ju64("buddy_min_block", min);
+		if (id == MEMSIM_STRATEGY_TLSF)
+			ju64("tlsf_classes", min ? min : 16);
 		jend();
 	} else if (id == MEMSIM_STRATEGY_BUDDY && min) {
 		printf("strategy: buddy, minimum block %llu\n",
+		       (unsigned long long)min);
+	} else if (id == MEMSIM_STRATEGY_TLSF && min) {
+		printf("strategy: tlsf, %llu classes per level\n",
 		       (unsigned long long)min);
 	} else {
 		printf("strategy: %s\n", memsim_strategy_name(id));

@@ -43,7 +43,7 @@ const struct opt simulate_opts[] = {
 		"probability of a free: 0..1 or N% (default 0.45)"),
 	SIM_OPT("seed", opt_u64, in.seed, "S", "seed (default 1)"),
 	SIM_OPT("strategy", opt_str, list, "LIST",
-		"first,best,worst,next,buddy or all (default first)"),
+		"first,best,worst,next,buddy,tlsf or all (default first)"),
 	SIM_OPT("buddy-min", opt_u64, buddy_min, "SIZE",
 		"the buddy system's minimum block (default 64)"),
 	SIM_OPT("segment-size", opt_u64, seg_size, "SIZE",

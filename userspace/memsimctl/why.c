@@ -251,19 +251,25 @@ const char *why_sync(char *buf, size_t len, int err, __u32 stream)
  * @strategy: the strategy asked for.
  * @min: the minimum block given (0 for none).
  * @busy_blocks: blocks allocated or waiting for their free, if known.
+ * @from: the strategy in force, if known (else -1).
  *
  * Return: @buf, or NULL.
  */
 const char *why_strategy(char *buf, size_t len, int err, int strategy,
-			 __u64 min, __u64 busy_blocks)
+			 __u64 min, __u64 busy_blocks, int from)
 {
-	if (err == -EINVAL && min && strategy != MEMSIM_STRATEGY_BUDDY)
+	if (err == -EINVAL && min && strategy == MEMSIM_STRATEGY_TLSF)
+		snprintf(buf, len, "classes=%llu: TLSF has 16 or 32 classes per level",
+			 (unsigned long long)min);
+	else if (err == -EINVAL && min && strategy != MEMSIM_STRATEGY_BUDDY)
 		snprintf(buf, len, "min=%llu: only the buddy system has a minimum block",
 			 (unsigned long long)min);
 	else if (err == -EINVAL && min && !is_pow2(min))
 		snprintf(buf, len, "min=%llu: not a power of two", (unsigned long long)min);
 	else if (err == -EBUSY)
-		snprintf(buf, len, "entering or leaving the buddy system (or changing its minimum block) needs nothing allocated: %llu %s",
+		snprintf(buf, len, from == MEMSIM_STRATEGY_TLSF || strategy == MEMSIM_STRATEGY_TLSF ?
+			 "entering or leaving TLSF (or changing its classes) needs nothing allocated: %llu %s" :
+			 "entering or leaving the buddy system (or changing its minimum block) needs nothing allocated: %llu %s",
 			 (unsigned long long)busy_blocks, busy_blocks == 1 ?
 			 "block is allocated or waiting for its free" :
 			 "blocks are allocated or waiting for their free");

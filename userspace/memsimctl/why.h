@@ -29,7 +29,7 @@ const char *why_segment(char *buf, size_t len, int err, __u64 start,
 const char *why_release(char *buf, size_t len, int err, __u64 id);
 const char *why_sync(char *buf, size_t len, int err, __u32 stream);
 const char *why_strategy(char *buf, size_t len, int err, int strategy,
-			 __u64 min, __u64 busy_blocks);
+			 __u64 min, __u64 busy_blocks, int from);
 const char *why_safe_range(char *buf, size_t len, int err, __u64 size,
 			   __u64 align, __u64 min, __u64 max);
 const char *why_simulate(char *buf, size_t len, int err,

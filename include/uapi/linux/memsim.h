@@ -135,7 +135,11 @@ struct memsim_info {
  * @MEMSIM_STRATEGY_WORST_FIT: the largest free block that fits.
  * @MEMSIM_STRATEGY_NEXT_FIT: first fit from a roving cursor, then wrap.
  * @MEMSIM_STRATEGY_BUDDY: binary buddy system.
- * @MEMSIM_STRATEGY_COUNT: number of strategies.
+ * @MEMSIM_STRATEGY_TLSF: two-level segregated fit: the head of the lowest
+ *	non-empty size class whose blocks all hold the request (added after
+ *	the first release).
+ * @MEMSIM_STRATEGY_COUNT: number of strategies.  The first release had 5
+ *	(%MEMSIM_STRATEGY_COUNT_V1).
  */
 enum memsim_strategy_id {
 	MEMSIM_STRATEGY_FIRST_FIT = 0,
@@ -143,8 +147,12 @@ enum memsim_strategy_id {
 	MEMSIM_STRATEGY_WORST_FIT = 2,
 	MEMSIM_STRATEGY_NEXT_FIT = 3,
 	MEMSIM_STRATEGY_BUDDY = 4,
-	MEMSIM_STRATEGY_COUNT = 5,
+	MEMSIM_STRATEGY_TLSF = 5,
+	MEMSIM_STRATEGY_COUNT = 6,
 };
+
+/* Strategies of the first release, and so of %MEMSIM_IOC_GET_STATS_V1. */
+#define MEMSIM_STRATEGY_COUNT_V1	5
 
 /* A stream number that matches every stream in a request. */
 #define MEMSIM_STREAM_ANY_ID		0xffffffffU
@@ -157,12 +165,16 @@ enum memsim_strategy_id {
  *	of two (a huge one leaves nothing allocatable); 0 selects 64.  Must be
  *	0 for the other strategies.
  * @reserved: in: must be zero.
+ * @tlsf_classes: in: for TLSF, its size classes per level, 16 or 32; 0
+ *	selects 16.  Must be 0 for the other strategies.  (The second
+ *	reserved word, and so zero, in the first release.)
  */
 struct memsim_strategy_arg {
 	__u32 strategy;
 	__u32 flags;
 	__u64 buddy_min_block;
-	__u64 reserved[2];
+	__u64 reserved;
+	__u64 tlsf_classes;
 };
 
 /**
@@ -509,6 +521,31 @@ struct memsim_stats_arg {
 };
 
 /**
+ * struct memsim_stats_arg_v1 - argument of %MEMSIM_IOC_GET_STATS_V1
+ * @strategies: out: counters of the first release's strategies.
+ * @streams_ptr: as in &struct memsim_stats_arg.
+ * @streams_cap: as in &struct memsim_stats_arg.
+ * @flags: as in &struct memsim_stats_arg.
+ * @stream_cursor: as in &struct memsim_stats_arg.
+ * @nr_streams: as in &struct memsim_stats_arg.
+ * @more: as in &struct memsim_stats_arg.
+ * @reserved: as in &struct memsim_stats_arg.
+ *
+ * The first release's &struct memsim_stats_arg, from before TLSF: binaries
+ * built against it keep working, without TLSF's counters.
+ */
+struct memsim_stats_arg_v1 {
+	struct memsim_strategy_stats_info strategies[MEMSIM_STRATEGY_COUNT_V1];
+	__u64 streams_ptr;
+	__u32 streams_cap;
+	__u32 flags;
+	__u64 stream_cursor;
+	__u32 nr_streams;
+	__u32 more;
+	__u64 reserved[2];
+};
+
+/**
  * struct memsim_segment_info - one segment, for %MEMSIM_IOC_GET_SEGMENTS
  * @id: segment id.
  * @start: first address.
@@ -765,9 +802,9 @@ struct memsim_reset_arg {
  * @MEMSIM_TRACE_FREE_REQUEST: a deferred free was requested.
  * @MEMSIM_TRACE_FREE_COMPLETE: a block was freed (at once, or its deferred
  *	free completed).
- * @MEMSIM_TRACE_SPLIT: a fit strategy split a free block off (addr,
+ * @MEMSIM_TRACE_SPLIT: a fit strategy or TLSF split a free block off (addr,
  *	size: the new free block).
- * @MEMSIM_TRACE_COALESCE: a fit strategy merged free neighbours (addr,
+ * @MEMSIM_TRACE_COALESCE: a fit strategy or TLSF merged free neighbours (addr,
  *	size: the merged block).
  * @MEMSIM_TRACE_BUDDY_SPLIT: the buddy system halved a block (addr,
  *	size: the free half).
@@ -1014,11 +1051,14 @@ struct memsim_explain_arg {
  * define MEMSIM_IOC_SET_STRATEGY - switch the placement strategy
  *
  * Takes a &struct memsim_strategy_arg.  The four fit strategies can be
- * switched among at any time; entering or leaving the buddy system, or
- * changing its minimum block, needs an instance with nothing allocated.
+ * switched among at any time; entering or leaving the buddy system or
+ * TLSF, or changing the buddy system's minimum block or TLSF's classes,
+ * needs an instance with nothing allocated.
  * Errors: -EFAULT; -EINVAL for an unknown strategy, a minimum block that is
- * not a power of two or is given for a fit strategy, or a non-zero flag or
- * reserved field; -EBUSY if blocks are allocated (deferred frees count);
+ * not a power of two or is given for another strategy than the buddy
+ * system, a number of TLSF classes other than 0, 16 and 32 or one given
+ * for another strategy than TLSF, or a non-zero flag or reserved field;
+ * -EBUSY if blocks are allocated (deferred frees count);
  * -E2BIG if the new layout's blocks (laid before the old ones are freed)
  * would take the instance or the module over its memory budget; -ENOMEM.
  */
@@ -1157,6 +1197,15 @@ struct memsim_explain_arg {
  * are listed.
  */
 #define MEMSIM_IOC_GET_STATS		_IOWR(MEMSIM_IOC_MAGIC, 0x0c, struct memsim_stats_arg)
+
+/**
+ * define MEMSIM_IOC_GET_STATS_V1 - %MEMSIM_IOC_GET_STATS of the first release
+ *
+ * The same command with the first release's &struct memsim_stats_arg_v1
+ * (five strategies), whose size gave the command its number then; the
+ * same errors.
+ */
+#define MEMSIM_IOC_GET_STATS_V1		_IOWR(MEMSIM_IOC_MAGIC, 0x0c, struct memsim_stats_arg_v1)
 
 /**
  * define MEMSIM_IOC_GET_SEGMENTS - page through the segments
