@@ -66,4 +66,12 @@ void memsim_account_alloc(struct memsim_pool *pool, struct memsim_block *b);
 void memsim_account_release(struct memsim_pool *pool, struct memsim_block *b);
 void memsim_account_deferred(struct memsim_pool *pool, struct memsim_block *b, bool add);
 
+/* Extent families' split and merge (memsim_extent.c). */
+u32 memsim_extent_splits(const struct memsim_pool *pool, const struct memsim_candidate *c);
+struct memsim_block *memsim_extent_take(struct memsim_pool *pool,
+					const struct memsim_candidate *c,
+					struct memsim_block_reserve *r);
+void memsim_extent_give_back(struct memsim_pool *pool, struct memsim_block *b,
+			     struct memsim_free_result *res);
+
 #endif /* _MEMSIM_CORE_PRIV_H */

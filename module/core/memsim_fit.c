@@ -463,113 +463,6 @@ static bool worst_fit_better(const struct memsim_query *q, const struct memsim_c
 	return by_address(q, a, b);
 }
 
-/* Blocks split off: the alignment padding before the allocation, the tail after it. */
-static u32 fit_splits(const struct memsim_pool *pool, const struct memsim_candidate *c)
-{
-	return (c->place > c->block->addr) +
-	       (c->place + c->size < memsim_block_end(c->block));
-}
-
-/* A new block of @b's segment for [addr, addr + size), from the reserve. */
-static struct memsim_block *split_off(struct memsim_block *b, u64 addr, u64 size,
-				      struct memsim_block_reserve *r)
-{
-	struct memsim_block *n = memsim_reserve_take(r);
-
-	n->segment = b->segment;
-	n->addr = addr;
-	n->size = size;
-	memsim_account_blocks(b->segment, 1);
-	return n;
-}
-
-/*
- * Carve a candidate's allocation out of its free block: the free block's
- * own structure becomes the allocated block; the padding before and the
- * tail after it become new free blocks on either side.
- */
-static struct memsim_block *fit_take(struct memsim_pool *pool,
-				     const struct memsim_candidate *c,
-				     struct memsim_block_reserve *r)
-{
-	struct memsim_block *b = c->block, *n;
-	u64 end = memsim_block_end(b), alloc_end = c->place + c->size;
-
-	memsim_free_remove(pool, b);
-	if (c->place > b->addr) {
-		n = split_off(b, b->addr, c->place - b->addr, r);
-		list_add_tail(&n->link, &b->link);
-		memsim_free_insert(pool, n);
-		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
-	}
-	if (alloc_end < end) {
-		n = split_off(b, alloc_end, end - alloc_end, r);
-		list_add(&n->link, &b->link);
-		memsim_free_insert(pool, n);
-		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
-	}
-	b->addr = c->place;
-	b->size = c->size;
-	return b;
-}
-
-/* The free neighbour of @b on its segment's list in direction @next, if any. */
-static struct memsim_block *free_neighbour(struct memsim_block *b, bool next)
-{
-	struct list_head *pos = next ? b->link.next : b->link.prev;
-	struct memsim_block *n;
-
-	if (pos == &b->segment->blocks)
-		return NULL;
-	n = list_entry(pos, struct memsim_block, link);
-	return n->state == MEMSIM_BLOCK_FREE ? n : NULL;
-}
-
-/* Fold @victim, a free neighbour, into @b and drop its structure. */
-static void absorb(struct memsim_pool *pool, struct memsim_block *b,
-		   struct memsim_block *victim)
-{
-	memsim_free_remove(pool, victim);
-	if (victim->addr < b->addr)
-		b->addr = victim->addr;
-	b->size += victim->size;
-	list_del(&victim->link);
-	memsim_account_blocks(b->segment, -1);
-	memsim_block_put(pool, victim);
-}
-
-/*
- * Return a freed block: merge with free neighbours on the same segment (a
- * segment's list never holds another segment's blocks, so merges cannot
- * cross segments), then index the result.  Deferred frees are not free, so
- * they stay apart.
- */
-static void fit_give_back(struct memsim_pool *pool, struct memsim_block *b,
-			  struct memsim_free_result *res)
-{
-	struct memsim_block *n;
-
-	n = free_neighbour(b, false);
-	if (n) {
-		absorb(pool, b, n);
-		res->coalesced = true;
-	}
-	n = free_neighbour(b, true);
-	if (n) {
-		absorb(pool, b, n);
-		res->coalesced = true;
-	}
-	b->requested = 0;
-	b->tag = 0;
-	b->owner = 0;
-	b->label[0] = '\0';
-	memsim_free_insert(pool, b);
-	if (res->coalesced)
-		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
-	res->coalesced_addr = b->addr;
-	res->coalesced_size = b->size;
-}
-
 /* A segment is laid with one free block: all of it. */
 static unsigned int fit_blocks_to_lay(const struct memsim_pool *pool, u64 start, u64 size)
 {
@@ -743,9 +636,9 @@ static const struct memsim_index_ops memsim_fit_index = {
 	.lay = fit_lay,
 	.insert = fit_insert,
 	.remove = fit_remove,
-	.splits = fit_splits,
-	.take = fit_take,
-	.give_back = fit_give_back,
+	.splits = memsim_extent_splits,
+	.take = memsim_extent_take,
+	.give_back = memsim_extent_give_back,
 	.largest = fit_largest,
 	.largest_in = fit_largest_in,
 	.first_from = fit_first_from,

@@ -269,105 +269,6 @@ static void tlsf_remove(struct memsim_pool *pool, struct memsim_stream *s,
 		idx->fl_map &= ~(1ULL << (k >> sl));
 }
 
-static u32 tlsf_splits(const struct memsim_pool *pool, const struct memsim_candidate *c)
-{
-	return (c->place > c->block->addr) +
-	       (c->place + c->size < memsim_block_end(c->block));
-}
-
-/* A new free block of @b's segment for [addr, addr + size), from the reserve. */
-static struct memsim_block *tlsf_split_off(struct memsim_pool *pool, struct memsim_block *b,
-					   u64 addr, u64 size, struct memsim_block_reserve *r)
-{
-	struct memsim_block *n = memsim_reserve_take(r);
-
-	n->segment = b->segment;
-	n->addr = addr;
-	n->size = size;
-	memsim_account_blocks(b->segment, 1);
-	return n;
-}
-
-/*
- * The free block's own structure becomes the allocation; the padding before
- * it, then the remainder after it, become free blocks at their classes'
- * heads.
- */
-static struct memsim_block *tlsf_take(struct memsim_pool *pool,
-				      const struct memsim_candidate *c,
-				      struct memsim_block_reserve *r)
-{
-	struct memsim_block *b = c->block, *n;
-	u64 end = memsim_block_end(b), alloc_end = c->place + c->size;
-
-	memsim_free_remove(pool, b);
-	if (c->place > b->addr) {
-		n = tlsf_split_off(pool, b, b->addr, c->place - b->addr, r);
-		list_add_tail(&n->link, &b->link);
-		memsim_free_insert(pool, n);
-		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
-	}
-	if (alloc_end < end) {
-		n = tlsf_split_off(pool, b, alloc_end, end - alloc_end, r);
-		list_add(&n->link, &b->link);
-		memsim_free_insert(pool, n);
-		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
-	}
-	b->addr = c->place;
-	b->size = c->size;
-	return b;
-}
-
-/* The free neighbour of @b on its segment's list in direction @next, if any. */
-static struct memsim_block *tlsf_free_neighbour(struct memsim_block *b, bool next)
-{
-	struct list_head *pos = next ? b->link.next : b->link.prev;
-	struct memsim_block *n;
-
-	if (pos == &b->segment->blocks)
-		return NULL;
-	n = list_entry(pos, struct memsim_block, link);
-	return n->state == MEMSIM_BLOCK_FREE ? n : NULL;
-}
-
-static void tlsf_absorb(struct memsim_pool *pool, struct memsim_block *b,
-			struct memsim_block *victim)
-{
-	memsim_free_remove(pool, victim);
-	if (victim->addr < b->addr)
-		b->addr = victim->addr;
-	b->size += victim->size;
-	list_del(&victim->link);
-	memsim_account_blocks(b->segment, -1);
-	memsim_block_put(pool, victim);
-}
-
-static void tlsf_give_back(struct memsim_pool *pool, struct memsim_block *b,
-			   struct memsim_free_result *res)
-{
-	struct memsim_block *n;
-
-	n = tlsf_free_neighbour(b, false);
-	if (n) {
-		tlsf_absorb(pool, b, n);
-		res->coalesced = true;
-	}
-	n = tlsf_free_neighbour(b, true);
-	if (n) {
-		tlsf_absorb(pool, b, n);
-		res->coalesced = true;
-	}
-	b->requested = 0;
-	b->tag = 0;
-	b->owner = 0;
-	b->label[0] = '\0';
-	memsim_free_insert(pool, b);
-	if (res->coalesced)
-		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
-	res->coalesced_addr = b->addr;
-	res->coalesced_size = b->size;
-}
-
 /* ---- address lookups without an address index of free blocks ---- */
 
 /* The segment that contains @addr, or NULL. */
@@ -778,9 +679,9 @@ static const struct memsim_index_ops memsim_tlsf_index_ops = {
 	.lay = tlsf_lay,
 	.insert = tlsf_insert,
 	.remove = tlsf_remove,
-	.splits = tlsf_splits,
-	.take = tlsf_take,
-	.give_back = tlsf_give_back,
+	.splits = memsim_extent_splits,
+	.take = memsim_extent_take,
+	.give_back = memsim_extent_give_back,
 	.largest = tlsf_largest,
 	.largest_in = tlsf_largest_in,
 	.first_from = tlsf_first_from,
