@@ -26,7 +26,9 @@
  * address) is too small, or the alignment padding leaves too little.  A
  * candidate none of these refuse can take the request.  The rules are the
  * ones the searches apply (memsim_place_in()), so a request that fails has
- * no candidate that fits.
+ * no candidate that fits - except under TLSF, whose search gives up after a
+ * bounded number of candidates (see its DOC block): there a failed request
+ * can show a fitting block the search never reached.
  *
  * The figures come from the usage counters and the largest-free queries in
  * O(streams); the candidates from each stream's free index walked from its
