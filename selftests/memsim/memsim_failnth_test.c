@@ -911,6 +911,10 @@ static void fn_set_strategy_other(struct fn_call *c, __u32 strategy)
 		/* A new minimum block. */
 		c->arg.strat.strategy = MEMSIM_STRATEGY_BUDDY;
 		c->arg.strat.buddy_min_block = 4096;
+	} else if (strategy == MEMSIM_STRATEGY_TLSF) {
+		/* Twice the classes: the free space is indexed again. */
+		c->arg.strat.strategy = MEMSIM_STRATEGY_TLSF;
+		c->arg.strat.tlsf_classes = 32;
 	} else {
 		/* Another fit strategy, blocks live. */
 		c->arg.strat.strategy = (strategy + 1) % MEMSIM_STRATEGY_BUDDY;
@@ -1263,9 +1267,12 @@ TEST_F_TIMEOUT(failnth, strategy_and_segments, 120)
 	const struct fn_case *const cases[] = {
 		/* Fit: into the buddy system, 14 roots for the odd segment; buddy: out. */
 		&fn_set_strategy_buddy_case,
-		/* Fit: another fit strategy, blocks live; buddy: a new minimum block. */
-		ms_is_buddy(variant->strategy) ? &fn_set_strategy_min_case :
-						 &fn_set_strategy_fit_case,
+		/*
+		 * Fit: another fit strategy, blocks live; buddy: a new minimum
+		 * block; TLSF: new classes (both with nothing allocated).
+		 */
+		ms_is_buddy(variant->strategy) || variant->strategy == MEMSIM_STRATEGY_TLSF ?
+			&fn_set_strategy_min_case : &fn_set_strategy_fit_case,
 		&fn_create_new_case,
 		&fn_create_old_case,
 		&fn_release_new_case,

@@ -35,7 +35,7 @@
  * ms_is_buddy() - whether a strategy is the buddy system
  * @strategy: a MEMSIM_STRATEGY_* value
  *
- * Every test program runs its tests under the five strategies: its fixture
+ * Every test program runs its tests under the six strategies: its fixture
  * variant holds a MEMSIM_STRATEGY_* value, one variant per strategy
  * (memsim_variants.h); helpers name them through the harness's struct
  * _test_data_NAME and struct _fixture_variant_NAME, as

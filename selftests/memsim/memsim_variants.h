@@ -49,4 +49,8 @@ MS_VARIANT_ADD(MS_FIXTURE, buddy) {
 	.strategy = MEMSIM_STRATEGY_BUDDY,
 };
 
+MS_VARIANT_ADD(MS_FIXTURE, tlsf) {
+	.strategy = MEMSIM_STRATEGY_TLSF,
+};
+
 #undef MS_FIXTURE
