@@ -329,15 +329,7 @@ static void buddy_give_back(struct memsim_pool *pool, struct memsim_block *b,
 		memsim_block_put(pool, buddy);
 		res->coalesced = true;
 	}
-	b->requested = 0;
-	b->tag = 0;
-	b->owner = 0;
-	b->label[0] = '\0';
-	memsim_free_insert(pool, b);
-	if (res->coalesced)
-		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
-	res->coalesced_addr = b->addr;
-	res->coalesced_size = b->size;
+	memsim_free_settle(pool, b, res);
 }
 
 /*

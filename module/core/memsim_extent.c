@@ -135,13 +135,5 @@ void memsim_extent_give_back(struct memsim_pool *pool, struct memsim_block *b,
 		absorb(pool, b, n);
 		res->coalesced = true;
 	}
-	b->requested = 0;
-	b->tag = 0;
-	b->owner = 0;
-	b->label[0] = '\0';
-	memsim_free_insert(pool, b);
-	if (res->coalesced)
-		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
-	res->coalesced_addr = b->addr;
-	res->coalesced_size = b->size;
+	memsim_free_settle(pool, b, res);
 }

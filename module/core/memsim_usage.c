@@ -174,6 +174,25 @@ void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b)
 	memsim_account_free(pool, b, false);
 }
 
+/*
+ * A freed block, merged as its family merges, becomes free: what its
+ * allocation left is cleared, it enters the free index, a merge is
+ * reported, and the free's result names the block it ended in.
+ */
+void memsim_free_settle(struct memsim_pool *pool, struct memsim_block *b,
+			struct memsim_free_result *res)
+{
+	b->requested = 0;
+	b->tag = 0;
+	b->owner = 0;
+	b->label[0] = '\0';
+	memsim_free_insert(pool, b);
+	if (res->coalesced)
+		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
+	res->coalesced_addr = b->addr;
+	res->coalesced_size = b->size;
+}
+
 /**
  * memsim_ratio_ppm() - a ratio in parts per million
  * @part: the numerator, at most @whole.
