@@ -6,9 +6,13 @@
  *
  * Usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]
  *                     [--ops M] [--seed S] [--min SIZE] [--max SIZE]
+ *                     [--align A | --align-mix MAX] [--log-sizes]
  *
  * One segment large enough for N live blocks of random sizes in
  * [SIZE_MIN, SIZE_MAX] (default 64..4096) is filled with N allocations;
+ * every allocation is aligned to A (a power of two; default none) or,
+ * with --align-mix, to a random power of two from 1 to MAX; with
+ * --log-sizes the sizes are log-uniform rather than uniform;
  * then M pairs of (free a random live block, allocate a new random size)
  * run in run_pairs(), timed with CLOCK_MONOTONIC.  run_pairs() is a
  * function of its own so that callgrind can count its instructions alone:
@@ -41,17 +45,44 @@ struct bench {
 	u64 *live;		/* addresses of the live blocks */
 	u64 nr_live;
 	u64 size_min, size_max;
+	u64 align;		/* alignment of every request; 0: none */
+	unsigned int mix_order;	/* --align-mix: random 2^0..2^mix_order */
+	bool log_sizes;		/* --log-sizes: log-uniform sizes */
 	u64 failures;
 };
+
+/*
+ * Uniform in [size_min, size_max], or (--log-sizes) log-uniform: a
+ * uniform bit length between those of the bounds, then a uniform size of
+ * that length, clamped to the bounds.
+ */
+static u64 rnd_size(struct bench *b)
+{
+	unsigned int lo, hi, bits;
+	u64 size;
+
+	if (!b->log_sizes)
+		return b->size_min + rnd() % (b->size_max - b->size_min + 1);
+	lo = fls64(b->size_min);
+	hi = fls64(b->size_max);
+	bits = lo + rnd() % (hi - lo + 1);
+	size = (1ULL << (bits - 1)) | (rnd() & ((1ULL << (bits - 1)) - 1));
+	return clamp(size, b->size_min, b->size_max);
+}
 
 static int alloc_one(struct bench *b, u64 *addr)
 {
 	struct memsim_request req = {
-		.size = b->size_min + rnd() % (b->size_max - b->size_min + 1),
+		.size = rnd_size(b),
+		.align = b->align,
 		.stream = 0,
 	};
 	struct memsim_result res;
-	int ret = memsim_alloc(&b->pool, &req, &res);
+	int ret;
+
+	if (b->mix_order)
+		req.align = 1ULL << (rnd() % (b->mix_order + 1));
+	ret = memsim_alloc(&b->pool, &req, &res);
 
 	if (!ret)
 		*addr = res.addr;
@@ -104,7 +135,8 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]\n"
-		"                    [--ops M] [--seed S] [--min SIZE] [--max SIZE]\n");
+		"                    [--ops M] [--seed S] [--min SIZE] [--max SIZE]\n"
+		"                    [--align A | --align-mix MAX] [--log-sizes]\n");
 }
 
 int main(int argc, char **argv)
@@ -116,17 +148,20 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "min", required_argument, NULL, 'a' },
 		{ "max", required_argument, NULL, 'b' },
+		{ "align", required_argument, NULL, 'A' },
+		{ "align-mix", required_argument, NULL, 'M' },
+		{ "log-sizes", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct bench b;
-	u64 n = 1000, m = 100000, seed = 1, seg_size, t0, t1, t2, i;
+	u64 n = 1000, m = 100000, seed = 1, seg_size, t0, t1, t2, i, mix = 0, steps;
 	int strategy = MEMSIM_FIRST_FIT, c, ret;
 	struct memsim_segment *seg;
 
 	b.size_min = 64;
 	b.size_max = 4096;
-	while ((c = getopt_long(argc, argv, "t:l:o:s:a:b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:l:o:s:a:b:A:M:Lh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			for (strategy = 0; strategy < MEMSIM_NR_STRATEGIES; strategy++)
@@ -152,6 +187,15 @@ int main(int argc, char **argv)
 		case 'b':
 			b.size_max = strtoull(optarg, NULL, 0);
 			break;
+		case 'A':
+			b.align = strtoull(optarg, NULL, 0);
+			break;
+		case 'M':
+			mix = strtoull(optarg, NULL, 0);
+			break;
+		case 'L':
+			b.log_sizes = true;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
@@ -160,10 +204,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!n || !b.size_min || b.size_max < b.size_min || b.size_max > (1ULL << 40)) {
+	if (!n || !b.size_min || b.size_max < b.size_min || b.size_max > (1ULL << 40) ||
+	    (b.align && !is_power_of_2(b.align)) || b.align > (1ULL << 40) ||
+	    (mix && (!is_power_of_2(mix) || mix > (1ULL << 40) || b.align))) {
 		print_usage(stderr);
 		return 2;
 	}
+	while (mix > 1ULL << b.mix_order)
+		b.mix_order++;
 	rng_state = seed;
 
 	/*
@@ -171,7 +219,7 @@ int main(int argc, char **argv)
 	 * power of two so that the buddy system gets a single root.
 	 */
 	seg_size = 1;
-	while (seg_size < 2 * n * b.size_max)
+	while (seg_size < 2 * n * (b.size_max + max(b.align, mix)))
 		seg_size <<= 1;
 	b.live = calloc(n, sizeof(*b.live));
 	if (!b.live || memsim_core_init())
@@ -196,6 +244,7 @@ int main(int argc, char **argv)
 	}
 	b.nr_live = n;
 	t1 = now_ns();
+	steps = b.pool.strategy_stats[strategy].steps;
 	ret = run_pairs(&b, m);
 	t2 = now_ns();
 	if (ret) {
@@ -207,9 +256,12 @@ int main(int argc, char **argv)
 	       (t1 - t0) / 1e9, (double)(t1 - t0) / n);
 	printf("pairs: %llu in %.3f s, %.1f ns per pair\n", P64(m),
 	       (t2 - t1) / 1e9, m ? (double)(t2 - t1) / m : 0.0);
-	printf("bench: strategy %s live %llu ops %llu seed %llu: %.1f ns/pair, segment %llu bytes, allocated %llu, %llu free blocks, largest free %llu, %llu failed\n",
-	       names[strategy], P64(n), P64(m), P64(seed),
-	       m ? (double)(t2 - t1) / m : 0.0, P64(seg_size),
+	steps = b.pool.strategy_stats[strategy].steps - steps;
+	printf("search: %.1f index steps per allocation of the pairs\n",
+	       m ? (double)steps / m : 0.0);
+	printf("bench: strategy %s live %llu ops %llu seed %llu align %s%llu: %.1f ns/pair, segment %llu bytes, allocated %llu, %llu free blocks, largest free %llu, %llu failed\n",
+	       names[strategy], P64(n), P64(m), P64(seed), mix ? "mix 1.." : "",
+	       P64(mix ? mix : b.align), m ? (double)(t2 - t1) / m : 0.0, P64(seg_size),
 	       P64(b.pool.usage.allocated), P64(b.pool.usage.free_blocks),
 	       P64(memsim_largest_free(&b.pool, MEMSIM_STREAM_ANY)),
 	       P64(b.failures));
