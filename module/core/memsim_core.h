@@ -296,6 +296,13 @@ typedef void (*memsim_event_fn)(struct memsim_pool *pool,
  * @addr: first address.
  * @size: size in bytes.
  * @subtree_max: fit mode: the largest free size in @rb_addr's subtree.
+ * @align_gap: free block in fit mode, while its stream keeps alignment
+ *	aggregates (&memsim_stream.align_class k > 0): @subtree_max minus
+ *	the largest size usable at alignment 2^k (from the first aligned
+ *	address to the end) of a block in @rb_addr's subtree; below 2^k.
+ * @align_lead: likewise for @rb_size's subtree: @size minus the largest
+ *	usable size at alignment 2^k in it, negative when a larger block
+ *	below it holds more, S32_MIN when 2^31 or more (memsim_fit.c).
  * @requested: allocated block: the size asked for.
  * @tag: allocated block: the caller's tag.
  * @create_ns: time the block's structure was made (by a segment's creation
@@ -322,6 +329,8 @@ struct memsim_block {
 	u64 addr;
 	u64 size;
 	u64 subtree_max;
+	u32 align_gap;
+	s32 align_lead;
 	u64 requested;
 	u64 tag;
 	u64 create_ns;
@@ -373,6 +382,11 @@ struct memsim_segment {
  * @size_tree: fit mode: free blocks by (size, address).
  * @order_tree: buddy mode: free blocks of each order, by address.
  * @order_mask: buddy mode: bit i set when @order_tree[i] is not empty.
+ * @align_class: fit mode: log2 of the alignment the trees' alignment
+ *	aggregates (&memsim_block.align_gap, &memsim_block.align_lead) are
+ *	kept for; 0 while none are kept.
+ * @align_waste: fit mode: candidates rejected on alignment, since the
+ *	aggregates were last rebuilt, by searches they did not serve exactly.
  * @index: the free index of a family that keeps it out of line
  *	(&memsim_index_ops.index_size bytes), NULL otherwise.
  * @deferred: blocks of this stream with a deferred free pending.
@@ -386,6 +400,8 @@ struct memsim_stream {
 	struct rb_root_cached size_tree;
 	struct rb_root order_tree[MEMSIM_MAX_ORDER + 1];
 	u64 order_mask;
+	u8 align_class;
+	u64 align_waste;
 	void *index;
 	struct list_head deferred;
 	struct memsim_usage usage;

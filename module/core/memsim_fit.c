@@ -27,13 +27,16 @@
  * drm_mm's best fit returns the most recently inserted of equal holes, the
  * Python design iterated a set whose keys changed under it.
  *
- * The indexes prune by size only.  A candidate can still fail on alignment
- * (its padding does not fit) or on the request's range; the search then
- * resumes after it.  So an unconstrained request costs O(log n), and a
- * constrained one O(log n) per rejected candidate.  For first fit and next
- * fit the rejects are blocks smaller than size + alignment - 1 plus at most
- * two blocks straddling the range's ends; best and worst fit with a range
- * may walk past every block outside it, as drm_mm's best fit does.
+ * The indexes prune by size and, for aligned requests, by the usable size
+ * at the stream's alignment class (see "Alignment aggregates" below: first,
+ * next and best fit use it; the choice is unchanged).  A candidate can
+ * still fail on the request's range, or on an alignment above the class;
+ * the search then resumes after it.  So an unconstrained request, and one
+ * aligned to the stream's class, costs O(log n), and a constrained one
+ * O(log n) per rejected candidate.  For first fit and next fit the rejects
+ * are blocks usable at the class for less than size + alignment - 1, plus
+ * at most two blocks straddling the range's ends; best and worst fit with a
+ * range may walk past every block outside it, as drm_mm's best fit does.
  * Fixed-address requests use the address search whatever the strategy:
  * only one block can hold them.
  */
@@ -64,23 +67,243 @@ static inline u64 subtree_max(struct rb_node *node)
 	return node ? addr_entry(node)->subtree_max : 0;
 }
 
-static void addr_insert(struct rb_root *root, struct memsim_block *b)
+/*
+ * Alignment aggregates.
+ *
+ * The trees prune by size, but an aligned request can be refused by a
+ * block large enough by size: its padding up to the first aligned address
+ * does not leave room.  A stream whose requests are aligned therefore
+ * keeps, for one alignment class k (&memsim_stream.align_class, 2^k bytes),
+ * the largest *usable* size in every subtree of both trees: usable_at(b, k),
+ * the bytes from the block's first 2^k-aligned address to its end.
+ *
+ * Why this never changes a placement: a block that fits a request aligned
+ * to 2^j, j >= k, holds it at some p, a multiple of 2^j and so of 2^k, with
+ * addr <= p and p + size <= end; the first 2^k-aligned address q of the
+ * block is at most p, so usable_at(b, k) = end - q >= end - p >= size.
+ * "usable_at(b, k) >= size" is thus a necessary condition of fitting, as
+ * "b->size >= size" is (it is the case k = 0).  The searches below keep
+ * their order of candidates and only skip blocks (and whole subtrees, whose
+ * maxima bound every block in them) that fail it; every candidate left is
+ * still checked by memsim_place_in(), alignment and range included.  The
+ * candidates skipped could not fit, so the first one that fits in the
+ * strategy's order - the documented choice - is the same block, placed at
+ * the same address.  For a request aligned to exactly 2^k without a range,
+ * the condition is also sufficient, so the first candidate fits: O(log n).
+ *
+ * The aggregates are exact (the checker recomputes them), stored as
+ * differences that fit 32 bits for k <= FIT_MAX_CLASS (30):
+ *
+ * - address tree: align_gap = subtree_max - (largest usable size in the
+ *   subtree), in [0, 2^k): the subtree's largest block by size is usable
+ *   for all but its padding, at most 2^k - 1 (a block with no aligned
+ *   address is smaller than 2^k);
+ * - size tree: align_lead = size - (largest usable size in the subtree).
+ *   The left subtree holds no larger block (the key is (size, address)),
+ *   the node itself loses at most 2^k - 1, so the lead is below 2^k; the
+ *   right subtree can hold more, any amount: a lead below -(2^31 - 1) is
+ *   stored as FIT_LEAD_FAR, an unknown bound (U64_MAX) that prunes nothing.
+ *   A left child's bound is clipped to its parent's size, which bounds it.
+ *   With a FIT_LEAD_FAR below, a bound can exceed the truth, so the size
+ *   tree's descent backtracks when a subtree promised more than it holds.
+ *
+ * The class is chosen by the requests: a search that the aggregates do not
+ * serve exactly (no class kept, or one that differs from its alignment)
+ * adds the candidates it rejected to &memsim_stream.align_waste, and when
+ * they outnumber the stream's free blocks the aggregates are rebuilt for
+ * that request's class in one O(n) pass (fit_rebuild()).  A stream with a
+ * steady alignment pays that once; under a mix the rebuilds are paid for by
+ * at least as many rejects as they cost.  Requests aligned to 2^j with j
+ * above the kept k are pruned by the weaker class k; those below it (and
+ * every request of a stream that keeps no class) search as before.  While
+ * no class is kept (k = 0) nothing is maintained: unaligned work costs one
+ * test more per insert and remove.
+ */
+#define FIT_MAX_CLASS		30
+#define FIT_LEAD_FAR		(-0x7fffffff - 1)
+#define FIT_LEAD_STALE		0x7fffffff
+/* Rejects a stream tolerates above its free block count before a rebuild. */
+#define FIT_REBUILD_SLACK	64
+
+/* Bytes of @b from its first 2^@k-aligned address to its end; 0 if none. */
+static inline u64 usable_at(const struct memsim_block *b, unsigned int k)
+{
+	u64 mask = (1ULL << k) - 1, end = memsim_block_end(b), p;
+
+	if (check_add_overflow(b->addr, mask, &p))
+		return 0;
+	p &= ~mask;
+	return p < end ? end - p : 0;
+}
+
+static inline unsigned int block_class(const struct memsim_block *b)
+{
+	return b->segment->stream->align_class;
+}
+
+/* The largest usable size at the stream's class in @node's subtree. */
+static inline u64 addr_align_max(struct rb_node *node)
+{
+	struct memsim_block *b = addr_entry(node);
+
+	return b ? b->subtree_max - b->align_gap : 0;
+}
+
+static bool addr_align_compute(struct memsim_block *b, bool exit)
+{
+	u64 max = b->size, amax = usable_at(b, block_class(b));
+	struct rb_node *child[2] = { b->rb_addr.rb_left, b->rb_addr.rb_right };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!child[i])
+			continue;
+		max = max(max, subtree_max(child[i]));
+		amax = max(amax, addr_align_max(child[i]));
+	}
+	if (exit && b->subtree_max == max && b->align_gap == max - amax)
+		return true;
+	b->subtree_max = max;
+	b->align_gap = max - amax;
+	return false;
+}
+
+static void addr_align_propagate(struct rb_node *rb, struct rb_node *stop)
+{
+	while (rb != stop) {
+		struct memsim_block *b = addr_entry(rb);
+
+		if (addr_align_compute(b, true))
+			break;
+		rb = rb_parent(&b->rb_addr);
+	}
+}
+
+static void addr_align_copy(struct rb_node *rb_old, struct rb_node *rb_new)
+{
+	struct memsim_block *old = addr_entry(rb_old), *new = addr_entry(rb_new);
+
+	new->subtree_max = old->subtree_max;
+	new->align_gap = old->align_gap;
+}
+
+static void addr_align_rotate(struct rb_node *rb_old, struct rb_node *rb_new)
+{
+	addr_align_copy(rb_old, rb_new);
+	addr_align_compute(addr_entry(rb_old), false);
+}
+
+static const struct rb_augment_callbacks addr_align_cb = {
+	.propagate = addr_align_propagate,
+	.copy = addr_align_copy,
+	.rotate = addr_align_rotate,
+};
+
+/* The size tree's bound from a lead: U64_MAX when it is not known. */
+static inline u64 lead_max(u64 size, s32 lead)
+{
+	if (lead == FIT_LEAD_FAR)
+		return U64_MAX;
+	return lead >= 0 ? size - lead : size + (u64)(-(s64)lead);
+}
+
+static inline u64 size_align_max(struct rb_node *node)
+{
+	struct memsim_block *b = size_entry(node);
+
+	return b ? lead_max(b->size, b->align_lead) : 0;
+}
+
+/* The lead of a block of @size over a subtree whose bound is @m. */
+static inline s32 size_lead(u64 size, u64 m)
+{
+	if (m <= size)
+		return size - m;	/* below 2^k <= 2^30: see above */
+	if (m - size > 0x7fffffff)
+		return FIT_LEAD_FAR;
+	return -(s32)(m - size);
+}
+
+static bool size_align_compute(struct memsim_block *b, bool exit)
+{
+	u64 m = usable_at(b, block_class(b));
+	s32 lead;
+
+	if (b->rb_size.rb_left)
+		m = max(m, min(size_align_max(b->rb_size.rb_left), b->size));
+	if (b->rb_size.rb_right)
+		m = max(m, size_align_max(b->rb_size.rb_right));
+	lead = size_lead(b->size, m);
+	if (exit && b->align_lead == lead)
+		return true;
+	b->align_lead = lead;
+	return false;
+}
+
+/*
+ * A lead is relative to its node's size, so unlike a maximum it cannot be
+ * copied to another node: a rotation recomputes both nodes (the lower one
+ * first), and the node that takes an erased one's place gets FIT_LEAD_STALE,
+ * a value size_align_compute() never gives, so that the propagation
+ * rb_erase_augmented() always runs from it recomputes it and goes on.
+ */
+static void size_align_propagate(struct rb_node *rb, struct rb_node *stop)
+{
+	while (rb != stop) {
+		struct memsim_block *b = size_entry(rb);
+
+		if (size_align_compute(b, true))
+			break;
+		rb = rb_parent(&b->rb_size);
+	}
+}
+
+static void size_align_copy(struct rb_node *rb_old, struct rb_node *rb_new)
+{
+	size_entry(rb_new)->align_lead = FIT_LEAD_STALE;
+}
+
+static void size_align_rotate(struct rb_node *rb_old, struct rb_node *rb_new)
+{
+	size_align_compute(size_entry(rb_old), false);
+	size_align_compute(size_entry(rb_new), false);
+}
+
+static const struct rb_augment_callbacks size_align_cb = {
+	.propagate = size_align_propagate,
+	.copy = size_align_copy,
+	.rotate = size_align_rotate,
+};
+
+/*
+ * @k: the stream's class; 0 keeps subtree_max only.  The path down is
+ * updated before the node is linked, as rb_insert_augmented() wants.
+ */
+static void addr_insert(struct rb_root *root, struct memsim_block *b, unsigned int k)
 {
 	struct rb_node **link = &root->rb_node, *parent = NULL;
+	u64 u = k ? usable_at(b, k) : 0;
 
 	b->subtree_max = b->size;
+	b->align_gap = b->size - u;
 	while (*link) {
 		struct memsim_block *cur;
 
 		parent = *link;
 		cur = addr_entry(parent);
-		/* Every ancestor's maximum covers the new node from now on. */
-		if (cur->subtree_max < b->size)
+		/* Every ancestor's maxima cover the new node from now on. */
+		if (k) {
+			u64 amax = max(cur->subtree_max - cur->align_gap, u);
+
+			cur->subtree_max = max(cur->subtree_max, b->size);
+			cur->align_gap = cur->subtree_max - amax;
+		} else if (cur->subtree_max < b->size) {
 			cur->subtree_max = b->size;
+		}
 		link = b->addr < cur->addr ? &parent->rb_left : &parent->rb_right;
 	}
 	rb_link_node(&b->rb_addr, parent, link);
-	rb_insert_augmented(&b->rb_addr, root, &memsim_addr_cb);
+	rb_insert_augmented(&b->rb_addr, root, k ? &addr_align_cb : &memsim_addr_cb);
 }
 
 static bool size_less(struct rb_node *a, const struct rb_node *b)
@@ -91,19 +314,108 @@ static bool size_less(struct rb_node *a, const struct rb_node *b)
 	return x->size < y->size || (x->size == y->size && x->addr < y->addr);
 }
 
+/*
+ * rb_add_cached() with the alignment aggregates of a class kept: the new
+ * leaf's lead, then the path above it recomputed (up to the first node
+ * that does not change) before the rebalancing rotations.
+ */
+static void size_insert_align(struct rb_root_cached *tree, struct memsim_block *b)
+{
+	struct rb_node **link = &tree->rb_root.rb_node, *parent = NULL;
+	bool leftmost = true;
+
+	while (*link) {
+		parent = *link;
+		if (size_less(&b->rb_size, parent)) {
+			link = &parent->rb_left;
+		} else {
+			link = &parent->rb_right;
+			leftmost = false;
+		}
+	}
+	rb_link_node(&b->rb_size, parent, link);
+	size_align_compute(b, false);
+	size_align_propagate(parent, NULL);
+	rb_insert_augmented_cached(&b->rb_size, tree, leftmost, &size_align_cb);
+}
+
 /* A free block enters, or leaves, both indexes of its stream. */
 static void fit_insert(struct memsim_pool *pool, struct memsim_stream *s,
 		       struct memsim_block *b)
 {
-	addr_insert(&s->addr_tree, b);
-	rb_add_cached(&b->rb_size, &s->size_tree, size_less);
+	unsigned int k = s->align_class;
+
+	addr_insert(&s->addr_tree, b, k);
+	if (k)
+		size_insert_align(&s->size_tree, b);
+	else
+		rb_add_cached(&b->rb_size, &s->size_tree, size_less);
 }
 
 static void fit_remove(struct memsim_pool *pool, struct memsim_stream *s,
 		       struct memsim_block *b)
 {
-	rb_erase_augmented(&b->rb_addr, &s->addr_tree, &memsim_addr_cb);
-	rb_erase_cached(&b->rb_size, &s->size_tree);
+	if (s->align_class) {
+		rb_erase_augmented(&b->rb_addr, &s->addr_tree, &addr_align_cb);
+		rb_erase_augmented_cached(&b->rb_size, &s->size_tree, &size_align_cb);
+	} else {
+		rb_erase_augmented(&b->rb_addr, &s->addr_tree, &memsim_addr_cb);
+		rb_erase_cached(&b->rb_size, &s->size_tree);
+	}
+}
+
+/*
+ * Recompute both trees' aggregates for class @k, children before parents.
+ * O(n); it yields the CPU every 1024 blocks.
+ */
+static void fit_rebuild(struct memsim_stream *s, unsigned int k)
+{
+	struct rb_node *node;
+	unsigned int n = 0;
+
+	s->align_class = k;
+	s->align_waste = 0;
+	for (node = rb_first_postorder(&s->addr_tree); node; node = rb_next_postorder(node)) {
+		addr_align_compute(addr_entry(node), false);
+		if (!(++n % 1024))
+			memsim_env_cond_resched();
+	}
+	for (node = rb_first_postorder(&s->size_tree.rb_root); node;
+	     node = rb_next_postorder(node)) {
+		size_align_compute(size_entry(node), false);
+		if (!(++n % 1024))
+			memsim_env_cond_resched();
+	}
+}
+
+/* A request's alignment class, as far as the aggregates go. */
+static inline unsigned int query_class(const struct memsim_query *q)
+{
+	return min_t(unsigned int, ilog2(q->align), FIT_MAX_CLASS);
+}
+
+/* The class @s's aggregates prune @q with: 0 for size only. */
+static inline unsigned int search_class(const struct memsim_stream *s,
+					const struct memsim_query *q)
+{
+	return s->align_class <= query_class(q) ? s->align_class : 0;
+}
+
+/*
+ * After a search that pruned with class @c: the candidates it rejected
+ * count towards a rebuild for the request's class, unless that is @c
+ * already (then the rejects were the range's).
+ */
+static void note_rejects(struct memsim_stream *s, const struct memsim_query *q,
+			 unsigned int c, u32 rejects)
+{
+	unsigned int k = query_class(q);
+
+	if (!rejects || c == k)
+		return;
+	s->align_waste += rejects;
+	if (s->align_waste > s->usage.free_blocks + FIT_REBUILD_SLACK)
+		fit_rebuild(s, k);
 }
 
 /* The largest free block, read from the augmented root in O(1). */
@@ -197,19 +509,35 @@ static __always_inline bool ahead(const struct memsim_block *b, u64 bound, bool 
 	return high ? b->addr < bound : memsim_block_end(b) > bound;
 }
 
-/* The nearest block with size >= @need in a subtree, following subtree_max. */
+/*
+ * What the address walks filter on: a block's size and a subtree's
+ * subtree_max, or with a class @c > 0 the usable sizes at 2^c (see
+ * "Alignment aggregates").  @c is a constant 0 on the unaligned path.
+ */
+static __always_inline u64 addr_value(const struct memsim_block *b, unsigned int c)
+{
+	return c ? usable_at(b, c) : b->size;
+}
+
+static __always_inline u64 addr_bound(struct rb_node *node, unsigned int c)
+{
+	return c ? addr_align_max(node) : subtree_max(node);
+}
+
+/* The nearest block with a value >= @need in a subtree, following the bounds. */
 static __always_inline struct memsim_block *nearest_in_subtree(struct rb_node *node, u64 need,
-							       bool high, u32 *steps)
+							       unsigned int c, bool high,
+							       u32 *steps)
 {
 	while (node) {
 		struct memsim_block *b = addr_entry(node);
 
 		(*steps)++;
-		if (subtree_max(near_child(node, high)) >= need) {
+		if (addr_bound(near_child(node, high), c) >= need) {
 			node = near_child(node, high);
 			continue;
 		}
-		if (b->size >= need)
+		if (addr_value(b, c) >= need)
 			return b;
 		node = far_child(node, high);
 	}
@@ -217,23 +545,25 @@ static __always_inline struct memsim_block *nearest_in_subtree(struct rb_node *n
 }
 
 /*
- * The nearest free block with size >= @need on the searched side of
- * @bound: the lowest that ends after it, or (@high) the highest that starts
- * below it.
+ * The nearest free block with size (with @c: usable size) >= @need on the
+ * searched side of @bound: the lowest that ends after it, or (@high) the
+ * highest that starts below it.
  *
  * Walking down towards @bound, every node ahead of it is a "pending" node:
  * it and its far subtree qualify by position, and they come in address
  * order from the deepest pending node upwards.  So: find the deepest one,
  * then climb through the pending ancestors (those reached from a near
  * child), returning the first that fits by itself or whose far subtree's
- * maximum says it holds a fit.  One walk down, one up, one descent.
+ * maximum says it holds a fit (the address tree's maxima are exact, so it
+ * does).  One walk down, one up, one descent.
  */
 static __always_inline struct memsim_block *addr_nearest_fit(struct rb_root *root, u64 bound,
-							     u64 need, bool high, u32 *steps)
+							     u64 need, unsigned int c,
+							     bool high, u32 *steps)
 {
 	struct rb_node *node = root->rb_node, *pending = NULL;
 
-	if (subtree_max(node) < need)
+	if (addr_bound(node, c) < need)
 		return NULL;
 	while (node) {
 		(*steps)++;
@@ -249,10 +579,10 @@ static __always_inline struct memsim_block *addr_nearest_fit(struct rb_root *roo
 		struct rb_node *child;
 
 		(*steps)++;
-		if (addr_entry(pending)->size >= need)
+		if (addr_value(addr_entry(pending), c) >= need)
 			return addr_entry(pending);
-		if (subtree_max(far_child(pending, high)) >= need)
-			return nearest_in_subtree(far_child(pending, high), need, high, steps);
+		if (addr_bound(far_child(pending, high), c) >= need)
+			return nearest_in_subtree(far_child(pending, high), need, c, high, steps);
 		do {
 			child = pending;
 			pending = rb_parent(pending);
@@ -265,43 +595,76 @@ static __always_inline struct memsim_block *addr_nearest_fit(struct rb_root *roo
 static struct memsim_block *addr_first_fit(struct rb_root *root, u64 lo, u64 need,
 					   u32 *steps)
 {
-	return addr_nearest_fit(root, lo, need, false, steps);
+	return addr_nearest_fit(root, lo, need, 0, false, steps);
 }
 
 /* The highest free block with size >= @need that starts below @hi. */
 static struct memsim_block *addr_last_fit(struct rb_root *root, u64 hi, u64 need,
 					  u32 *steps)
 {
-	return addr_nearest_fit(root, hi, need, true, steps);
+	return addr_nearest_fit(root, hi, need, 0, true, steps);
 }
 
-/* First fit (and next fit, and fixed addresses): address order. */
+/* The same with usable sizes at class @c > 0. */
+static struct memsim_block *addr_first_fit_aligned(struct rb_root *root, u64 lo, u64 need,
+						   unsigned int c, u32 *steps)
+{
+	return addr_nearest_fit(root, lo, need, c, false, steps);
+}
+
+static struct memsim_block *addr_last_fit_aligned(struct rb_root *root, u64 hi, u64 need,
+						  unsigned int c, u32 *steps)
+{
+	return addr_nearest_fit(root, hi, need, c, true, steps);
+}
+
+/* The next candidate in address order, with the class's filter when it has one. */
+static struct memsim_block *addr_next(struct memsim_stream *s, u64 bound, u64 need,
+				      unsigned int c, bool high, u32 *steps)
+{
+	if (high)
+		return c ? addr_last_fit_aligned(&s->addr_tree, bound, need, c, steps) :
+			   addr_last_fit(&s->addr_tree, bound, need, steps);
+	return c ? addr_first_fit_aligned(&s->addr_tree, bound, need, c, steps) :
+		   addr_first_fit(&s->addr_tree, bound, need, steps);
+}
+
+/*
+ * First fit (and next fit, and fixed addresses): address order.  With a
+ * class, the candidates are the blocks usable for the size at it: the same
+ * order with blocks that cannot fit left out (see "Alignment aggregates").
+ */
 static bool fit_by_address(struct memsim_stream *s, struct memsim_query *q,
 			   struct memsim_candidate *c)
 {
+	unsigned int k = search_class(s, q);
 	struct memsim_block *b;
+	u32 rejects = 0;
 
 	if (!q->topdown) {
-		for (b = addr_first_fit(&s->addr_tree, q->lo, q->size, &q->steps);
+		for (b = addr_next(s, q->lo, q->size, k, false, &q->steps);
 		     b && b->addr < q->hi;
-		     b = addr_first_fit(&s->addr_tree, memsim_block_end(b), q->size,
-					&q->steps)) {
+		     b = addr_next(s, memsim_block_end(b), q->size, k, false, &q->steps)) {
 			if (memsim_place_in(q, b->addr, memsim_block_end(b), false, &c->place))
 				goto found;
+			rejects++;
 		}
 	} else {
-		for (b = addr_last_fit(&s->addr_tree, q->hi, q->size, &q->steps);
+		for (b = addr_next(s, q->hi, q->size, k, true, &q->steps);
 		     b && memsim_block_end(b) > q->lo;
-		     b = addr_last_fit(&s->addr_tree, b->addr, q->size, &q->steps)) {
+		     b = addr_next(s, b->addr, q->size, k, true, &q->steps)) {
 			if (memsim_place_in(q, b->addr, memsim_block_end(b), true, &c->place))
 				goto found;
+			rejects++;
 		}
 	}
+	note_rejects(s, q, k, rejects);
 	return false;
 
 found:
 	c->block = b;
 	c->size = q->size;
+	note_rejects(s, q, k, rejects);
 	return true;
 }
 
@@ -399,20 +762,172 @@ static struct memsim_block *size_next(struct memsim_stream *s, struct memsim_blo
 	return n && n->size >= need ? n : NULL;
 }
 
+/*
+ * Best fit with a class @c > 0: the same preference order, restricted to
+ * the blocks usable for the size at 2^c (see "Alignment aggregates").  The
+ * walks go through the size tree in order (@high: backwards), skipping
+ * every subtree whose bound says it holds no such block.
+ */
+static __always_inline bool size_holds(struct memsim_block *b, unsigned int c, u64 need)
+{
+	return usable_at(b, c) >= need;
+}
+
+static __always_inline bool size_may_hold(struct rb_node *node, u64 need)
+{
+	return node && size_align_max(node) >= need;
+}
+
+/*
+ * The first block of @node's subtree, in the walk's direction, that holds
+ * @need.  NULL if there is none; then *@done is a node whose whole subtree
+ * has been ruled out (the descent ends there when a FIT_LEAD_FAR bound
+ * promised more than a subtree holds).
+ */
+static __always_inline struct memsim_block *size_seek_down(struct rb_node *node, unsigned int c,
+							   u64 need, bool high, u32 *steps,
+							   struct rb_node **done)
+{
+	for (;;) {
+		(*steps)++;
+		if (size_may_hold(near_child(node, high), need)) {
+			node = near_child(node, high);
+			continue;
+		}
+		if (size_holds(size_entry(node), c, need))
+			return size_entry(node);
+		if (size_may_hold(far_child(node, high), need)) {
+			node = far_child(node, high);
+			continue;
+		}
+		*done = node;
+		return NULL;
+	}
+}
+
+/*
+ * The first block after @node in the walk's direction that holds @need:
+ * @node's far subtree, then each ancestor reached from its near side and
+ * that ancestor's far subtree.
+ */
+static __always_inline struct memsim_block *size_seek_after(struct rb_node *node, unsigned int c,
+							    u64 need, bool high, u32 *steps)
+{
+	struct rb_node *child, *done;
+	struct memsim_block *b;
+
+	for (;;) {
+		if (size_may_hold(far_child(node, high), need)) {
+			b = size_seek_down(far_child(node, high), c, need, high, steps, &done);
+			if (b)
+				return b;
+			node = done;
+			continue;
+		}
+		do {
+			child = node;
+			node = rb_parent(node);
+		} while (node && child == far_child(node, high));
+		if (!node)
+			return NULL;
+		(*steps)++;
+		if (size_holds(size_entry(node), c, need))
+			return size_entry(node);
+	}
+}
+
+/* @node itself if it holds @need, else the first after it. */
+static struct memsim_block *size_seek_from(struct rb_node *node, unsigned int c, u64 need,
+					   bool high, u32 *steps)
+{
+	if (!node)
+		return NULL;
+	(*steps)++;
+	if (size_holds(size_entry(node), c, need))
+		return size_entry(node);
+	return size_seek_after(node, c, need, high, steps);
+}
+
+/* The smallest (size, address) that holds @need. */
+static struct memsim_block *size_seek_first(struct memsim_stream *s, unsigned int c,
+					    u64 need, u32 *steps)
+{
+	struct rb_node *root = s->size_tree.rb_root.rb_node, *done;
+	struct memsim_block *b;
+
+	if (!size_may_hold(root, need))
+		return NULL;
+	b = size_seek_down(root, c, need, false, steps, &done);
+	return b ? b : size_seek_after(done, c, need, false, steps);
+}
+
+/* Top-down: the highest-addressed block of @b's size group that holds @need. */
+static struct memsim_block *size_seek_group_last(struct memsim_stream *s,
+						 struct memsim_block *b, unsigned int c,
+						 u64 need, u32 *steps)
+{
+	struct memsim_block *last = size_group_last(s, b->size, steps);
+
+	/* @b holds @need and is at or before @last: the walk back meets it. */
+	return size_seek_from(&last->rb_size, c, need, true, steps);
+}
+
+static struct memsim_block *best_aligned_first(struct memsim_stream *s, bool topdown,
+					       unsigned int c, u64 need, u32 *steps)
+{
+	struct memsim_block *b = size_seek_first(s, c, need, steps);
+
+	if (b && topdown)
+		b = size_seek_group_last(s, b, c, need, steps);
+	return b;
+}
+
+static struct memsim_block *best_aligned_next(struct memsim_stream *s, struct memsim_block *b,
+					      bool topdown, unsigned int c, u64 need,
+					      u32 *steps)
+{
+	struct memsim_block *n;
+
+	if (!topdown)
+		return size_seek_after(&b->rb_size, c, need, false, steps);
+
+	/* Down the group towards lower addresses, then the next group up. */
+	n = size_seek_after(&b->rb_size, c, need, true, steps);
+	if (n && n->size == b->size)
+		return n;
+	if (b->size == U64_MAX)
+		return NULL;
+	n = size_lower_bound(s, b->size + 1, 0, steps);
+	n = n ? size_seek_from(&n->rb_size, c, need, false, steps) : NULL;
+	return n ? size_seek_group_last(s, n, c, need, steps) : NULL;
+}
+
 static bool fit_by_size(struct memsim_stream *s, bool best, struct memsim_query *q,
 			struct memsim_candidate *c)
 {
+	unsigned int k = best ? search_class(s, q) : 0;
 	struct memsim_block *b;
+	u32 rejects = 0;
 
-	for (b = size_first(s, best, q->topdown, q->size, &q->steps); b;
-	     b = size_next(s, b, best, q->topdown, q->size, &q->steps)) {
+	if (k)
+		b = best_aligned_first(s, q->topdown, k, q->size, &q->steps);
+	else
+		b = size_first(s, best, q->topdown, q->size, &q->steps);
+	while (b) {
 		if (memsim_place_in(q, b->addr, memsim_block_end(b), q->topdown, &c->place)) {
 			c->block = b;
 			c->size = q->size;
-			return true;
+			break;
 		}
+		rejects++;
+		if (k)
+			b = best_aligned_next(s, b, q->topdown, k, q->size, &q->steps);
+		else
+			b = size_next(s, b, best, q->topdown, q->size, &q->steps);
 	}
-	return false;
+	if (best)
+		note_rejects(s, q, k, rejects);
+	return b;
 }
 
 /*
@@ -479,6 +994,8 @@ static void fit_init(const struct memsim_pool *pool, struct memsim_stream *s)
 {
 	s->addr_tree = RB_ROOT;
 	s->size_tree = RB_ROOT_CACHED;
+	s->align_class = 0;
+	s->align_waste = 0;
 }
 
 static struct memsim_block *fit_first_from(struct memsim_pool *pool,
@@ -539,24 +1056,27 @@ static int fit_check_block(struct memsim_check *c, struct memsim_block *blk,
 }
 
 /*
- * Recomputes subtree_max bottom-up.  The recursion depth is the tree's
- * height, at most 2 * log2(n + 1) for a red-black tree.
+ * Recomputes subtree_max bottom-up, and while the stream keeps a class the
+ * largest usable size (*@amax) with it, which align_gap must match.  The
+ * recursion depth is the tree's height, at most 2 * log2(n + 1) for a
+ * red-black tree.
  */
 static int check_subtree_max(struct memsim_check *c, struct memsim_stream *st,
-			     struct rb_node *node, u64 *max)
+			     struct rb_node *node, u64 *max, u64 *amax)
 {
 	struct memsim_block *blk;
-	u64 left = 0, right = 0, want;
+	u64 left = 0, right = 0, aleft = 0, aright = 0, want, awant;
 	int ret;
 
 	if (!node) {
 		*max = 0;
+		*amax = 0;
 		return 0;
 	}
-	ret = check_subtree_max(c, st, node->rb_left, &left);
+	ret = check_subtree_max(c, st, node->rb_left, &left, &aleft);
 	if (ret)
 		return ret;
-	ret = check_subtree_max(c, st, node->rb_right, &right);
+	ret = check_subtree_max(c, st, node->rb_right, &right, &aright);
 	if (ret)
 		return ret;
 
@@ -567,7 +1087,49 @@ static int check_subtree_max(struct memsim_check *c, struct memsim_stream *st,
 					       "stream %u addr_tree subtree_max %#llx, expected %#llx",
 					       st->id, ull(blk->subtree_max),
 					       ull(want));
+	awant = max(usable_at(blk, st->align_class), max(aleft, aright));
+	if (st->align_class && blk->align_gap != want - awant)
+		return block_fail(c, blk,
+				  "stream %u addr_tree align_gap %#x, expected %#llx (class %u)",
+				  st->id, blk->align_gap, ull(want - awant),
+				  st->align_class);
 	*max = want;
+	*amax = awant;
+	return 0;
+}
+
+/*
+ * The size tree's leads, recomputed bottom-up by the rule of
+ * size_align_compute() (*@bound: the subtree's bound, U64_MAX when a lead
+ * on the way was FIT_LEAD_FAR).
+ */
+static int check_size_leads(struct memsim_check *c, struct memsim_stream *st,
+			    struct rb_node *node, u64 *bound)
+{
+	struct memsim_block *blk;
+	u64 left, right, m;
+	s32 want;
+	int ret;
+
+	if (!node) {
+		*bound = 0;
+		return 0;
+	}
+	ret = check_size_leads(c, st, node->rb_left, &left);
+	if (ret)
+		return ret;
+	ret = check_size_leads(c, st, node->rb_right, &right);
+	if (ret)
+		return ret;
+
+	blk = size_entry(node);
+	m = max(usable_at(blk, st->align_class), max(min(left, blk->size), right));
+	want = size_lead(blk->size, m);
+	if (blk->align_lead != want)
+		return block_fail(c, blk,
+				  "stream %u size_tree align_lead %d, expected %d (class %u)",
+				  st->id, blk->align_lead, want, st->align_class);
+	*bound = lead_max(blk->size, want);
 	return 0;
 }
 
@@ -576,7 +1138,7 @@ static int fit_check(struct memsim_check *c, struct memsim_stream *st, u64 *n)
 {
 	struct memsim_block *blk, *prev = NULL;
 	struct rb_node *node;
-	u64 na = 0, ns = 0, max;
+	u64 na = 0, ns = 0, max, amax;
 	unsigned int order;
 	int ret;
 
@@ -592,9 +1154,16 @@ static int fit_check(struct memsim_check *c, struct memsim_stream *st, u64 *n)
 		prev = blk;
 		na++;
 	}
-	ret = check_subtree_max(c, st, st->addr_tree.rb_node, &max);
+	if (st->align_class > FIT_MAX_CLASS)
+		return check_fail(c, "stream %u: alignment class %u", st->id, st->align_class);
+	ret = check_subtree_max(c, st, st->addr_tree.rb_node, &max, &amax);
 	if (ret)
 		return ret;
+	if (st->align_class) {
+		ret = check_size_leads(c, st, st->size_tree.rb_root.rb_node, &amax);
+		if (ret)
+			return ret;
+	}
 
 	prev = NULL;
 	for (node = rb_first(&st->size_tree.rb_root); node; node = rb_next(node)) {
