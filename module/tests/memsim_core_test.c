@@ -1871,6 +1871,97 @@ static void placement_alignment_sweep(struct kunit *test)
 	}
 }
 
+/*
+ * Aligned requests among free blocks that are large enough by size but
+ * mostly not once aligned (memsim_fit.c's alignment aggregates): 300 holes
+ * of 1000..1254 bytes at misaligned starts.  1200 requests of 1000..1199
+ * bytes aligned to 256 (enough for the fit strategies to build the
+ * aggregates for that class), then 600 with alignments 2^0..2^12 (weaker
+ * classes, rebuilds); a third top-down; frees in between.  Each against the
+ * model; do_alloc() checks the pool, the aggregates included, every time.
+ */
+#define WINDOW_HOLES	300
+#define WINDOW_LIVE	600
+
+static u32 window_rnd(u32 *state, u32 n)
+{
+	*state = *state * 1103515245 + 12345;
+	return (*state >> 8) % n;
+}
+
+static void placement_aligned_window(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, param_strategy(test));
+	struct memsim_segment *seg = add_segment(test, pool, BASE + 24, 1ULL << 23, 0);
+	struct model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	/* address and allocated size of each */
+	u64 (*live)[2] = kunit_kcalloc(test, WINDOW_LIVE, sizeof(*live), GFP_KERNEL);
+	u64 (*holes)[2] = kunit_kcalloc(test, WINDOW_HOLES, sizeof(*holes), GFP_KERNEL);
+	unsigned int i, nr_live = 0;
+	struct memsim_free_result fres;
+	struct model_free_result mf;
+	struct model_result want;
+	struct memsim_request req;
+	struct memsim_result res;
+	u32 rng = 12;
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	KUNIT_ASSERT_NOT_NULL(test, holes);
+	model_init(m, pool->strategy);
+	KUNIT_ASSERT_EQ(test, model_add_segment(m, seg->start, seg->size, 0), seg->id);
+	for (i = 0; i < 2 * WINDOW_HOLES + 1200 + 600; i++) {
+		u64 size, align = 0;
+		u32 flags = 0;
+
+		if (i < 2 * WINDOW_HOLES) {
+			/* hole (freed below) and spacer, both unaligned */
+			size = i % 2 ? 1 + window_rnd(&rng, 64) : 1000 + window_rnd(&rng, 255);
+		} else {
+			size = 1000 + window_rnd(&rng, 200);
+			align = i < 2 * WINDOW_HOLES + 1200 ? 256 : 1ULL << window_rnd(&rng, 13);
+			if (!window_rnd(&rng, 3))
+				flags = MEMSIM_REQ_TOPDOWN;
+		}
+		req_init(&req, size, align, flags);
+		KUNIT_ASSERT_TRUE(test, model_alloc(m, &req, true, &want));
+		KUNIT_ASSERT_EQ(test, do_alloc(test, pool, &req, &res), 0);
+		KUNIT_ASSERT_EQ_MSG(test, res.addr, want.addr,
+				    "%s: request %u: size %llu align %llu%s",
+				    strategy_names[pool->strategy], i, size, align,
+				    flags ? " top-down" : "");
+		if (i < 2 * WINDOW_HOLES) {
+			if (!(i % 2)) {
+				holes[i / 2][0] = res.addr;
+				holes[i / 2][1] = res.size;
+			}
+			if (i == 2 * WINDOW_HOLES - 1) {
+				unsigned int h;
+
+				for (h = 0; h < WINDOW_HOLES; h++) {
+					KUNIT_ASSERT_EQ(test, do_free(test, pool, holes[h][0], 0, 0,
+								      &fres), 0);
+					model_free(m, holes[h][0], holes[h][1], &mf);
+				}
+				model_compare(test, m, pool);
+			}
+			continue;
+		}
+		live[nr_live][0] = res.addr;
+		live[nr_live++][1] = res.size;
+		if (nr_live == WINDOW_LIVE || !window_rnd(&rng, 3)) {
+			unsigned int k = window_rnd(&rng, nr_live);
+
+			KUNIT_ASSERT_EQ(test, do_free(test, pool, live[k][0], 0, 0, &fres), 0);
+			model_free(m, live[k][0], live[k][1], &mf);
+			nr_live--;
+			live[k][0] = live[nr_live][0];
+			live[k][1] = live[nr_live][1];
+		}
+	}
+	model_compare(test, m, pool);
+}
+
 /* A fresh pool with one 64-unit segment at BASE, cursor at 0. */
 static struct memsim_pool *one_segment_pool(struct kunit *test, enum memsim_strategy s)
 {
@@ -2105,6 +2196,7 @@ static struct kunit_case memsim_placement_cases[] = {
 	KUNIT_CASE(placement_buddy_roots),
 	KUNIT_CASE(placement_buddy_small_root),
 	KUNIT_CASE_PARAM(placement_alignment_sweep, strategy_gen_params),
+	KUNIT_CASE_PARAM(placement_aligned_window, strategy_gen_params),
 	KUNIT_CASE_PARAM(placement_range, strategy_gen_params),
 	KUNIT_CASE_PARAM(placement_fixed, strategy_gen_params),
 	KUNIT_CASE_PARAM(placement_streams, strategy_gen_params),

@@ -1124,6 +1124,64 @@ static bool test_buddy_min_change(void)
 	return ok;
 }
 
+/*
+ * Aligned requests among many free blocks that are large enough by size
+ * but not once aligned: holes of 1000..1254 bytes at random misaligned
+ * starts, so that for a request of n bytes aligned to 256 most blocks of
+ * the size window [n, n + 255) cannot hold it and a few can.  Enough
+ * requests of one alignment to make the fit strategies build their
+ * alignment aggregates (memsim_fit.c), then other alignments (rebuilds,
+ * weaker classes), top-down and ranges, and frees in between that merge
+ * and split blocks under the aggregates.  Every step is compared with the
+ * model, and the core's invariants (the aggregates included) checked.
+ */
+#define WINDOW_HOLES	400
+
+static bool test_aligned_window(int strategy)
+{
+	static u64 holes[WINDOW_HOLES], live[2 * WINDOW_HOLES];
+	const u64 base = 0x100000 + 24;
+	unsigned int i, nr_live = 0;
+	struct outcome o;
+	struct pair pr;
+	bool ok = true;
+
+	pair_init(&pr, "aligned window");
+	ok &= expect_ret(&pr, op_strategy(strategy, 0), 0, NULL);
+	ok &= expect_ret(&pr, op_create(base, 1ULL << 24, 0), 0, NULL);
+	for (i = 0; i < WINDOW_HOLES && ok; i++) {
+		ok &= run_op(&pr, op_alloc(1000 + rnd_below(255), 0, 0, 0), &o);
+		holes[i] = o.ret ? 0 : o.res.addr;
+		ok &= run_op(&pr, op_alloc(1 + rnd_below(64), 0, 0, 0), NULL);
+	}
+	for (i = 0; i < WINDOW_HOLES && ok; i++)
+		if (holes[i])
+			ok &= run_op(&pr, op_free(holes[i], 0, 0), NULL);
+
+	for (i = 0; i < 3000 && ok; i++) {
+		u64 align = i < 1500 ? 256 : 1ULL << rnd_below(13);
+		u32 flags = i % 3 == 1 ? MEMSIM_REQ_TOPDOWN : 0;
+		struct op op = op_alloc(1000 + rnd_below(200), align, 0, flags);
+
+		if (i % 17 == 5) {
+			op.req.flags |= MEMSIM_REQ_RANGE;
+			op.req.range_lo = base + rnd_below(1 << 20);
+			op.req.range_hi = op.req.range_lo + (1 << 20);
+		}
+		ok &= run_op(&pr, op, &o);
+		if (!o.ret && nr_live < 2 * WINDOW_HOLES)
+			live[nr_live++] = o.res.addr;
+		if (nr_live && (chance(400) || nr_live == 2 * WINDOW_HOLES)) {
+			unsigned int k = rnd_below(nr_live);
+
+			ok &= run_op(&pr, op_free(live[k], 0, 0), NULL);
+			live[k] = live[--nr_live];
+		}
+	}
+	pair_fini(&pr);
+	return ok;
+}
+
 /* ---- the random differential test ------------------------------------ */
 
 static const u64 primes[] = {
@@ -1844,6 +1902,9 @@ int main(int argc, char **argv)
 		result(random_run(s, opt_seed, opt_ops),
 		       "random differential (%s), seed %llu",
 		       strategy_names[s], P64(opt_seed));
+	for (s = 0; s < MEMSIM_NR_STRATEGIES; s++)
+		result(test_aligned_window(s), "aligned requests, misaligned holes (%s)",
+		       strategy_names[s]);
 	memsim_core_exit();
 	printf("host: %d passed, %d failed\n", nr_pass, nr_fail);
 	return nr_fail ? 1 : 0;
