@@ -71,7 +71,10 @@ void memsim_reserve_drain(struct memsim_block_reserve *r);
  */
 void memsim_free_insert(struct memsim_pool *pool, struct memsim_block *b);
 void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b);
+void memsim_free_resize(struct memsim_pool *pool, struct memsim_block *b, u64 addr, u64 size);
 void memsim_free_settle(struct memsim_pool *pool, struct memsim_block *b,
+			struct memsim_free_result *res);
+void memsim_free_report(struct memsim_pool *pool, struct memsim_block *b,
 			struct memsim_free_result *res);
 void memsim_account_blocks(struct memsim_segment *seg, int delta);
 void memsim_account_alloc(struct memsim_pool *pool, struct memsim_block *b);

@@ -177,6 +177,38 @@ void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b)
 }
 
 /*
+ * A free block, in the index, takes the extent [addr, addr + size), which
+ * keeps its place in address order (&memsim_index_ops.resize): a split
+ * that leaves the block a piece of itself, a merge into a free block.
+ */
+void memsim_free_resize(struct memsim_pool *pool, struct memsim_block *b, u64 addr, u64 size)
+{
+	const struct memsim_index_ops *index = pool->ops->index;
+	struct memsim_stream *s = b->segment->stream;
+
+	memsim_account_free(pool, b, false);
+	if (index->resize) {
+		index->resize(pool, s, b, addr, size);
+	} else {
+		index->remove(pool, s, b);
+		b->addr = addr;
+		b->size = size;
+		index->insert(pool, s, b);
+	}
+	memsim_account_free(pool, b, true);
+}
+
+/* The end of a free: a merge is reported, the result names the block. */
+void memsim_free_report(struct memsim_pool *pool, struct memsim_block *b,
+			struct memsim_free_result *res)
+{
+	if (res->coalesced)
+		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
+	res->coalesced_addr = b->addr;
+	res->coalesced_size = b->size;
+}
+
+/*
  * A freed block, merged as its family merges, becomes free: what its
  * allocation left in its life is cleared (the request's own fields share
  * their bytes with the free index, which overwrites them), it enters the
@@ -195,10 +227,7 @@ void memsim_free_settle(struct memsim_pool *pool, struct memsim_block *b,
 		life->label[0] = '\0';
 	}
 	memsim_free_insert(pool, b);
-	if (res->coalesced)
-		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
-	res->coalesced_addr = b->addr;
-	res->coalesced_size = b->size;
+	memsim_free_report(pool, b, res);
 }
 
 /**
