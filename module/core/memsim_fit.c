@@ -92,7 +92,8 @@ static inline u64 subtree_max(struct rb_node *node)
  * the condition is also sufficient, so the first candidate fits: O(log n).
  *
  * The aggregates are exact (the checker recomputes them), stored as
- * differences that fit 32 bits for k <= FIT_MAX_CLASS (30):
+ * differences that fit 16 bits for k <= FIT_MAX_CLASS (14), in what was the
+ * block structure's tail padding:
  *
  * - address tree: align_gap = subtree_max - (largest usable size in the
  *   subtree), in [0, 2^k): the subtree's largest block by size is usable
@@ -101,7 +102,7 @@ static inline u64 subtree_max(struct rb_node *node)
  * - size tree: align_lead = size - (largest usable size in the subtree).
  *   The left subtree holds no larger block (the key is (size, address)),
  *   the node itself loses at most 2^k - 1, so the lead is below 2^k; the
- *   right subtree can hold more, any amount: a lead below -(2^31 - 1) is
+ *   right subtree can hold more, any amount: a lead below -(2^15 - 1) is
  *   stored as FIT_LEAD_FAR, an unknown bound (U64_MAX) that prunes nothing.
  *   A left child's bound is clipped to its parent's size, which bounds it.
  *   With a FIT_LEAD_FAR below, a bound can exceed the truth, so the size
@@ -119,9 +120,9 @@ static inline u64 subtree_max(struct rb_node *node)
  * no class is kept (k = 0) nothing is maintained: unaligned work costs one
  * test more per insert and remove.
  */
-#define FIT_MAX_CLASS		30
-#define FIT_LEAD_FAR		(-0x7fffffff - 1)
-#define FIT_LEAD_STALE		0x7fffffff
+#define FIT_MAX_CLASS		14
+#define FIT_LEAD_FAR		(-0x7fff - 1)
+#define FIT_LEAD_STALE		0x7fff
 /* Rejects a stream tolerates above its free block count before a rebuild. */
 #define FIT_REBUILD_SLACK	64
 
@@ -200,7 +201,7 @@ static const struct rb_augment_callbacks addr_align_cb = {
 };
 
 /* The size tree's bound from a lead: U64_MAX when it is not known. */
-static inline u64 lead_max(u64 size, s32 lead)
+static inline u64 lead_max(u64 size, s16 lead)
 {
 	if (lead == FIT_LEAD_FAR)
 		return U64_MAX;
@@ -215,19 +216,19 @@ static inline u64 size_align_max(struct rb_node *node)
 }
 
 /* The lead of a block of @size over a subtree whose bound is @m. */
-static inline s32 size_lead(u64 size, u64 m)
+static inline s16 size_lead(u64 size, u64 m)
 {
 	if (m <= size)
-		return size - m;	/* below 2^k <= 2^30: see above */
-	if (m - size > 0x7fffffff)
+		return size - m;	/* below 2^k <= 2^14: see above */
+	if (m - size > 0x7fff)
 		return FIT_LEAD_FAR;
-	return -(s32)(m - size);
+	return -(s16)(m - size);
 }
 
 static bool size_align_compute(struct memsim_block *b, bool exit)
 {
 	u64 m = usable_at(b, block_class(b));
-	s32 lead;
+	s16 lead;
 
 	if (b->rb_size.rb_left)
 		m = max(m, min(size_align_max(b->rb_size.rb_left), b->size));
@@ -243,7 +244,7 @@ static bool size_align_compute(struct memsim_block *b, bool exit)
 /*
  * A lead is relative to its node's size, so unlike a maximum it cannot be
  * copied to another node: a rotation recomputes both nodes (the lower one
- * first), and the node that takes an erased one's place gets FIT_LEAD_STALE,
+ * first, then the ancestors if the subtree's bound moved), and the node that takes an erased one's place gets FIT_LEAD_STALE,
  * a value size_align_compute() never gives, so that the propagation
  * rb_erase_augmented() always runs from it recomputes it and goes on.
  */
@@ -265,8 +266,18 @@ static void size_align_copy(struct rb_node *rb_old, struct rb_node *rb_new)
 
 static void size_align_rotate(struct rb_node *rb_old, struct rb_node *rb_new)
 {
-	size_align_compute(size_entry(rb_old), false);
-	size_align_compute(size_entry(rb_new), false);
+	struct memsim_block *old = size_entry(rb_old), *new = size_entry(rb_new);
+	u64 bound = lead_max(old->size, old->align_lead);
+
+	size_align_compute(old, false);
+	size_align_compute(new, false);
+	/*
+	 * Exact bounds depend on the subtree's blocks only, but FIT_LEAD_FAR
+	 * and the clip depend on its shape too: when the rotated subtree's
+	 * bound moved, the nodes above it follow.
+	 */
+	if (lead_max(new->size, new->align_lead) != bound)
+		size_align_propagate(rb_parent(rb_new), NULL);
 }
 
 static const struct rb_augment_callbacks size_align_cb = {
@@ -416,6 +427,33 @@ static void note_rejects(struct memsim_stream *s, const struct memsim_query *q,
 	s->align_waste += rejects;
 	if (s->align_waste > s->usage.free_blocks + FIT_REBUILD_SLACK)
 		fit_rebuild(s, k);
+}
+
+/*
+ * A free block's extent changes without changing its place in address
+ * order (the caller guarantees it: a split keeps a piece where the block
+ * was, a merge grows a block over neighbours that were not free blocks of
+ * the index).  So the address tree keeps the node where it is and only
+ * the maxima above it are recomputed, up to the first that does not
+ * change; the size tree, keyed by size, takes it out and back.
+ */
+static void fit_resize(struct memsim_pool *pool, struct memsim_stream *s,
+		       struct memsim_block *b, u64 addr, u64 size)
+{
+	if (s->align_class) {
+		/* The same, with the alignment aggregates of both trees. */
+		rb_erase_augmented_cached(&b->rb_size, &s->size_tree, &size_align_cb);
+		b->addr = addr;
+		b->size = size;
+		addr_align_propagate(&b->rb_addr, NULL);
+		size_insert_align(&s->size_tree, b);
+		return;
+	}
+	rb_erase_cached(&b->rb_size, &s->size_tree);
+	b->addr = addr;
+	b->size = size;
+	memsim_addr_cb_propagate(&b->rb_addr, NULL);
+	rb_add_cached(&b->rb_size, &s->size_tree, size_less);
 }
 
 /* The largest free block, read from the augmented root in O(1). */
@@ -1108,7 +1146,7 @@ static int check_size_leads(struct memsim_check *c, struct memsim_stream *st,
 {
 	struct memsim_block *blk;
 	u64 left, right, m;
-	s32 want;
+	s16 want;
 	int ret;
 
 	if (!node) {
@@ -1205,6 +1243,7 @@ static const struct memsim_index_ops memsim_fit_index = {
 	.lay = fit_lay,
 	.insert = fit_insert,
 	.remove = fit_remove,
+	.resize = fit_resize,
 	.splits = memsim_extent_splits,
 	.take = memsim_extent_take,
 	.give_back = memsim_extent_give_back,

@@ -7,6 +7,7 @@
  * Usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]
  *                     [--ops M] [--seed S] [--min SIZE] [--max SIZE]
  *                     [--align A | --align-mix MAX] [--log-sizes]
+ *                     [--untracked]
  *
  * One segment large enough for N live blocks of random sizes in
  * [SIZE_MIN, SIZE_MAX] (default 64..4096) is filled with N allocations;
@@ -19,6 +20,9 @@
  *
  *   valgrind --tool=callgrind --toggle-collect=run_pairs \
  *	memsim-bench --strategy best --live 1000000 --ops 100000
+ *
+ * --untracked runs the pool without block lives (memsim_pool_set_life()):
+ * no clock reads, 104-byte blocks.
  *
  * This is a benchmark, not a test: it fails only if the core does.
  */
@@ -136,7 +140,8 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]\n"
 		"                    [--ops M] [--seed S] [--min SIZE] [--max SIZE]\n"
-		"                    [--align A | --align-mix MAX] [--log-sizes]\n");
+		"                    [--align A | --align-mix MAX] [--log-sizes]\n"
+		"                    [--untracked]\n");
 }
 
 int main(int argc, char **argv)
@@ -151,17 +156,19 @@ int main(int argc, char **argv)
 		{ "align", required_argument, NULL, 'A' },
 		{ "align-mix", required_argument, NULL, 'M' },
 		{ "log-sizes", no_argument, NULL, 'L' },
+		{ "untracked", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct bench b;
 	u64 n = 1000, m = 100000, seed = 1, seg_size, t0, t1, t2, i, mix = 0, steps;
 	int strategy = MEMSIM_FIRST_FIT, c, ret;
+	bool track_life = true;
 	struct memsim_segment *seg;
 
 	b.size_min = 64;
 	b.size_max = 4096;
-	while ((c = getopt_long(argc, argv, "t:l:o:s:a:b:A:M:Lh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:l:o:s:a:b:A:M:Luh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			for (strategy = 0; strategy < MEMSIM_NR_STRATEGIES; strategy++)
@@ -196,6 +203,9 @@ int main(int argc, char **argv)
 		case 'L':
 			b.log_sizes = true;
 			break;
+		case 'u':
+			track_life = false;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
@@ -225,6 +235,7 @@ int main(int argc, char **argv)
 	if (!b.live || memsim_core_init())
 		return 1;
 	memsim_pool_init(&b.pool);
+	memsim_pool_set_life(&b.pool, track_life);
 	ret = memsim_set_strategy(&b.pool, strategy, 0);
 	if (!ret)
 		ret = memsim_segment_create(&b.pool, seg_size, seg_size, 0, 0, &seg);
