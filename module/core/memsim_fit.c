@@ -244,8 +244,9 @@ static bool size_align_compute(struct memsim_block *b, bool exit)
 /*
  * A lead is relative to its node's size, so unlike a maximum it cannot be
  * copied to another node: a rotation recomputes both nodes (the lower one
- * first, then the ancestors if the subtree's bound moved), and the node that takes an erased one's place gets FIT_LEAD_STALE,
- * a value size_align_compute() never gives, so that the propagation
+ * first, then the ancestors if the subtree's bound moved), and the node
+ * that takes an erased one's place gets FIT_LEAD_STALE, a value
+ * size_align_compute() never gives, so that the propagation
  * rb_erase_augmented() always runs from it recomputes it and goes on.
  */
 static void size_align_propagate(struct rb_node *rb, struct rb_node *stop)
