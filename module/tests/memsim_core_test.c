@@ -1881,15 +1881,18 @@ static void placement_alignment_sweep(struct kunit *test)
 
 /*
  * Aligned requests among free blocks that are large enough by size but
- * mostly not once aligned (memsim_fit.c's alignment aggregates): 300 holes
- * of 1000..1254 bytes at misaligned starts.  1200 requests of 1000..1199
- * bytes aligned to 256 (enough for the fit strategies to build the
- * aggregates for that class), then 600 with alignments 2^0..2^12 (weaker
- * classes, rebuilds); a third top-down; frees in between.  Each against the
- * model; do_alloc() checks the pool, the aggregates included, every time.
+ * mostly not once aligned (memsim_fit.c's alignment aggregates): 150 holes
+ * of 1000..1254 bytes at misaligned starts.  600 requests of 1000..1199
+ * bytes aligned to 256 (enough for first, next and best fit to build the
+ * aggregates for that class, which is checked), then 300 with alignments
+ * 2^0..2^12 (weaker classes, rebuilds); a third top-down; frees in between.
+ * Each against the model; do_alloc() checks the pool, the aggregates
+ * included, every time.
  */
-#define WINDOW_HOLES	300
-#define WINDOW_LIVE	600
+#define WINDOW_HOLES	150
+#define WINDOW_ALIGNED	600	/* requests aligned to 256 */
+#define WINDOW_MIXED	300	/* then to 2^0..2^12 */
+#define WINDOW_LIVE	400
 
 static u32 window_rnd(u32 *state, u32 n)
 {
@@ -1918,7 +1921,7 @@ static void placement_aligned_window(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, holes);
 	model_init(m, pool->strategy);
 	KUNIT_ASSERT_EQ(test, model_add_segment(m, seg->start, seg->size, 0), seg->id);
-	for (i = 0; i < 2 * WINDOW_HOLES + 1200 + 600; i++) {
+	for (i = 0; i < 2 * WINDOW_HOLES + WINDOW_ALIGNED + WINDOW_MIXED; i++) {
 		u64 size, align = 0;
 		u32 flags = 0;
 
@@ -1927,7 +1930,8 @@ static void placement_aligned_window(struct kunit *test)
 			size = i % 2 ? 1 + window_rnd(&rng, 64) : 1000 + window_rnd(&rng, 255);
 		} else {
 			size = 1000 + window_rnd(&rng, 200);
-			align = i < 2 * WINDOW_HOLES + 1200 ? 256 : 1ULL << window_rnd(&rng, 13);
+			align = i < 2 * WINDOW_HOLES + WINDOW_ALIGNED ? 256 :
+				1ULL << window_rnd(&rng, 13);
 			if (!window_rnd(&rng, 3))
 				flags = MEMSIM_REQ_TOPDOWN;
 		}
@@ -1955,6 +1959,12 @@ static void placement_aligned_window(struct kunit *test)
 			}
 			continue;
 		}
+		if (i == 2 * WINDOW_HOLES + WINDOW_ALIGNED - 1 &&
+		    (pool->strategy == MEMSIM_FIRST_FIT || pool->strategy == MEMSIM_BEST_FIT ||
+		     pool->strategy == MEMSIM_NEXT_FIT))
+			KUNIT_EXPECT_EQ_MSG(test, seg->stream->align_class, 8,
+					    "%s: no aggregates for 256",
+					    strategy_names[pool->strategy]);
 		live[nr_live][0] = res.addr;
 		live[nr_live++][1] = res.size;
 		if (nr_live == WINDOW_LIVE || !window_rnd(&rng, 3)) {
