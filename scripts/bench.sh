@@ -15,8 +15,12 @@
 #   console.log   the guest's console (kernel log), console.log.results
 #                 the guest command's output
 # Environment:
-#   MEMSIM_BENCH_PARAMS  memsim_bench.ko parameters, e.g.
-#                        "n_list=1000,100000 pairs=50000" (see modinfo)
+#   MEMSIM_BENCH_PARAMS  memsim_bench.ko parameters (modinfo lists them),
+#                        e.g. "n_list=1000000 steady_n=0 align_list=" for
+#                        a million live blocks alone (the default list,
+#                        1000,10000,100000, leaves it out: its fills and
+#                        teardowns take some 100 s of guest time, 5-8 min
+#                        on a loaded 2-core host)
 #   MEMSIM_BENCH_IOCTL   memsim-ioctlbench arguments (default: --live 1000
 #                        --pairs 20000 --batch 256 --sim-ops 100000)
 #   MEMSIM_BENCH_MEMORY  guest memory (default 4G: a million live blocks

@@ -43,7 +43,7 @@
 
 #include "memsim_core.h"
 
-static char *n_list = "1000,10000,100000,1000000";
+static char *n_list = "1000,10000,100000";
 module_param(n_list, charp, 0444);
 MODULE_PARM_DESC(n_list, "live block counts of the main workload, comma separated");
 
@@ -76,6 +76,11 @@ static uint genpool_max_pairs = 20000;
 module_param(genpool_max_pairs, uint, 0444);
 MODULE_PARM_DESC(genpool_max_pairs, "timed pairs of a gen_pool run at most");
 
+static uint drm_buddy_multi_max_live = 100000;
+module_param(drm_buddy_multi_max_live, uint, 0444);
+MODULE_PARM_DESC(drm_buddy_multi_max_live,
+		 "drm_buddy's multi-block mode runs only up to this many live blocks");
+
 static uint seed = 1;
 module_param(seed, uint, 0444);
 MODULE_PARM_DESC(seed, "seed of the workload");
@@ -92,9 +97,9 @@ static char *tag = "";
 module_param(tag, charp, 0444);
 MODULE_PARM_DESC(tag, "free text recorded in the output (e.g. the git commit)");
 
-#define BENCH_BASE		(1ULL << 44)	/* first address; 16 TiB aligned */
+#define BENCH_BASE		BIT_ULL(44)	/* first address; 16 TiB aligned */
 #define BENCH_CHUNK		1024		/* pairs between two clock reads */
-#define BENCH_MAX_N		(1U << 24)
+#define BENCH_MAX_N		BIT(24)
 #define BENCH_NO_SLOT		U32_MAX
 #define BENCH_TEXT_SIZE		(64 * 1024)
 #define BENCH_JSON_SIZE		(128 * 1024)
@@ -149,6 +154,10 @@ struct bench_allocator {
 	/* gen_pool */
 	genpool_algo_t algo;
 	bool no_align;		/* gen_pool_best_fit knows no alignment */
+	/* caps for the slow ones: live blocks, timed pairs (NULL: none) */
+	const uint *max_live;
+	const char *max_live_name;
+	const uint *max_pairs;
 };
 
 /* The state of one allocator on one workload. */
@@ -224,6 +233,11 @@ static __printf(1, 2) void json_printf(const char *fmt, ...)
 	out.json_len += vscnprintf(out.json + out.json_len,
 				   BENCH_JSON_SIZE - out.json_len, fmt, ap);
 	va_end(ap);
+}
+
+static void json_u64(const char *key, u64 v)
+{
+	json_printf(", \"%s\": %llu", key, v);
 }
 
 /* ---- the workload ---- */
@@ -572,7 +586,9 @@ static void null_teardown(struct bench_run *run)
 	.teardown = buddy_teardown, .pow2 = p }
 #define GP(n, f, p) { .name = n, .family = "gen_pool", .setup = gp_setup, \
 	.alloc = gp_alloc, .free = gp_free, .meta = gp_meta, \
-	.teardown = gp_teardown, .algo = f, .no_align = p }
+	.teardown = gp_teardown, .algo = f, .no_align = p, \
+	.max_live = &genpool_max_live, .max_pairs = &genpool_max_pairs, \
+	.max_live_name = "skipped: live count above genpool_max_live" }
 
 static const struct bench_allocator bench_allocators[] = {
 	{ .name = "loop-only", .family = "harness", .setup = null_setup,
@@ -589,7 +605,10 @@ static const struct bench_allocator bench_allocators[] = {
 	MM("drm_mm-low", DRM_MM_INSERT_LOW),
 	MM("drm_mm-high", DRM_MM_INSERT_HIGH),
 	BUDDY("drm_buddy-pow2", true),
-	BUDDY("drm_buddy-multi", false),
+	{ .name = "drm_buddy-multi", .family = "drm_buddy", .setup = buddy_setup,
+	  .alloc = buddy_alloc, .free = buddy_free, .meta = buddy_meta,
+	  .teardown = buddy_teardown, .max_live = &drm_buddy_multi_max_live,
+	  .max_live_name = "skipped: live count above drm_buddy_multi_max_live" },
 	GP("gen_pool-first", gen_pool_first_fit, false),
 	GP("gen_pool-best", gen_pool_best_fit, true),
 };
@@ -661,9 +680,9 @@ static int bench_run_one(const struct bench_allocator *a, const struct bench_wor
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	if (a->algo && w->n > genpool_max_live) {
+	if (a->max_live && w->n > *a->max_live) {
 		res->skipped = true;
-		res->note = "skipped: live count above genpool_max_live";
+		res->note = a->max_live_name;
 		return 0;
 	}
 	if (a->no_align && w->aligned) {
@@ -671,8 +690,8 @@ static int bench_run_one(const struct bench_allocator *a, const struct bench_wor
 		res->note = "skipped: gen_pool_best_fit takes no alignment";
 		return 0;
 	}
-	if (a->algo && nr_pairs > genpool_max_pairs) {
-		nr_pairs = genpool_max_pairs;
+	if (a->max_pairs && nr_pairs > *a->max_pairs) {
+		nr_pairs = *a->max_pairs;
 		res->note = "pairs capped at genpool_max_pairs";
 	}
 	run = kzalloc(sizeof(*run), GFP_KERNEL);
@@ -740,18 +759,32 @@ static void bench_row(const struct bench_work *w, const struct bench_allocator *
 			    fails, r->live, per(r->meta, r->live), per(r->extra, r->live),
 			    r->note ? "  " : "", r->note ? r->note : "");
 	}
-	pr_info("%s %s: %llu ns/pair over %llu pairs, %llu failures, %llu B meta/live\n",
-		w->name, a->name, per(r->ns, r->timed), r->timed, fails,
-		per(r->meta, r->live));
-	json_printf("%s\n    {\"workload\": \"%s\", \"aligned\": %s, \"live_target\": %u, \"warm_pairs\": %u, \"allocator\": \"%s\", \"family\": \"%s\", \"skipped\": %s",
-		    out.json_first_row ? "" : ",", w->name, w->aligned ? "true" : "false",
-		    w->n, w->nr_warm, a->name, a->family, r->skipped ? "true" : "false");
+	if (r->skipped)
+		pr_info("%s %s: %s\n", w->name, a->name, r->note);
+	else
+		pr_info("%s %s: %llu ns/pair over %llu pairs, %llu failures, %llu B meta/live\n",
+			w->name, a->name, per(r->ns, r->timed), r->timed, fails,
+			per(r->meta, r->live));
+	json_printf("%s\n    {\"workload\": \"%s\", \"aligned\": %s",
+		    out.json_first_row ? "" : ",", w->name, w->aligned ? "true" : "false");
 	out.json_first_row = false;
-	if (!r->skipped)
-		json_printf(", \"pairs\": %llu, \"pair_ns\": %llu, \"ns_per_pair\": %llu, \"fill_ns_per_alloc\": %llu, \"fill_failures\": %llu, \"warm_failures\": %llu, \"failures\": %llu, \"live\": %llu, \"meta_bytes\": %llu, \"meta_per_live\": %llu, \"meta2_bytes\": %llu",
-			    r->timed, r->ns, per(r->ns, r->timed), per(r->fill_ns, w->n),
-			    r->fill_fail, r->warm_fail, r->fail, r->live, r->meta,
-			    per(r->meta, r->live), r->extra);
+	json_u64("live_target", w->n);
+	json_u64("warm_pairs", w->nr_warm);
+	json_printf(", \"allocator\": \"%s\", \"family\": \"%s\", \"skipped\": %s",
+		    a->name, a->family, r->skipped ? "true" : "false");
+	if (!r->skipped) {
+		json_u64("pairs", r->timed);
+		json_u64("pair_ns", r->ns);
+		json_u64("ns_per_pair", per(r->ns, r->timed));
+		json_u64("fill_ns_per_alloc", per(r->fill_ns, w->n));
+		json_u64("fill_failures", r->fill_fail);
+		json_u64("warm_failures", r->warm_fail);
+		json_u64("failures", r->fail);
+		json_u64("live", r->live);
+		json_u64("meta_bytes", r->meta);
+		json_u64("meta_per_live", per(r->meta, r->live));
+		json_u64("meta2_bytes", r->extra);
+	}
 	if (r->note)
 		json_printf(", \"note\": \"%s\"", r->note);
 	json_printf("}");
@@ -824,20 +857,33 @@ static int bench_all(void)
 		return -EINVAL;
 
 	time64_to_tm(ktime_get_real_seconds(), 0, &tm);
-	text_printf("memsim_bench: Linux %s, %04ld-%02d-%02d %02d:%02d UTC, seed %u, capacity %u%% of the fill, %u timed pairs per run%s%s\n",
+	text_printf("memsim_bench: Linux %s, %04ld-%02d-%02d %02d:%02d UTC",
 		    utsname()->release, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		    tm.tm_hour, tm.tm_min, seed, capacity_pct, pairs,
-		    *tag ? ", " : "", tag);
-	text_printf("ins/pair: guest ns per free+alloc pair (instructions under -icount shift=0); fill/op: the same per fill allocation;\n"
-		    "fails: no-space failures (fill, untimed and timed pairs); meta/live: metadata bytes per live allocation\n"
-		    "(memsim: block structures x memsim_block_struct_size(); drm_mm: drm_mm_node; drm_buddy: blocks on the\n"
-		    "allocations' and free lists; gen_pool: its bitmap); meta2/live: memsim: all it charged (mem_used), drm_buddy:\n"
-		    "the whole tree, split blocks included.  gen_pool runs up to %u live blocks and %u timed pairs.\n",
+		    tm.tm_hour, tm.tm_min);
+	text_printf(", seed %u, capacity %u%% of the fill, %u timed pairs per run%s%s\n",
+		    seed, capacity_pct, pairs, *tag ? ", " : "", tag);
+	text_printf("ins/pair: guest ns per free+alloc pair (instructions under -icount shift=0);\n"
+		    "fill/op: the same per fill allocation; fails: no-space failures (fill,\n"
+		    "untimed and timed pairs); meta/live: metadata bytes per live allocation\n"
+		    "(memsim: block structures x memsim_block_struct_size(); drm_mm: drm_mm_node;\n"
+		    "drm_buddy: blocks on the allocations' and free lists; gen_pool: its bitmap);\n"
+		    "meta2/live: memsim: all it charged (mem_used), drm_buddy: the whole tree,\n"
+		    "split blocks included.  loop-only: the harness alone, in every row.\n");
+	text_printf("gen_pool runs up to %u live blocks and %u timed pairs (O(n) bitmap scans);\n",
 		    genpool_max_live, genpool_max_pairs);
-	json_printf("{\n  \"kernel\": \"%s\", \"date\": \"%04ld-%02d-%02dT%02d:%02d:%02dZ\", \"seed\": %u, \"capacity_pct\": %u, \"tag\": \"%s\",\n  \"genpool_max_live\": %u, \"genpool_max_pairs\": %u, \"chunk\": %u,\n  \"rows\": [",
+	text_printf("drm_buddy-multi up to %u live blocks (6.1 keeps its free lists sorted:\n"
+		    "each free walks one).\n", drm_buddy_multi_max_live);
+	json_printf("{\n  \"kernel\": \"%s\", \"date\": \"%04ld-%02d-%02dT%02d:%02d:%02dZ\"",
 		    utsname()->release, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		    tm.tm_hour, tm.tm_min, tm.tm_sec, seed, capacity_pct, tag,
-		    genpool_max_live, genpool_max_pairs, BENCH_CHUNK);
+		    tm.tm_hour, tm.tm_min, tm.tm_sec);
+	json_printf(", \"tag\": \"%s\"", tag);
+	json_u64("seed", seed);
+	json_u64("capacity_pct", capacity_pct);
+	json_u64("genpool_max_live", genpool_max_live);
+	json_u64("genpool_max_pairs", genpool_max_pairs);
+	json_u64("drm_buddy_multi_max_live", drm_buddy_multi_max_live);
+	json_u64("chunk", BENCH_CHUNK);
+	json_printf(",\n  \"rows\": [");
 	out.json_first_row = true;
 
 	for (i = 0; i < nr_n && !ret; i++) {

@@ -37,6 +37,7 @@
 #include <linux/memsim.h>
 
 #define DEV		"/dev/memsim"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define SEG_START	(1ULL << 40)
 
 static uint64_t rng_state;
@@ -282,7 +283,7 @@ static void run_mode(const struct opts *o, const struct mode *m, uint64_t *addr,
 	close(fd);
 }
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: memsim-ioctlbench [--live N] [--pairs M] [--batch B] [--sim-ops K]\n"
@@ -309,10 +310,10 @@ int main(int argc, char **argv)
 		.strategy = MEMSIM_STRATEGY_FIRST_FIT, .seed = 1,
 		.tracing = "/sys/kernel/tracing",
 	};
-	struct row rows[sizeof(modes) / sizeof(modes[0])];
+	struct row rows[ARRAY_SIZE(modes)];
 	struct memsim_batch_op *ops;
 	uint64_t *addr, *sizes;
-	unsigned int i, nr_modes = sizeof(modes) / sizeof(modes[0]);
+	unsigned int i, nr_modes = ARRAY_SIZE(modes);
 	int c;
 
 	while ((c = getopt_long(argc, argv, "l:p:b:k:t:s:T:jh", lopts, NULL)) != -1) {
@@ -334,7 +335,7 @@ int main(int argc, char **argv)
 				if (!strcmp(optarg, strategy_names[o.strategy]))
 					break;
 			if (o.strategy == MEMSIM_STRATEGY_COUNT) {
-				usage(stderr);
+				print_usage(stderr);
 				return 2;
 			}
 			break;
@@ -348,15 +349,15 @@ int main(int argc, char **argv)
 			o.json = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (!o.live || !o.pairs || o.batch < 2 || o.batch / 2 > o.live) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 	addr = calloc(o.live, sizeof(*addr));
