@@ -91,6 +91,9 @@ between MEMSIM-IOCTLBENCH | grep -v '^{' > "$out/ioctl.txt" || true
 between MEMSIM-IOCTLBENCH | grep '^{' > "$out/ioctl.json" || true
 [ -s "$out/bench.txt" ] && [ -s "$out/ioctl.txt" ] ||
 	{ echo "bench: the guest printed no table, see $out/console.log" >&2; exit 1; }
+for j in "$out/bench.json" "$out/ioctl.json"; do
+	python3 -m json.tool "$j" > /dev/null || { echo "bench: $j is not JSON" >&2; exit 1; }
+done
 cat "$out/bench.txt"
 echo
 cat "$out/ioctl.txt"

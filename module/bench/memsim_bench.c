@@ -81,6 +81,11 @@ module_param(drm_buddy_multi_max_live, uint, 0444);
 MODULE_PARM_DESC(drm_buddy_multi_max_live,
 		 "drm_buddy's multi-block mode runs only up to this many live blocks");
 
+static uint run_budget_s = 10;
+module_param(run_budget_s, uint, 0444);
+MODULE_PARM_DESC(run_budget_s,
+		 "guest seconds one allocator may take on one workload; then it stops, and says so");
+
 static uint seed = 1;
 module_param(seed, uint, 0444);
 MODULE_PARM_DESC(seed, "seed of the workload");
@@ -167,6 +172,7 @@ struct bench_run {
 	u64 capacity;
 	unsigned long *live;	/* slots holding a block */
 	u64 nr_live;
+	u64 deadline;		/* ktime_get_ns() of the run's end */
 	union {
 		struct {
 			struct memsim_pool pool;
@@ -202,6 +208,7 @@ struct bench_result {
 	u64 extra;
 	bool skipped;
 	const char *note;
+	char why[96];
 };
 
 static struct bench_out {
@@ -630,7 +637,12 @@ static int bench_alloc_into(struct bench_run *run, u32 slot,
 	return ret;
 }
 
-static int bench_pairs(struct bench_run *run, u32 from, u32 to, u64 *fail, u64 *ns)
+/*
+ * Pairs [@from, @to); *@done counts those made.  Returns -ETIME when the
+ * run's budget ran out first (checked between chunks).
+ */
+static int bench_pairs(struct bench_run *run, u32 from, u32 to, u64 *fail,
+		       u64 *ns, u64 *done)
 {
 	const struct bench_pair *p;
 	u32 i, end;
@@ -653,7 +665,10 @@ static int bench_pairs(struct bench_run *run, u32 from, u32 to, u64 *fail, u64 *
 			*ns += ktime_get_ns() - t0;
 		if (ret)
 			return ret;
+		*done += end - i;
 		cond_resched();
+		if (end < to && ktime_get_ns() > run->deadline)
+			return -ETIME;
 	}
 	return 0;
 }
@@ -676,7 +691,7 @@ static int bench_run_one(const struct bench_allocator *a, const struct bench_wor
 {
 	struct bench_run *run;
 	u32 i, nr_pairs = w->nr_pairs;
-	u64 t0;
+	u64 t0, done = 0;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
@@ -706,18 +721,46 @@ static int bench_run_one(const struct bench_allocator *a, const struct bench_wor
 		goto out;
 
 	t0 = ktime_get_ns();
-	for (i = 0; i < w->n && !ret; i++) {
+	run->deadline = t0 + (u64)run_budget_s * NSEC_PER_SEC;
+	for (i = 0; i < w->n && !ret; ) {
 		ret = bench_alloc_into(run, i, &w->fill[i], &res->fill_fail);
-		if (!(i % BENCH_CHUNK))
+		if (!(++i % BENCH_CHUNK)) {
 			cond_resched();
+			if (i < w->n && ktime_get_ns() > run->deadline)
+				break;
+		}
 	}
 	res->fill_ns = ktime_get_ns() - t0;
-	if (!ret)
-		ret = bench_pairs(run, 0, w->nr_warm, &res->warm_fail, NULL);
-	if (!ret)
+	if (!ret && i < w->n) {
+		/* a fill this slow: nothing to time */
+		res->skipped = true;
+		snprintf(res->why, sizeof(res->why),
+			 "stopped: filled %u of %u in run_budget_s=%u s", i, w->n,
+			 run_budget_s);
+		res->note = res->why;
+	}
+	if (!ret && !res->skipped)
+		ret = bench_pairs(run, 0, w->nr_warm, &res->warm_fail, NULL, &done);
+	if (ret == -ETIME) {
+		ret = 0;
+		res->skipped = true;
+		snprintf(res->why, sizeof(res->why),
+			 "stopped: %llu of %u untimed pairs in run_budget_s=%u s", done,
+			 w->nr_warm, run_budget_s);
+		res->note = res->why;
+	}
+	done = 0;
+	if (!ret && !res->skipped)
 		ret = bench_pairs(run, w->nr_warm, w->nr_warm + nr_pairs,
-				  &res->fail, &res->ns);
-	res->timed = nr_pairs;
+				  &res->fail, &res->ns, &done);
+	if (ret == -ETIME) {
+		ret = 0;
+		snprintf(res->why, sizeof(res->why),
+			 "stopped after %llu timed pairs (run_budget_s=%u)", done,
+			 run_budget_s);
+		res->note = res->why;
+	}
+	res->timed = done;
 	res->live = run->nr_live;
 	res->meta = a->meta(run, &res->extra);
 	bench_free_all(run);
@@ -871,6 +914,8 @@ static int bench_all(void)
 		    "split blocks included.  loop-only: the harness alone, in every row.\n");
 	text_printf("gen_pool runs up to %u live blocks and %u timed pairs (O(n) bitmap scans);\n",
 		    genpool_max_live, genpool_max_pairs);
+	text_printf("Each allocator has run_budget_s=%u guest seconds per workload (fill included).\n",
+		    run_budget_s);
 	text_printf("drm_buddy-multi up to %u live blocks (6.1 keeps its free lists sorted:\n"
 		    "each free walks one).\n", drm_buddy_multi_max_live);
 	json_printf("{\n  \"kernel\": \"%s\", \"date\": \"%04ld-%02d-%02dT%02d:%02d:%02dZ\"",
@@ -882,6 +927,7 @@ static int bench_all(void)
 	json_u64("genpool_max_live", genpool_max_live);
 	json_u64("genpool_max_pairs", genpool_max_pairs);
 	json_u64("drm_buddy_multi_max_live", drm_buddy_multi_max_live);
+	json_u64("run_budget_s", run_budget_s);
 	json_u64("chunk", BENCH_CHUNK);
 	json_printf(",\n  \"rows\": [");
 	out.json_first_row = true;
