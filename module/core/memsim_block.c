@@ -26,10 +26,17 @@
 
 #include <kunit/visibility.h>
 
+/* A tracked block: the structure and its life, allocated together. */
+struct memsim_tracked_block {
+	struct memsim_block block;
+	struct memsim_life life;
+};
+
 #ifdef __KERNEL__
 #include <linux/errno.h>
 
-static struct kmem_cache *memsim_block_cache;
+/* Blocks of pools that track lives, and of pools that do not. */
+static struct kmem_cache *memsim_block_cache[2];
 
 /**
  * memsim_core_init() - set up what all pools share
@@ -38,8 +45,13 @@ static struct kmem_cache *memsim_block_cache;
  */
 int memsim_core_init(void)
 {
-	memsim_block_cache = KMEM_CACHE(memsim_block, 0);
-	return memsim_block_cache ? 0 : -ENOMEM;
+	memsim_block_cache[0] = KMEM_CACHE(memsim_block, 0);
+	memsim_block_cache[1] = KMEM_CACHE(memsim_tracked_block, 0);
+	if (memsim_block_cache[0] && memsim_block_cache[1])
+		return 0;
+	kmem_cache_destroy(memsim_block_cache[0]);
+	kmem_cache_destroy(memsim_block_cache[1]);
+	return -ENOMEM;
 }
 
 /**
@@ -49,27 +61,25 @@ int memsim_core_init(void)
  */
 void memsim_core_exit(void)
 {
-	kmem_cache_destroy(memsim_block_cache);
+	kmem_cache_destroy(memsim_block_cache[0]);
+	kmem_cache_destroy(memsim_block_cache[1]);
 }
 
-static struct memsim_block *memsim_block_alloc(void)
+static struct memsim_block *memsim_block_alloc(bool tracked, gfp_t extra)
 {
-	return kmem_cache_zalloc(memsim_block_cache, MEMSIM_GFP);
-}
-
-static struct memsim_block *memsim_block_alloc_nofail(void)
-{
-	return kmem_cache_zalloc(memsim_block_cache, MEMSIM_GFP | __GFP_NOFAIL);
+	return kmem_cache_zalloc(memsim_block_cache[tracked], MEMSIM_GFP | extra);
 }
 
 static void memsim_block_free(struct memsim_block *b)
 {
-	kmem_cache_free(memsim_block_cache, b);
+	kmem_cache_free(memsim_block_cache[b->tracked], b);
 }
 
 #else /* userspace */
 
 #include <errno.h>
+
+#define __GFP_NOFAIL	1
 
 int memsim_core_init(void)
 {
@@ -80,16 +90,13 @@ void memsim_core_exit(void)
 {
 }
 
-static struct memsim_block *memsim_block_alloc(void)
+static struct memsim_block *memsim_block_alloc(bool tracked, int nofail)
 {
-	return memsim_env_zalloc(sizeof(struct memsim_block));
-}
+	struct memsim_block *b;
 
-static struct memsim_block *memsim_block_alloc_nofail(void)
-{
-	struct memsim_block *b = memsim_env_zalloc(sizeof(struct memsim_block));
-
-	if (!b)
+	b = memsim_env_zalloc(tracked ? sizeof(struct memsim_tracked_block) :
+				      sizeof(struct memsim_block));
+	if (!b && nofail)
 		abort();
 	return b;
 }
@@ -101,6 +108,46 @@ static void memsim_block_free(struct memsim_block *b)
 
 #endif
 
+/* Bytes of one block structure of @pool. */
+static size_t memsim_block_bytes(const struct memsim_pool *pool)
+{
+	return pool->track_life ? sizeof(struct memsim_tracked_block) :
+				  sizeof(struct memsim_block);
+}
+
+/* A zeroed block structure of @pool's kind, from its spares if it has one. */
+static struct memsim_block *memsim_block_make(struct memsim_pool *pool, bool nofail)
+{
+	struct memsim_block *b;
+
+	if (pool->nr_spare) {
+		b = list_first_entry(&pool->spare, struct memsim_block, link);
+		list_del(&b->link);
+		pool->nr_spare--;
+		memset(b, 0, memsim_block_bytes(pool));
+	} else {
+		b = memsim_block_alloc(pool->track_life, nofail ? __GFP_NOFAIL : 0);
+		if (!b)
+			return NULL;
+	}
+	b->tracked = pool->track_life;
+	return b;
+}
+
+/**
+ * memsim_pool_drop_spares() - give the pool's spare block structures back
+ * @pool: the pool.
+ */
+void memsim_pool_drop_spares(struct memsim_pool *pool)
+{
+	struct memsim_block *b, *next;
+
+	list_for_each_entry_safe(b, next, &pool->spare, link)
+		memsim_block_free(b);
+	INIT_LIST_HEAD(&pool->spare);
+	pool->nr_spare = 0;
+}
+
 /* Fault injection for tests: fail the metadata allocation that hits zero. */
 static bool memsim_inject_failure(struct memsim_pool *pool)
 {
@@ -111,12 +158,14 @@ static bool memsim_inject_failure(struct memsim_pool *pool)
 
 /**
  * memsim_block_struct_size() - bytes one block structure is charged at
+ * @pool: the pool.
  *
- * Return: the size of &struct memsim_block.
+ * Return: the size of &struct memsim_block, plus that of &struct
+ * memsim_life if @pool tracks lives.
  */
-u64 memsim_block_struct_size(void)
+u64 memsim_block_struct_size(const struct memsim_pool *pool)
 {
-	return sizeof(struct memsim_block);
+	return memsim_block_bytes(pool);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_block_struct_size);
 
@@ -197,9 +246,10 @@ struct memsim_block *memsim_block_new(struct memsim_pool *pool)
 {
 	struct memsim_block *b;
 
+	/* The n-th metadata allocation fails, spare or not. */
 	if (memsim_inject_failure(pool))
 		return NULL;
-	b = memsim_block_alloc();
+	b = memsim_block_make(pool, false);
 	if (b)
 		pool->nr_block_structs++;
 	return b;
@@ -207,9 +257,14 @@ struct memsim_block *memsim_block_new(struct memsim_pool *pool)
 
 void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b)
 {
-	memsim_block_free(b);
 	pool->nr_block_structs--;
-	memsim_pool_uncharge(pool, sizeof(*b));
+	memsim_pool_uncharge(pool, memsim_block_bytes(pool));
+	if (pool->nr_spare < MEMSIM_SPARE_BLOCKS) {
+		list_add(&b->link, &pool->spare);
+		pool->nr_spare++;
+		return;
+	}
+	memsim_block_free(b);
 }
 
 /*
@@ -217,18 +272,19 @@ void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b)
  * be exceeded fails the call (-E2BIG) before anything is allocated.
  */
 int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
-			unsigned int n)
+			unsigned int n, u64 now)
 {
-	/* One clock read per operation: the blocks are made by this one. */
-	u64 now = n ? memsim_env_now_ns() : 0;
+	size_t bytes = memsim_block_bytes(pool);
+	struct memsim_life *life;
 	int ret;
 
 	r->pool = pool;
 	INIT_LIST_HEAD(&r->list);
 	r->count = 0;
+	r->now = now;
 	if (!n)
 		return 0;
-	ret = memsim_pool_charge(pool, (u64)n * sizeof(struct memsim_block));
+	ret = memsim_pool_charge(pool, (u64)n * bytes);
 	if (ret)
 		return ret;
 	while (r->count < n) {
@@ -236,11 +292,13 @@ int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r
 
 		if (!b) {
 			/* The blocks not made were charged but will not be put. */
-			memsim_pool_uncharge(pool, (u64)(n - r->count) * sizeof(*b));
+			memsim_pool_uncharge(pool, (u64)(n - r->count) * bytes);
 			memsim_reserve_drain(r);
 			return -ENOMEM;
 		}
-		b->create_ns = now;
+		life = memsim_life_of(b);
+		if (life)
+			life->create_ns = now;
 		list_add(&b->link, &r->list);
 		r->count++;
 	}
@@ -260,12 +318,14 @@ struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r)
 	struct memsim_block *b;
 
 	if (WARN_ON_ONCE(list_empty(&r->list))) {
-		b = memsim_block_alloc_nofail();
+		size_t bytes = memsim_block_bytes(r->pool);
+
+		b = memsim_block_make(r->pool, true);
 		r->pool->nr_block_structs++;
 		/* Over budget, perhaps, but a bug must not corrupt the pool. */
-		r->pool->mem_used += sizeof(*b);
+		r->pool->mem_used += bytes;
 		if (r->pool->budget)
-			memsim_env_counter_add(&r->pool->budget->total_used, sizeof(*b));
+			memsim_env_counter_add(&r->pool->budget->total_used, bytes);
 		return b;
 	}
 	b = list_first_entry(&r->list, struct memsim_block, link);

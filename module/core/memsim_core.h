@@ -134,6 +134,14 @@ enum memsim_block_state {
 /* Bytes of a block's label, NUL included (the uapi's MEMSIM_LABEL_MAX). */
 #define MEMSIM_LABEL_LEN		32
 
+/*
+ * Block structures a pool keeps for reuse (&memsim_pool.spare): an
+ * allocation splits off at most two and a free merges away at most two, so
+ * a few cover the steady state; the bound keeps what a pool holds outside
+ * its budget small (under 6 KiB).
+ */
+#define MEMSIM_SPARE_BLOCKS		32
+
 /* Ratios are reported in parts per million, rounded down. */
 #define MEMSIM_PPM			1000000U
 
@@ -283,57 +291,98 @@ typedef void (*memsim_event_fn)(struct memsim_pool *pool,
 				const struct memsim_event *ev);
 
 /**
+ * struct memsim_life - what a block adds when its pool tracks lives
+ * @create_ns: time the block's structure was made (by a segment's creation
+ *	or a split); a block that absorbs its neighbours keeps its own.
+ * @alloc_ns: allocated block: time of the allocation.
+ * @free_ns: allocated block: time of the free request, 0 while none.
+ * @owner: allocated block: the request's @owner (the module: a tgid).
+ * @label: allocated block: the request's label, NUL-terminated; empty when
+ *	none.
+ *
+ * None of it steers the allocator: it is there for the people reading the
+ * pool.  A pool made with &memsim_pool.track_life clear has none, reads no
+ * clock, and its blocks are 64 bytes smaller (see memsim_life_of()).
+ */
+struct memsim_life {
+	u64 create_ns;
+	u64 alloc_ns;
+	u64 free_ns;
+	u32 owner;
+	char label[MEMSIM_LABEL_LEN];
+};
+
+/**
  * struct memsim_block - a contiguous piece of a segment
  * @link: entry in the segment's address-ordered block list.
  * @rb_addr: free block: node in its stream's address index (fit: the
  *	augmented tree; buddy: the tree of its order); allocated block: node
  *	in the pool's tree of allocated blocks.
+ * @segment: segment the block belongs to.
+ * @addr: first address.
+ * @size: size in bytes.
  * @rb_size: free block in fit mode: node in its stream's (size, address)
  *	tree.
  * @free_link: free block of a family that keeps free lists (TLSF): entry
  *	in its class's list.
- * @segment: segment the block belongs to.
- * @addr: first address.
- * @size: size in bytes.
- * @subtree_max: fit mode: the largest free size in @rb_addr's subtree.
+ * @subtree_max: free block in fit mode: the largest free size in
+ *	@rb_addr's subtree.
  * @requested: allocated block: the size asked for.
  * @tag: allocated block: the caller's tag.
- * @create_ns: time the block's structure was made (by a segment's creation
- *	or a split); a block that absorbs its neighbours keeps its own.
- * @alloc_ns: time of the allocation.
- * @free_ns: time of the free request, 0 while none.
- * @owner: allocated block: the request's @owner (the module: a tgid).
- * @label: allocated block: the request's label, NUL-terminated; empty when
- *	none.
- * @deferred: deferred free: entry in the stream's list of deferred frees.
+ * @deferred: allocated block with a deferred free pending: entry in the
+ *	stream's list of deferred frees.
  * @state: an &enum memsim_block_state.
  * @order: buddy mode: log2 of @size.
  * @root_order: buddy mode: order of the root the block was cut from;
  *	merging stops there.
+ * @tracked: the structure is followed by a &struct memsim_life.
+ *
+ * A block is free or allocated, never both, so what only a free block
+ * needs (its places in the free index) and what only an allocated one
+ * needs (the request) share their bytes: 104 bytes on 64-bit, 168 with the
+ * life that follows a tracked block (drm_mm_node: 168).  Whoever changes
+ * @state must leave the fields of the old state behind: the free index
+ * takes a block out before it is marked allocated (memsim_free_remove())
+ * and puts it in only after its request is counted off
+ * (memsim_free_settle()).
  */
 struct memsim_block {
 	struct list_head link;
 	struct rb_node rb_addr;
-	union {
-		struct rb_node rb_size;
-		struct hlist_node free_link;
-	};
 	struct memsim_segment *segment;
 	u64 addr;
 	u64 size;
-	u64 subtree_max;
-	u64 requested;
-	u64 tag;
-	u64 create_ns;
-	u64 alloc_ns;
-	u64 free_ns;
-	struct list_head deferred;
-	u32 owner;
-	char label[MEMSIM_LABEL_LEN];
+	union {
+		struct {
+			union {
+				struct rb_node rb_size;
+				struct hlist_node free_link;
+			};
+			u64 subtree_max;
+		};
+		struct {
+			u64 requested;
+			u64 tag;
+			struct list_head deferred;
+		};
+	};
 	u8 state;
 	u8 order;
 	u8 root_order;
+	bool tracked;
 };
+
+/**
+ * memsim_life_of() - the life of a block, if its pool tracks lives
+ * @b: the block.
+ *
+ * Return: the &struct memsim_life after @b, or NULL for a pool made
+ * with &memsim_pool.track_life clear.
+ */
+static inline struct memsim_life *memsim_life_of(const struct memsim_block *b)
+{
+	return b->tracked ? (struct memsim_life *)(b + 1) : NULL;
+}
 
 /**
  * struct memsim_segment - a contiguous range of the device's address space
@@ -440,6 +489,14 @@ struct memsim_budget {
  *	0 for no limit.  An allocation beyond it fails with -E2BIG.
  * @fail_alloc_in: fault injection for tests: when non-zero, counts metadata
  *	allocations down and fails the one that brings it to zero.
+ * @track_life: the pool's blocks carry a &struct memsim_life, stamped
+ *	with ktime_get_ns(), and its strategies' time is counted
+ *	(&memsim_strategy_stats.alloc_ns, .free_ns).  Set by
+ *	memsim_pool_init(); change it only with memsim_pool_set_life().
+ *	Clear, the pool reads no clock at all.
+ * @spare: block structures kept for reuse, uncharged, so that a split
+ *	after a merge does not go back to the allocator.
+ * @nr_spare: blocks on @spare, at most %MEMSIM_SPARE_BLOCKS.
  */
 struct memsim_pool {
 	struct rb_root segments;
@@ -463,6 +520,9 @@ struct memsim_pool {
 	u64 nr_block_structs;
 	u64 max_live_blocks;
 	u32 fail_alloc_in;
+	bool track_life;
+	struct list_head spare;
+	u32 nr_spare;
 };
 
 /**
@@ -559,12 +619,14 @@ struct memsim_query {
 
 /*
  * Preallocated blocks, so that a change can be made without failing.  The
- * blocks are charged to @pool's budget while they wait here.
+ * blocks are charged to @pool's budget while they wait here; @now is the
+ * time they were made (0 for a pool that does not track lives).
  */
 struct memsim_block_reserve {
 	struct memsim_pool *pool;
 	struct list_head list;
 	unsigned int count;
+	u64 now;
 };
 
 /**
@@ -705,6 +767,7 @@ void memsim_core_exit(void);
 
 void memsim_pool_init(struct memsim_pool *pool);
 void memsim_pool_fini(struct memsim_pool *pool);
+int memsim_pool_set_life(struct memsim_pool *pool, bool on);
 void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments);
 
 int memsim_segment_args_valid(u64 start, u64 size, u32 stream);
@@ -758,7 +821,7 @@ u32 memsim_split_ratio_ppm(u64 nr_blocks);
 
 int memsim_pool_charge(struct memsim_pool *pool, u64 bytes);
 void memsim_pool_uncharge(struct memsim_pool *pool, u64 bytes);
-u64 memsim_block_struct_size(void);
+u64 memsim_block_struct_size(const struct memsim_pool *pool);
 
 int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len);
 int memsim_explain(struct memsim_pool *pool, const struct memsim_request *req,

@@ -48,9 +48,19 @@ void *memsim_struct_new(struct memsim_pool *pool, size_t size, int *err);
 void memsim_struct_put(struct memsim_pool *pool, void *p, size_t size);
 struct memsim_block *memsim_block_new(struct memsim_pool *pool);
 void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b);
+void memsim_pool_drop_spares(struct memsim_pool *pool);
+
+/*
+ * The time of an operation, read once by the pool at its start: the clock
+ * is read only for pools that track lives (&memsim_pool.track_life).
+ */
+static inline u64 memsim_pool_now(const struct memsim_pool *pool)
+{
+	return pool->track_life ? memsim_env_now_ns() : 0;
+}
 
 int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
-			unsigned int n);
+			unsigned int n, u64 now);
 struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r);
 void memsim_reserve_drain(struct memsim_block_reserve *r);
 
@@ -61,7 +71,10 @@ void memsim_reserve_drain(struct memsim_block_reserve *r);
  */
 void memsim_free_insert(struct memsim_pool *pool, struct memsim_block *b);
 void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b);
+void memsim_free_resize(struct memsim_pool *pool, struct memsim_block *b, u64 addr, u64 size);
 void memsim_free_settle(struct memsim_pool *pool, struct memsim_block *b,
+			struct memsim_free_result *res);
+void memsim_free_report(struct memsim_pool *pool, struct memsim_block *b,
 			struct memsim_free_result *res);
 void memsim_account_blocks(struct memsim_segment *seg, int delta);
 void memsim_account_alloc(struct memsim_pool *pool, struct memsim_block *b);

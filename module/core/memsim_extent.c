@@ -11,11 +11,21 @@
  * The families whose free blocks are arbitrary extents of a segment (the
  * fit strategies and TLSF; not the buddy system, whose blocks are powers of
  * two merged with their buddies) take and give back space the same way:
- * an allocation keeps the free block's structure and splits off the
- * alignment padding before it and the tail after it; a free merges the
- * block with its free neighbours on the segment's list.  The free index
- * each family keeps is reached through memsim_free_insert() and
- * memsim_free_remove(), so the same code serves them all.
+ * an allocation splits off the alignment padding before it and the tail
+ * after it; a free merges the block with its free neighbours on the
+ * segment's list.  The free index each family keeps is reached through
+ * memsim_free_insert(), memsim_free_remove() and memsim_free_resize(), so
+ * the same code serves them all.
+ *
+ * What moves is the allocation, not the free space: a free block that is
+ * split stays in the index as the piece before the allocation (or, without
+ * one, the piece after it) and a fresh structure becomes the allocated
+ * block; a freed block that has a free neighbour is absorbed by it.  A
+ * piece or a merge keeps the block's place in address order, so the index
+ * updates it in place (&memsim_index_ops.resize: fit's address tree only
+ * recomputes the maxima above it) instead of taking one block out and
+ * putting another in, and an allocation with a tail and a free with a
+ * free neighbour each touch one node of the address tree fewer.
  */
 
 #include "memsim_core_priv.h"
@@ -53,9 +63,10 @@ static struct memsim_block *split_off(struct memsim_block *b, u64 addr, u64 size
  * @c: the candidate.
  * @r: a reserve holding memsim_extent_splits() blocks.
  *
- * The free block's own structure becomes the allocated block; the padding
- * before it, then the tail after it, become new free blocks on either side,
- * inserted into the free index in that order.
+ * The padding before the allocation, then the tail after it, stay free:
+ * the free block's own structure keeps the first of them, in place in the
+ * index, and the second is a new free block.  The allocation is a new
+ * structure between them, or the free block's own when nothing is left.
  *
  * Return: the block, not yet marked allocated.
  */
@@ -63,25 +74,32 @@ struct memsim_block *memsim_extent_take(struct memsim_pool *pool,
 					const struct memsim_candidate *c,
 					struct memsim_block_reserve *r)
 {
-	struct memsim_block *b = c->block, *n;
-	u64 end = memsim_block_end(b), alloc_end = c->place + c->size;
+	struct memsim_block *b = c->block, *a, *n;
+	u64 addr = b->addr, end = memsim_block_end(b), alloc_end = c->place + c->size;
 
-	memsim_free_remove(pool, b);
-	if (c->place > b->addr) {
-		n = split_off(b, b->addr, c->place - b->addr, r);
-		list_add_tail(&n->link, &b->link);
-		memsim_free_insert(pool, n);
-		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
+	if (c->place == addr && alloc_end == end) {
+		memsim_free_remove(pool, b);
+		return b;
 	}
-	if (alloc_end < end) {
-		n = split_off(b, alloc_end, end - alloc_end, r);
-		list_add(&n->link, &b->link);
-		memsim_free_insert(pool, n);
-		memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
+	a = split_off(b, c->place, c->size, r);
+	if (c->place > addr) {
+		/* @b is the padding; the tail, if any, is new. */
+		list_add(&a->link, &b->link);
+		memsim_free_resize(pool, b, addr, c->place - addr);
+		memsim_emit_block(pool, MEMSIM_EV_SPLIT, b);
+		if (alloc_end < end) {
+			n = split_off(b, alloc_end, end - alloc_end, r);
+			list_add(&n->link, &a->link);
+			memsim_free_insert(pool, n);
+			memsim_emit_block(pool, MEMSIM_EV_SPLIT, n);
+		}
+	} else {
+		/* @b is the tail. */
+		list_add_tail(&a->link, &b->link);
+		memsim_free_resize(pool, b, alloc_end, end - alloc_end);
+		memsim_emit_block(pool, MEMSIM_EV_SPLIT, b);
 	}
-	b->addr = c->place;
-	b->size = c->size;
-	return b;
+	return a;
 }
 
 /* The free neighbour of @b on its segment's list in direction @next, if any. */
@@ -96,16 +114,11 @@ static struct memsim_block *free_neighbour(struct memsim_block *b, bool next)
 	return n->state == MEMSIM_BLOCK_FREE ? n : NULL;
 }
 
-/* Fold @victim, a free neighbour, into @b and drop its structure. */
-static void absorb(struct memsim_pool *pool, struct memsim_block *b,
-		   struct memsim_block *victim)
+/* Drop @victim, a block now covered by a neighbour, and its structure. */
+static void drop(struct memsim_pool *pool, struct memsim_block *victim)
 {
-	memsim_free_remove(pool, victim);
-	if (victim->addr < b->addr)
-		b->addr = victim->addr;
-	b->size += victim->size;
 	list_del(&victim->link);
-	memsim_account_blocks(b->segment, -1);
+	memsim_account_blocks(victim->segment, -1);
 	memsim_block_put(pool, victim);
 }
 
@@ -115,25 +128,36 @@ static void absorb(struct memsim_pool *pool, struct memsim_block *b,
  * @b: the block, out of the allocated tree and the counters already.
  * @res: coalescing outcome.
  *
- * Merges with the free neighbours on the same segment, the lower one
- * first (a segment's list never holds another segment's blocks, so merges
- * cannot cross segments), then indexes the result.  Deferred frees are not
+ * Merges with the free neighbours on the same segment (a segment's list
+ * never holds another segment's blocks, so merges cannot cross segments):
+ * the lower one, if free, absorbs @b and the upper one; else the upper one,
+ * if free, absorbs @b; else @b is indexed alone.  Deferred frees are not
  * free, so they stay apart.
  */
 void memsim_extent_give_back(struct memsim_pool *pool, struct memsim_block *b,
 			     struct memsim_free_result *res)
 {
-	struct memsim_block *n;
+	struct memsim_block *lo = free_neighbour(b, false);
+	struct memsim_block *hi = free_neighbour(b, true);
+	u64 addr = b->addr, end = memsim_block_end(b);
 
-	n = free_neighbour(b, false);
-	if (n) {
-		absorb(pool, b, n);
-		res->coalesced = true;
+	if (!lo && !hi) {
+		memsim_free_settle(pool, b, res);
+		return;
 	}
-	n = free_neighbour(b, true);
-	if (n) {
-		absorb(pool, b, n);
-		res->coalesced = true;
+	res->coalesced = true;
+	if (lo) {
+		if (hi) {
+			end = memsim_block_end(hi);
+			memsim_free_remove(pool, hi);
+			drop(pool, hi);
+		}
+		drop(pool, b);
+		memsim_free_resize(pool, lo, lo->addr, end - lo->addr);
+		memsim_free_report(pool, lo, res);
+		return;
 	}
-	memsim_free_settle(pool, b, res);
+	drop(pool, b);
+	memsim_free_resize(pool, hi, addr, memsim_block_end(hi) - addr);
+	memsim_free_report(pool, hi, res);
 }

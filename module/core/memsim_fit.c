@@ -106,6 +106,24 @@ static void fit_remove(struct memsim_pool *pool, struct memsim_stream *s,
 	rb_erase_cached(&b->rb_size, &s->size_tree);
 }
 
+/*
+ * A free block's extent changes without changing its place in address
+ * order (the caller guarantees it: a split keeps a piece where the block
+ * was, a merge grows a block over neighbours that were not free blocks of
+ * the index).  So the address tree keeps the node where it is and only
+ * the maxima above it are recomputed, up to the first that does not
+ * change; the size tree, keyed by size, takes it out and back.
+ */
+static void fit_resize(struct memsim_pool *pool, struct memsim_stream *s,
+		       struct memsim_block *b, u64 addr, u64 size)
+{
+	rb_erase_cached(&b->rb_size, &s->size_tree);
+	b->addr = addr;
+	b->size = size;
+	memsim_addr_cb_propagate(&b->rb_addr, NULL);
+	rb_add_cached(&b->rb_size, &s->size_tree, size_less);
+}
+
 /* The largest free block, read from the augmented root in O(1). */
 static u64 fit_largest(const struct memsim_pool *pool, const struct memsim_stream *s)
 {
@@ -636,6 +654,7 @@ static const struct memsim_index_ops memsim_fit_index = {
 	.lay = fit_lay,
 	.insert = fit_insert,
 	.remove = fit_remove,
+	.resize = fit_resize,
 	.splits = memsim_extent_splits,
 	.take = memsim_extent_take,
 	.give_back = memsim_extent_give_back,

@@ -38,10 +38,24 @@
 #include <errno.h>
 #endif
 
+/*
+ * Add the time since @t0 to a strategy's counter: only for pools that
+ * track lives, which read the clock at the start of every operation.
+ */
+static void memsim_count_time(const struct memsim_pool *pool, u64 *counter, u64 t0)
+{
+	if (pool->track_life)
+		*counter += memsim_env_now_ns() - t0;
+}
+
 static void memsim_emit_alloc(struct memsim_pool *pool, const struct memsim_block *b,
 			      const struct memsim_request *req)
 {
-	struct memsim_event ev = {
+	struct memsim_event ev;
+
+	if (!pool->event)
+		return;
+	ev = (struct memsim_event) {
 		.type = MEMSIM_EV_ALLOC,
 		.stream = b->segment->stream->id,
 		.req_stream = req->stream,
@@ -53,7 +67,6 @@ static void memsim_emit_alloc(struct memsim_pool *pool, const struct memsim_bloc
 		.segment_id = b->segment->id,
 		.tag = b->tag,
 	};
-
 	memsim_emit(pool, &ev);
 }
 
@@ -423,7 +436,8 @@ int memsim_segment_prepare(struct memsim_pool *pool, u64 start, u64 size,
 	plan->seg = memsim_struct_new(pool, sizeof(*plan->seg), &ret);
 	if (!plan->seg)
 		goto err_stream;
-	ret = memsim_reserve_fill(pool, &plan->r, memsim_blocks_to_lay(pool, start, size));
+	ret = memsim_reserve_fill(pool, &plan->r, memsim_blocks_to_lay(pool, start, size),
+				  memsim_pool_now(pool));
 	if (ret)
 		goto err_segment;
 	return 0;
@@ -469,7 +483,8 @@ struct memsim_segment *memsim_segment_commit(struct memsim_pool *pool,
 	seg->size = plan->size;
 	seg->device = plan->device;
 	seg->stream = s;
-	seg->create_ns = memsim_env_now_ns();
+	/* Its first blocks and the segment are made at the same time. */
+	seg->create_ns = plan->r.now;
 	INIT_LIST_HEAD(&seg->blocks);
 	memsim_segment_link(pool, seg);
 	s->nr_segments++;
@@ -584,8 +599,9 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_segment_release);
  * memsim_pool_init() - initialise an empty pool
  * @pool: the pool; its memory is owned by the caller.
  *
- * The pool starts with no segment, first fit, and the buddy system's
- * default minimum block of %MEMSIM_BUDDY_DEFAULT_MIN bytes.
+ * The pool starts with no segment, first fit, the buddy system's default
+ * minimum block of %MEMSIM_BUDDY_DEFAULT_MIN bytes, and lives tracked
+ * (&memsim_pool.track_life).
  */
 void memsim_pool_init(struct memsim_pool *pool)
 {
@@ -597,6 +613,8 @@ void memsim_pool_init(struct memsim_pool *pool)
 	pool->strategy = MEMSIM_FIRST_FIT;
 	pool->ops = memsim_strategies[MEMSIM_FIRST_FIT];
 	pool->buddy_min_order = ilog2(MEMSIM_BUDDY_DEFAULT_MIN);
+	pool->track_life = true;
+	INIT_LIST_HEAD(&pool->spare);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_pool_init);
 
@@ -606,13 +624,15 @@ EXPORT_SYMBOL_IF_KUNIT(memsim_pool_init);
  *
  * Allocated blocks need not be freed first.  The pool can be used again
  * afterwards: it is empty as after memsim_pool_init(), but keeps its budget,
- * its live-block limit and what its owner charged to it.  Yields the CPU
+ * its live-block limit, whether it tracks lives and what its owner charged
+ * to it.  Yields the CPU
  * between blocks: a pool can hold millions.
  */
 void memsim_pool_fini(struct memsim_pool *pool)
 {
 	struct memsim_budget *budget = pool->budget;
 	u64 max_live = pool->max_live_blocks;
+	bool track_life = pool->track_life;
 	struct memsim_segment *seg, *next_seg;
 	struct memsim_stream *s, *next_s;
 	u64 owner_charge;
@@ -629,14 +649,35 @@ void memsim_pool_fini(struct memsim_pool *pool)
 	}
 	rbtree_postorder_for_each_entry_safe(s, next_s, &pool->streams, rb)
 		memsim_stream_put(pool, s);
+	memsim_pool_drop_spares(pool);
 	/* What is left was charged by the pool's owner, who still holds it. */
 	owner_charge = pool->mem_used;
 	memsim_pool_init(pool);
 	pool->budget = budget;
 	pool->mem_used = owner_charge;
 	pool->max_live_blocks = max_live;
+	pool->track_life = track_life;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_pool_fini);
+
+/**
+ * memsim_pool_set_life() - choose whether a pool tracks its blocks' lives
+ * @pool: the pool, with no segment.
+ * @on: true to give every block a &struct memsim_life (the default), false
+ *	to save its 64 bytes per block and every clock read.
+ *
+ * Return: 0; -EBUSY if the pool has a segment (its blocks are already made).
+ */
+int memsim_pool_set_life(struct memsim_pool *pool, bool on)
+{
+	if (pool->nr_segments)
+		return -EBUSY;
+	if (pool->track_life != on)
+		memsim_pool_drop_spares(pool);
+	pool->track_life = on;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(memsim_pool_set_life);
 
 static void memsim_emit_strategy(struct memsim_pool *pool)
 {
@@ -781,7 +822,7 @@ int memsim_set_strategy(struct memsim_pool *pool, enum memsim_strategy strategy,
 		if (ret)
 			return ret;
 	}
-	ret = memsim_reserve_fill(pool, &r, need);
+	ret = memsim_reserve_fill(pool, &r, need, memsim_pool_now(pool));
 	if (ret) {
 		for (need = 0; fresh && need < pool->nr_streams; need++)
 			memsim_struct_put(pool, fresh[need], ops->index->index_size);
@@ -924,7 +965,7 @@ int memsim_alloc_prepare(struct memsim_pool *pool, const struct memsim_request *
 	int ret;
 
 	plan->req = req;
-	plan->t0 = memsim_env_now_ns();
+	plan->t0 = memsim_pool_now(pool);
 	ret = memsim_query_init(pool, req, &plan->q);
 	if (ret)
 		return ret;
@@ -934,7 +975,7 @@ int memsim_alloc_prepare(struct memsim_pool *pool, const struct memsim_request *
 	if (!memsim_find(pool, req->stream, &plan->q, &plan->c))
 		return -ENOSPC;
 	memsim_plan_result(pool, &plan->q, req, &plan->c, &plan->res);
-	return memsim_reserve_fill(pool, &plan->r, plan->res.splits);
+	return memsim_reserve_fill(pool, &plan->r, plan->res.splits, plan->t0);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_prepare);
 
@@ -982,7 +1023,7 @@ void memsim_alloc_count_failure(struct memsim_pool *pool, struct memsim_alloc_pl
 	if (s)
 		s->usage.failures++;
 	st->steps += plan->q.steps;
-	st->alloc_ns += memsim_env_now_ns() - plan->t0;
+	memsim_count_time(pool, &st->alloc_ns, plan->t0);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_count_failure);
 
@@ -998,6 +1039,7 @@ void memsim_alloc_commit(struct memsim_pool *pool, struct memsim_alloc_plan *pla
 {
 	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
 	const struct memsim_request *req = plan->req;
+	struct memsim_life *life;
 	struct memsim_block *b;
 
 	b = pool->ops->index->take(pool, &plan->c, &plan->r);
@@ -1008,10 +1050,15 @@ void memsim_alloc_commit(struct memsim_pool *pool, struct memsim_alloc_plan *pla
 	b->state = MEMSIM_BLOCK_ALLOCATED;
 	b->requested = req->size;
 	b->tag = req->tag;
-	b->owner = req->owner;
-	memsim_env_strcpy(b->label, req->label ? req->label : "", sizeof(b->label));
-	b->alloc_ns = plan->t0;
-	b->free_ns = 0;
+	life = memsim_life_of(b);
+	if (life) {
+		life->owner = req->owner;
+		/* The structure came zeroed or was cleared on its free. */
+		if (req->label)
+			memsim_env_strcpy(life->label, req->label, sizeof(life->label));
+		life->alloc_ns = plan->t0;
+		life->free_ns = 0;
+	}
 	memsim_allocated_insert(pool, b);
 	memsim_account_alloc(pool, b);
 	memsim_emit_alloc(pool, b, req);
@@ -1020,7 +1067,7 @@ void memsim_alloc_commit(struct memsim_pool *pool, struct memsim_alloc_plan *pla
 
 	st->steps += plan->q.steps;
 	st->allocs++;
-	st->alloc_ns += memsim_env_now_ns() - plan->t0;
+	memsim_count_time(pool, &st->alloc_ns, plan->t0);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_alloc_commit);
 
@@ -1061,12 +1108,14 @@ int memsim_alloc(struct memsim_pool *pool, const struct memsim_request *req,
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_alloc);
 
-/* Return an allocated block to the free space and coalesce it. */
+/*
+ * Return an allocated block to the free space and coalesce it; @t0 is when
+ * the operation began.
+ */
 static void memsim_release_block(struct memsim_pool *pool, struct memsim_block *b,
-				 struct memsim_free_result *res)
+				 struct memsim_free_result *res, u64 t0)
 {
 	struct memsim_strategy_stats *st = &pool->strategy_stats[pool->strategy];
-	u64 t0 = memsim_env_now_ns();
 
 	memsim_emit_block(pool, MEMSIM_EV_FREE_COMPLETE, b);
 	rb_erase(&b->rb_addr, &pool->allocated);
@@ -1074,7 +1123,7 @@ static void memsim_release_block(struct memsim_pool *pool, struct memsim_block *
 	res->freed_size = b->size;
 	pool->ops->index->give_back(pool, b, res);
 	st->frees++;
-	st->free_ns += memsim_env_now_ns() - t0;
+	memsim_count_time(pool, &st->free_ns, t0);
 }
 
 /**
@@ -1094,7 +1143,9 @@ static void memsim_release_block(struct memsim_pool *pool, struct memsim_block *
 int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
 		u32 flags, struct memsim_free_result *res)
 {
+	struct memsim_life *life;
 	struct memsim_block *b;
+	u64 t0;
 
 	if (flags & ~MEMSIM_FREE_ALL)
 		return -EINVAL;
@@ -1107,9 +1158,12 @@ int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
 		return -EINVAL;
 
 	memset(res, 0, sizeof(*res));
+	t0 = memsim_pool_now(pool);
+	life = memsim_life_of(b);
+	if (life)
+		life->free_ns = t0;
 	if (flags & MEMSIM_FREE_DEFERRED) {
 		b->state = MEMSIM_BLOCK_FREE_REQUESTED;
-		b->free_ns = memsim_env_now_ns();
 		list_add_tail(&b->deferred, &b->segment->stream->deferred);
 		memsim_account_deferred(pool, b, true);
 		memsim_emit_block(pool, MEMSIM_EV_FREE_REQUEST, b);
@@ -1117,8 +1171,7 @@ int memsim_free(struct memsim_pool *pool, u64 addr, u64 expected_size,
 		res->deferred = true;
 		return 0;
 	}
-	b->free_ns = memsim_env_now_ns();
-	memsim_release_block(pool, b, res);
+	memsim_release_block(pool, b, res, t0);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_free);
@@ -1129,7 +1182,7 @@ static void memsim_complete_block(struct memsim_pool *pool, struct memsim_block 
 	list_del(&b->deferred);
 	memsim_account_deferred(pool, b, false);
 	memset(res, 0, sizeof(*res));
-	memsim_release_block(pool, b, res);
+	memsim_release_block(pool, b, res, memsim_pool_now(pool));
 }
 
 /**
@@ -1301,7 +1354,7 @@ void memsim_pool_reset(struct memsim_pool *pool, bool keep_segments)
 			memsim_account_deferred(pool, b, false);
 		}
 		memset(&res, 0, sizeof(res));
-		memsim_release_block(pool, b, &res);
+		memsim_release_block(pool, b, &res, memsim_pool_now(pool));
 		memsim_env_cond_resched();
 	}
 

@@ -54,10 +54,13 @@ struct memsim_check;
  *	at @b->addr of a segment that ends at @end; returns the size.
  * @insert: add free block @b to its stream's index.
  * @remove: take free block @b out of its stream's index.
+ * @resize: give free block @b, in its stream's index, the extent [@addr,
+ *	@addr + @size), which keeps its place in address order among the
+ *	stream's free blocks; NULL to do it with @remove and @insert.
  * @splits: block structures taking @c will split off; the pool reserves
  *	them first.
- * @take: carve @c's allocation out of its free block, which it removes
- *	with memsim_free_remove(), inserting the rest with memsim_free_insert();
+ * @take: carve @c's allocation out of its free block, through
+ *	memsim_free_remove(), memsim_free_resize() and memsim_free_insert();
  *	returns the allocated block, not yet marked allocated.
  * @give_back: return a freed block (out of the allocated tree and counters
  *	already), merging it as the family merges, and index the result.
@@ -91,6 +94,8 @@ struct memsim_index_ops {
 		       struct memsim_block *b);
 	void (*remove)(struct memsim_pool *pool, struct memsim_stream *s,
 		       struct memsim_block *b);
+	void (*resize)(struct memsim_pool *pool, struct memsim_stream *s,
+		       struct memsim_block *b, u64 addr, u64 size);
 	u32 (*splits)(const struct memsim_pool *pool, const struct memsim_candidate *c);
 	struct memsim_block *(*take)(struct memsim_pool *pool,
 				     const struct memsim_candidate *c,

@@ -24,38 +24,33 @@
 
 /*
  * Counters.  Each change is applied to the pool, the block's stream and its
- * segment at once, through the helpers below.
+ * segment at once, through the helpers below.  They run several times per
+ * operation, so the three levels are spelt out rather than looped over.
  */
-#define MEMSIM_USAGE_LEVELS	3
 
-static void memsim_usage_levels(struct memsim_usage **u, struct memsim_pool *pool,
-				struct memsim_segment *seg)
+/*
+ * Count a block in (@d = 1, @bytes its size) or out of (@d = -1, @bytes
+ * minus its size, modulo 2^64) the free blocks of @u.
+ */
+static __always_inline void memsim_usage_free(struct memsim_usage *u, u64 bytes,
+					      unsigned int class, u64 d)
 {
-	u[0] = &pool->usage;
-	u[1] = &seg->stream->usage;
-	u[2] = &seg->usage;
+	u->free += bytes;
+	u->free_blocks += d;
+	u->free_hist[class] += d;
 }
 
 static void memsim_account_free(struct memsim_pool *pool,
 				struct memsim_block *b, bool add)
 {
 	unsigned int class = memsim_size_class(b->size);
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
+	struct memsim_segment *seg = b->segment;
+	u64 bytes = add ? b->size : -b->size;
+	u64 d = add ? 1 : -1;
 
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		if (add) {
-			u->free += b->size;
-			u->free_blocks++;
-			u->free_hist[class]++;
-		} else {
-			u->free -= b->size;
-			u->free_blocks--;
-			u->free_hist[class]--;
-		}
-	}
+	memsim_usage_free(&pool->usage, bytes, class, d);
+	memsim_usage_free(&seg->stream->usage, bytes, class, d);
+	memsim_usage_free(&seg->usage, bytes, class, d);
 }
 
 /* History counters stop at U64_MAX instead of wrapping to small numbers. */
@@ -66,57 +61,63 @@ static u64 memsim_add_sat(u64 a, u64 b)
 	return check_add_overflow(a, b, &sum) ? U64_MAX : sum;
 }
 
+static __always_inline void memsim_usage_alloc(struct memsim_usage *u,
+					       const struct memsim_block *b)
+{
+	u->allocated += b->size;
+	u->requested += b->requested;
+	u->live_blocks++;
+	u->allocs++;
+	u->alloc_bytes = memsim_add_sat(u->alloc_bytes, b->size);
+	u->requested_bytes = memsim_add_sat(u->requested_bytes, b->requested);
+	u->peak_allocated = max(u->peak_allocated, u->allocated);
+	u->peak_requested = max(u->peak_requested, u->requested);
+	u->peak_live_blocks = max(u->peak_live_blocks, u->live_blocks);
+}
+
 void memsim_account_alloc(struct memsim_pool *pool, struct memsim_block *b)
 {
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
+	struct memsim_segment *seg = b->segment;
 
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		u->allocated += b->size;
-		u->requested += b->requested;
-		u->live_blocks++;
-		u->allocs++;
-		u->alloc_bytes = memsim_add_sat(u->alloc_bytes, b->size);
-		u->requested_bytes = memsim_add_sat(u->requested_bytes, b->requested);
-		u->peak_allocated = max(u->peak_allocated, u->allocated);
-		u->peak_requested = max(u->peak_requested, u->requested);
-		u->peak_live_blocks = max(u->peak_live_blocks, u->live_blocks);
-	}
+	memsim_usage_alloc(&pool->usage, b);
+	memsim_usage_alloc(&seg->stream->usage, b);
+	memsim_usage_alloc(&seg->usage, b);
+}
+
+static __always_inline void memsim_usage_release(struct memsim_usage *u,
+						 const struct memsim_block *b)
+{
+	u->allocated -= b->size;
+	u->requested -= b->requested;
+	u->live_blocks--;
+	u->frees++;
 }
 
 void memsim_account_release(struct memsim_pool *pool, struct memsim_block *b)
 {
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
+	struct memsim_segment *seg = b->segment;
 
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		u->allocated -= b->size;
-		u->requested -= b->requested;
-		u->live_blocks--;
-		u->frees++;
-	}
+	memsim_usage_release(&pool->usage, b);
+	memsim_usage_release(&seg->stream->usage, b);
+	memsim_usage_release(&seg->usage, b);
+}
+
+/* As memsim_usage_free(), for the deferred frees. */
+static __always_inline void memsim_usage_deferred(struct memsim_usage *u, u64 bytes, u64 d)
+{
+	u->deferred_blocks += d;
+	u->deferred_bytes += bytes;
 }
 
 void memsim_account_deferred(struct memsim_pool *pool, struct memsim_block *b, bool add)
 {
-	struct memsim_usage *levels[MEMSIM_USAGE_LEVELS], *u;
-	int i;
+	struct memsim_segment *seg = b->segment;
+	u64 bytes = add ? b->size : -b->size;
+	u64 d = add ? 1 : -1;
 
-	memsim_usage_levels(levels, pool, b->segment);
-	for (i = 0; i < MEMSIM_USAGE_LEVELS; i++) {
-		u = levels[i];
-		if (add) {
-			u->deferred_blocks++;
-			u->deferred_bytes += b->size;
-		} else {
-			u->deferred_blocks--;
-			u->deferred_bytes -= b->size;
-		}
-	}
+	memsim_usage_deferred(&pool->usage, bytes, d);
+	memsim_usage_deferred(&seg->stream->usage, bytes, d);
+	memsim_usage_deferred(&seg->usage, bytes, d);
 }
 
 /* Block count of a segment changes as blocks split and merge. */
@@ -137,16 +138,17 @@ void memsim_emit(struct memsim_pool *pool, struct memsim_event *ev)
 void memsim_emit_block(struct memsim_pool *pool, enum memsim_event_type type,
 		       const struct memsim_block *b)
 {
-	struct memsim_event ev = {
+	struct memsim_event ev;
+
+	if (!pool->event)
+		return;
+	ev = (struct memsim_event) {
 		.type = type,
 		.stream = b->segment->stream->id,
 		.addr = b->addr,
 		.size = b->size,
 		.segment_id = b->segment->id,
 	};
-
-	if (!pool->event)
-		return;
 	if (b->state != MEMSIM_BLOCK_FREE) {
 		ev.requested = b->requested;
 		ev.tag = b->tag;
@@ -175,22 +177,57 @@ void memsim_free_remove(struct memsim_pool *pool, struct memsim_block *b)
 }
 
 /*
- * A freed block, merged as its family merges, becomes free: what its
- * allocation left is cleared, it enters the free index, a merge is
- * reported, and the free's result names the block it ended in.
+ * A free block, in the index, takes the extent [addr, addr + size), which
+ * keeps its place in address order (&memsim_index_ops.resize): a split
+ * that leaves the block a piece of itself, a merge into a free block.
  */
-void memsim_free_settle(struct memsim_pool *pool, struct memsim_block *b,
+void memsim_free_resize(struct memsim_pool *pool, struct memsim_block *b, u64 addr, u64 size)
+{
+	const struct memsim_index_ops *index = pool->ops->index;
+	struct memsim_stream *s = b->segment->stream;
+
+	memsim_account_free(pool, b, false);
+	if (index->resize) {
+		index->resize(pool, s, b, addr, size);
+	} else {
+		index->remove(pool, s, b);
+		b->addr = addr;
+		b->size = size;
+		index->insert(pool, s, b);
+	}
+	memsim_account_free(pool, b, true);
+}
+
+/* The end of a free: a merge is reported, the result names the block. */
+void memsim_free_report(struct memsim_pool *pool, struct memsim_block *b,
 			struct memsim_free_result *res)
 {
-	b->requested = 0;
-	b->tag = 0;
-	b->owner = 0;
-	b->label[0] = '\0';
-	memsim_free_insert(pool, b);
 	if (res->coalesced)
 		memsim_emit_block(pool, MEMSIM_EV_COALESCE, b);
 	res->coalesced_addr = b->addr;
 	res->coalesced_size = b->size;
+}
+
+/*
+ * A freed block, merged as its family merges, becomes free: what its
+ * allocation left in its life is cleared (the request's own fields share
+ * their bytes with the free index, which overwrites them), it enters the
+ * free index, a merge is reported, and the free's result names the block
+ * it ended in.
+ */
+void memsim_free_settle(struct memsim_pool *pool, struct memsim_block *b,
+			struct memsim_free_result *res)
+{
+	struct memsim_life *life = memsim_life_of(b);
+
+	if (life) {
+		life->alloc_ns = 0;
+		life->free_ns = 0;
+		life->owner = 0;
+		life->label[0] = '\0';
+	}
+	memsim_free_insert(pool, b);
+	memsim_free_report(pool, b, res);
 }
 
 /**

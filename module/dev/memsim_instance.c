@@ -56,6 +56,8 @@ struct memsim_instance *memsim_instance_create(void)
 	get_task_comm(inst->comm, current);
 	mutex_init(&inst->lock);
 	memsim_pool_init(&inst->pool);
+	/* Cannot fail: the pool has no segment yet. */
+	memsim_pool_set_life(&inst->pool, READ_ONCE(memsim_block_life));
 	inst->pool.budget = &memsim_budget;
 	inst->pool.event = memsim_trace_event;
 	inst->pool.event_priv = inst;

@@ -102,6 +102,7 @@ struct memsim_limits {
 extern struct memsim_limits memsim_limits;
 extern struct memsim_budget memsim_budget;
 extern umode_t memsim_dev_mode;
+extern bool memsim_block_life;
 void memsim_params_init(void);
 
 struct dentry;

@@ -40,6 +40,10 @@ struct memsim_budget memsim_budget;
 
 umode_t memsim_dev_mode = 0600;
 
+bool memsim_block_life = true;
+module_param_named(block_life, memsim_block_life, bool, 0644);
+MODULE_PARM_DESC(block_life, "New instances keep each block's times, owner and label (default Y; N saves 64 bytes per block and every clock read)");
+
 /* A numeric parameter: where it lives, its width and its range. */
 struct memsim_param {
 	void *value;

@@ -307,15 +307,23 @@ static void snap_words(struct snap *s, const void *p, size_t bytes)
 
 static void snap_block(struct snap *s, const struct memsim_block *b)
 {
+	const struct memsim_life *life = memsim_life_of(b);
+	bool live = b->state != MEMSIM_BLOCK_FREE;
+
 	snap_put(s, b->addr);
 	snap_put(s, b->size);
 	snap_put(s, b->state);
-	snap_put(s, b->requested);
-	snap_put(s, b->tag);
+	/* A free block's bytes for these belong to the free index. */
+	snap_put(s, live ? b->requested : 0);
+	snap_put(s, live ? b->tag : 0);
 	snap_put(s, b->order);
 	snap_put(s, b->root_order);
-	snap_put(s, b->alloc_ns);
-	snap_put(s, b->free_ns);
+	if (life) {
+		snap_put(s, life->create_ns);
+		snap_put(s, life->alloc_ns);
+		snap_put(s, life->free_ns);
+		snap_put(s, life->owner);
+	}
 }
 
 /* Everything but the fault injection countdown, in a fixed order. */
@@ -2977,7 +2985,7 @@ static void stress_segment(struct stress *st, u64 start, u64 size, u32 stream)
 	KUNIT_ASSERT_EQ(st->test, seg->id, model_add_segment(st->m, start, size, stream));
 }
 
-static void stress_random_ops(struct kunit *test)
+static void stress_run(struct kunit *test, bool track_life)
 {
 	enum memsim_strategy home = param_strategy(test);
 	struct stress *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
@@ -2990,6 +2998,7 @@ static void stress_random_ops(struct kunit *test)
 	prandom_seed_state(&st->rnd, seed + home);
 	st->test = test;
 	st->pool = new_pool(test, home);
+	KUNIT_ASSERT_EQ(test, memsim_pool_set_life(st->pool, track_life), 0);
 	model_init(st->m, home);
 	/* Two streams; an unaligned segment; a segment whose end is unaligned. */
 	stress_segment(st, BASE, 0x10000, 0);
@@ -3018,8 +3027,61 @@ static void stress_random_ops(struct kunit *test)
 	kunit_info(test, "%llu allocations, %llu failed", st->allocs, st->failures);
 }
 
+static void stress_random_ops(struct kunit *test)
+{
+	stress_run(test, true);
+}
+
+/* Lives are not tracked: the same placements, counters and checks. */
+static void stress_random_ops_untracked(struct kunit *test)
+{
+	stress_run(test, false);
+}
+
+/*
+ * What block_life=N promises: smaller blocks, no life, no clock; what
+ * tracking promises: every block's life.  Sizes from the documentation
+ * (Documentation/uapi.rst, "How memory is bounded"; issue 12's targets).
+ */
+static void stress_block_life(struct kunit *test)
+{
+	struct memsim_pool *pool = new_pool(test, MEMSIM_BEST_FIT);
+	const struct memsim_strategy_stats *st = &pool->strategy_stats[MEMSIM_BEST_FIT];
+	struct memsim_block *b;
+	u64 used, addr;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		bool on = pass;
+
+		KUNIT_ASSERT_EQ(test, memsim_pool_set_life(pool, on), 0);
+		KUNIT_EXPECT_LE(test, memsim_block_struct_size(pool), on ? 168ULL : 112ULL);
+		add_segment(test, pool, BASE, 0x10000, 0);
+		KUNIT_EXPECT_EQ(test, memsim_pool_set_life(pool, !on), -EBUSY);
+		KUNIT_EXPECT_EQ(test, pool->track_life, on);
+		used = pool->mem_used;
+		/* Splitting the segment's one free block makes one structure. */
+		addr = alloc_ok(test, pool, 0x100, 0, 0);
+		KUNIT_EXPECT_EQ(test, pool->mem_used - used, memsim_block_struct_size(pool));
+		b = memsim_block_lookup(pool, addr);
+		KUNIT_ASSERT_NOT_NULL(test, b);
+		if (on) {
+			KUNIT_ASSERT_NOT_NULL(test, memsim_life_of(b));
+			KUNIT_EXPECT_NE(test, memsim_life_of(b)->alloc_ns, 0ULL);
+		} else {
+			KUNIT_EXPECT_NULL(test, memsim_life_of(b));
+			KUNIT_EXPECT_EQ(test, st->alloc_ns, 0ULL);
+		}
+		assert_pool_ok(test, pool);
+		memsim_pool_fini(pool);
+		KUNIT_EXPECT_EQ(test, pool->track_life, on);
+	}
+}
+
 static struct kunit_case memsim_stress_cases[] = {
 	KUNIT_CASE_PARAM(stress_random_ops, strategy_gen_params),
+	KUNIT_CASE_PARAM(stress_random_ops_untracked, strategy_gen_params),
+	KUNIT_CASE(stress_block_life),
 	{}
 };
 
@@ -3071,7 +3133,7 @@ static void bounds_buddy_fixed_spray(struct kunit *test)
 	/* Stopped long before 2000 allocations' 74,000 free halves. */
 	KUNIT_EXPECT_LT(test, i, 2000ULL);
 	KUNIT_EXPECT_LE(test, pool->mem_used, limit);
-	KUNIT_EXPECT_LE(test, pool->nr_block_structs * memsim_block_struct_size(), limit);
+	KUNIT_EXPECT_LE(test, pool->nr_block_structs * memsim_block_struct_size(pool), limit);
 	KUNIT_EXPECT_EQ(test, pool->nr_block_structs,
 			pool->usage.live_blocks + pool->usage.free_blocks);
 	KUNIT_EXPECT_EQ(test, memsim_env_counter_read(&budget->total_used), pool->mem_used);

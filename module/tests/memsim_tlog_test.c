@@ -301,6 +301,7 @@ static void record_label_bounds(struct kunit *test)
 	const struct memsim_trace_record *rec;
 	struct memsim_segment *seg;
 	struct memsim_result res;
+	struct memsim_life *life;
 	struct memsim_block *b;
 
 	BUILD_BUG_ON(sizeof(long_label) <= MEMSIM_LABEL_MAX);
@@ -311,9 +312,11 @@ static void record_label_bounds(struct kunit *test)
 	inst->call_label = NULL;
 	b = memsim_block_lookup(&inst->pool, res.addr);
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_EQ(test, strlen(b->label), (size_t)MEMSIM_LABEL_LEN - 1);
-	KUNIT_EXPECT_EQ(test, strncmp(b->label, long_label, MEMSIM_LABEL_LEN - 1), 0);
-	KUNIT_EXPECT_EQ(test, b->owner, 4242U);
+	life = memsim_life_of(b);
+	KUNIT_ASSERT_NOT_NULL(test, life);
+	KUNIT_EXPECT_EQ(test, strlen(life->label), (size_t)MEMSIM_LABEL_LEN - 1);
+	KUNIT_EXPECT_EQ(test, strncmp(life->label, long_label, MEMSIM_LABEL_LEN - 1), 0);
+	KUNIT_EXPECT_EQ(test, life->owner, 4242U);
 	mutex_unlock(&inst->lock);
 
 	rec = rec_at(test, inst, 2, MEMSIM_TRACE_ALLOC, 0, 16);

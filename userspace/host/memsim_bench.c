@@ -6,6 +6,7 @@
  *
  * Usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]
  *                     [--ops M] [--seed S] [--min SIZE] [--max SIZE]
+ *                     [--untracked]
  *
  * One segment large enough for N live blocks of random sizes in
  * [SIZE_MIN, SIZE_MAX] (default 64..4096) is filled with N allocations;
@@ -15,6 +16,9 @@
  *
  *   valgrind --tool=callgrind --toggle-collect=run_pairs \
  *	memsim-bench --strategy best --live 1000000 --ops 100000
+ *
+ * --untracked runs the pool without block lives (memsim_pool_set_life()):
+ * no clock reads, 104-byte blocks.
  *
  * This is a benchmark, not a test: it fails only if the core does.
  */
@@ -104,7 +108,8 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: memsim-bench [--strategy first|best|worst|next|buddy|tlsf] [--live N]\n"
-		"                    [--ops M] [--seed S] [--min SIZE] [--max SIZE]\n");
+		"                    [--ops M] [--seed S] [--min SIZE] [--max SIZE]\n"
+		"                    [--untracked]\n");
 }
 
 int main(int argc, char **argv)
@@ -116,17 +121,19 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "min", required_argument, NULL, 'a' },
 		{ "max", required_argument, NULL, 'b' },
+		{ "untracked", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct bench b;
 	u64 n = 1000, m = 100000, seed = 1, seg_size, t0, t1, t2, i;
 	int strategy = MEMSIM_FIRST_FIT, c, ret;
+	bool track_life = true;
 	struct memsim_segment *seg;
 
 	b.size_min = 64;
 	b.size_max = 4096;
-	while ((c = getopt_long(argc, argv, "t:l:o:s:a:b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:l:o:s:a:b:uh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			for (strategy = 0; strategy < MEMSIM_NR_STRATEGIES; strategy++)
@@ -151,6 +158,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			b.size_max = strtoull(optarg, NULL, 0);
+			break;
+		case 'u':
+			track_life = false;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -177,6 +187,7 @@ int main(int argc, char **argv)
 	if (!b.live || memsim_core_init())
 		return 1;
 	memsim_pool_init(&b.pool);
+	memsim_pool_set_life(&b.pool, track_life);
 	ret = memsim_set_strategy(&b.pool, strategy, 0);
 	if (!ret)
 		ret = memsim_segment_create(&b.pool, seg_size, seg_size, 0, 0, &seg);

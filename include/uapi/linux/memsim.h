@@ -468,8 +468,9 @@ struct memsim_summary {
  * @failures: failed allocations.
  * @frees: completed frees.
  * @steps: index nodes its searches visited.
- * @alloc_ns: cumulative time spent allocating.
- * @free_ns: cumulative time spent freeing.
+ * @alloc_ns: cumulative time spent allocating (0 for an instance opened
+ *	with the module parameter block_life=N, which reads no clock).
+ * @free_ns: cumulative time spent freeing (0 with block_life=N).
  */
 struct memsim_strategy_stats_info {
 	__u64 allocs;
@@ -590,8 +591,11 @@ enum memsim_block_state_id {
  * @requested: size asked for (allocated blocks), else 0.
  * @segment_id: its segment.
  * @tag: the caller's tag (allocated blocks), else 0.
- * @alloc_ns: time of the allocation (ktime_get_ns()), 0 for free blocks.
- * @free_ns: time the free was requested, 0 while none.
+ * @alloc_ns: time of the allocation (ktime_get_ns()), 0 for free blocks
+ *	(and for every block of an instance opened with the module parameter
+ *	block_life=N).
+ * @free_ns: time the free was requested, 0 while none (and with
+ *	block_life=N).
  * @stream: its stream.
  * @state: an &enum memsim_block_state_id.
  */
@@ -614,11 +618,12 @@ struct memsim_block_info {
  *	and @block.free_ns are its allocation and free request).
  * @create_ns: when the block's structure was made, by its segment's
  *	creation or by a split; a block that absorbs free neighbours keeps
- *	its own.
- * @owner_tgid: allocated block: the thread group that allocated it; else 0.
+ *	its own.  0 with block_life=N.
+ * @owner_tgid: allocated block: the thread group that allocated it; else 0
+ *	(and with block_life=N).
  * @pad: zero.
  * @label: allocated block: the label its allocation passed, NUL padded;
- *	empty otherwise.
+ *	empty otherwise (and with block_life=N).
  */
 struct memsim_block_life {
 	struct memsim_block_info block;
