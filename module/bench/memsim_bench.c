@@ -152,6 +152,7 @@ struct bench_allocator {
 	/* memsim */
 	enum memsim_strategy strategy;
 	u32 req_flags;
+	bool life;		/* the pool tracks block lives */
 	/* drm_mm */
 	enum drm_mm_insert_mode mode;
 	/* drm_buddy: one power-of-two block per allocation */
@@ -336,8 +337,10 @@ static int ms_setup(struct bench_run *run)
 	if (!run->ms.addr)
 		return -ENOMEM;
 	memsim_pool_init(&run->ms.pool);
-	ret = memsim_set_strategy(&run->ms.pool, a->strategy,
-				  a->strategy == MEMSIM_BUDDY ? min_block : 0);
+	ret = memsim_pool_set_life(&run->ms.pool, a->life);
+	if (!ret)
+		ret = memsim_set_strategy(&run->ms.pool, a->strategy,
+					  a->strategy == MEMSIM_BUDDY ? min_block : 0);
 	if (!ret)
 		ret = memsim_segment_create(&run->ms.pool, BENCH_BASE, run->capacity,
 					    0, 0, &seg);
@@ -374,7 +377,7 @@ static void ms_free(struct bench_run *run, u32 slot)
 static u64 ms_meta(struct bench_run *run, u64 *extra)
 {
 	*extra = run->ms.pool.mem_used;
-	return run->ms.pool.nr_block_structs * memsim_block_struct_size();
+	return run->ms.pool.nr_block_structs * memsim_block_struct_size(&run->ms.pool);
 }
 
 static void ms_teardown(struct bench_run *run)
@@ -582,9 +585,9 @@ static void null_teardown(struct bench_run *run)
 {
 }
 
-#define MS(n, s, f) { .name = n, .family = "memsim", .setup = ms_setup, \
+#define MS(n, s, f, l) { .name = n, .family = "memsim", .setup = ms_setup, \
 	.alloc = ms_alloc, .free = ms_free, .meta = ms_meta, \
-	.teardown = ms_teardown, .strategy = s, .req_flags = f }
+	.teardown = ms_teardown, .strategy = s, .req_flags = f, .life = l }
 #define MM(n, m) { .name = n, .family = "drm_mm", .setup = dmm_setup, \
 	.alloc = dmm_alloc, .free = dmm_free, .meta = dmm_meta, \
 	.teardown = dmm_teardown, .mode = m }
@@ -601,13 +604,14 @@ static const struct bench_allocator bench_allocators[] = {
 	{ .name = "loop-only", .family = "harness", .setup = null_setup,
 	  .alloc = null_alloc, .free = null_free, .meta = null_meta,
 	  .teardown = null_teardown },
-	MS("memsim-first", MEMSIM_FIRST_FIT, 0),
-	MS("memsim-first-topdown", MEMSIM_FIRST_FIT, MEMSIM_REQ_TOPDOWN),
-	MS("memsim-best", MEMSIM_BEST_FIT, 0),
-	MS("memsim-worst", MEMSIM_WORST_FIT, 0),
-	MS("memsim-next", MEMSIM_NEXT_FIT, 0),
-	MS("memsim-buddy", MEMSIM_BUDDY, 0),
-	MS("memsim-tlsf", MEMSIM_TLSF, 0),
+	MS("memsim-first", MEMSIM_FIRST_FIT, 0, false),
+	MS("memsim-first-topdown", MEMSIM_FIRST_FIT, MEMSIM_REQ_TOPDOWN, false),
+	MS("memsim-best", MEMSIM_BEST_FIT, 0, false),
+	MS("memsim-best-life", MEMSIM_BEST_FIT, 0, true),
+	MS("memsim-worst", MEMSIM_WORST_FIT, 0, false),
+	MS("memsim-next", MEMSIM_NEXT_FIT, 0, false),
+	MS("memsim-buddy", MEMSIM_BUDDY, 0, false),
+	MS("memsim-tlsf", MEMSIM_TLSF, 0, false),
 	MM("drm_mm-best", DRM_MM_INSERT_BEST),
 	MM("drm_mm-low", DRM_MM_INSERT_LOW),
 	MM("drm_mm-high", DRM_MM_INSERT_HIGH),
@@ -911,10 +915,12 @@ static int bench_all(void)
 		    "(memsim: block structures x memsim_block_struct_size(); drm_mm: drm_mm_node;\n"
 		    "drm_buddy: blocks on the allocations' and free lists; gen_pool: its bitmap);\n"
 		    "meta2/live: memsim: all it charged (mem_used), drm_buddy: the whole tree,\n"
-		    "split blocks included.  loop-only: the harness alone, in every row.\n");
+		    "split blocks included.  loop-only: the harness alone, in every row.\n"
+		    "memsim pools track no block lives (memsim_pool_set_life()) but in\n"
+		    "memsim-best-life.\n");
 	text_printf("gen_pool runs up to %u live blocks and %u timed pairs (O(n) bitmap scans);\n",
 		    genpool_max_live, genpool_max_pairs);
-	text_printf("Each allocator has run_budget_s=%u guest seconds per workload (fill included).\n",
+	text_printf("Each allocator has run_budget_s=%u guest s per workload (fill included).\n",
 		    run_budget_s);
 	text_printf("drm_buddy-multi up to %u live blocks (6.1 keeps its free lists sorted:\n"
 		    "each free walks one).\n", drm_buddy_multi_max_live);
