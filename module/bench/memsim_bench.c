@@ -626,6 +626,9 @@ static const struct bench_allocator bench_allocators[] = {
 
 /* ---- running ---- */
 
+/* Per allocator, plain and aligned: the live count its fill was stopped at. */
+static u32 bench_stopped[ARRAY_SIZE(bench_allocators)][2];
+
 static int bench_alloc_into(struct bench_run *run, u32 slot,
 			    const struct bench_req *r, u64 *fail)
 {
@@ -694,7 +697,7 @@ static int bench_run_one(const struct bench_allocator *a, const struct bench_wor
 			 struct bench_result *res)
 {
 	struct bench_run *run;
-	u32 i, nr_pairs = w->nr_pairs;
+	u32 i, stopped, nr_pairs = w->nr_pairs;
 	u64 t0, done = 0;
 	int ret;
 
@@ -702,6 +705,15 @@ static int bench_run_one(const struct bench_allocator *a, const struct bench_wor
 	if (a->max_live && w->n > *a->max_live) {
 		res->skipped = true;
 		res->note = a->max_live_name;
+		return 0;
+	}
+	stopped = bench_stopped[a - bench_allocators][w->aligned];
+	if (stopped && w->n >= stopped) {
+		/* its fill ran out of time at this count already */
+		res->skipped = true;
+		snprintf(res->why, sizeof(res->why),
+			 "skipped: its fill of %u was stopped before", stopped);
+		res->note = res->why;
 		return 0;
 	}
 	if (a->no_align && w->aligned) {
@@ -738,6 +750,7 @@ static int bench_run_one(const struct bench_allocator *a, const struct bench_wor
 	if (!ret && i < w->n) {
 		/* a fill this slow: nothing to time */
 		res->skipped = true;
+		bench_stopped[a - bench_allocators][w->aligned] = w->n;
 		snprintf(res->why, sizeof(res->why),
 			 "stopped: filled %u of %u in run_budget_s=%u s", i, w->n,
 			 run_budget_s);
