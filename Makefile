@@ -83,6 +83,8 @@ CTLTEST_ARGS_pictures_test := $(CTLTEST_BIN) $(MEMSIMCTL) selftests/memsimctl/da
 # libmemsim: the ioctl wrappers memsimctl is built on, also as an archive
 # for other programs (include userspace/libmemsim.h, link libmemsim.a).
 LIBMEMSIM := $(BUILD)/userspace/libmemsim.a
+# The ioctl benchmark of make bench (userspace/ioctlbench/), static.
+IOCTLBENCH := $(BUILD)/userspace/memsim-ioctlbench
 LIBMEMSIM_HDR := userspace/libmemsim.h
 SELFTEST_SRCS := $(wildcard selftests/memsim/*_test.c)
 SELFTESTS := $(patsubst selftests/memsim/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
@@ -139,7 +141,7 @@ OPS ?= 200000
 
 .PHONY: all modules userspace selftests check run testkernel compat lint \
 	clean install deps help hosttest hostbench tracebench fuzz hostfuzz \
-	ctltest FORCE
+	ctltest bench ioctlbench FORCE
 
 all: modules userspace selftests $(CTLTAR)
 
@@ -156,6 +158,7 @@ help:
 	@echo "make fuzz       memsim_fuzz in the debug VM: SEED=N OPS=M (default 200000)"
 	@echo "make hostfuzz   libFuzzer on the core against its model, HOSTFUZZ_TIME=60 s"
 	@echo "make tracebench the cost of the operation trace, in a VM (Debian's kernel)"
+	@echo "make bench      memsim next to drm_mm, drm_buddy, gen_pool, in a VM (Debian's kernel)"
 	@echo "make install    install the modules and memsimctl (KDIR of this machine)"
 	@echo "make clean      remove build products"
 
@@ -311,6 +314,18 @@ run: deps
 
 tracebench: deps
 	@$(CURDIR)/scripts/trace-bench.sh
+
+# The in-kernel benchmark (module/bench/) and the ioctl benchmark, in one
+# VM run of Debian's 6.1 kernel; results in build/bench/.  See
+# scripts/bench.sh for MEMSIM_BENCH_PARAMS and MEMSIM_BENCH_MEMORY.
+bench: deps
+	@$(CURDIR)/scripts/bench.sh
+
+ioctlbench: $(IOCTLBENCH)
+
+$(IOCTLBENCH): userspace/ioctlbench/memsim_ioctlbench.c $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDFLAGS)
 
 compat: deps
 	@$(CURDIR)/scripts/compat.sh $(KDIRS)

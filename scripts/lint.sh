@@ -7,7 +7,8 @@
 #               on userspace/ and selftests/ without the rules that only make
 #               sense inside the kernel
 #   kernel-doc  scripts/kernel-doc -none -Wall on module/ and include/
-#   W=1         the modules built with W=1 against the test kernel
+#   W=1         the modules built with W=1 against the test kernel; the
+#               benchmark module (module/bench/) against Debian's 6.1
 #   uapi        include/uapi/linux/memsim.h compiles alone, as C and as C++,
 #               with -Wall -Werror
 #   vm-results  scripts/vm-results.py --self-test: every kernel report the
@@ -79,6 +80,18 @@ st=$?
 grep -E "warning:|error:" "$out/w1-build.log" > "$out/w1.log"
 [ $st -eq 0 ] || echo "build failed, see $out/w1-build.log" >> "$out/w1.log"
 verdict "W=1 module build" "$out/w1.log" 0
+
+# The benchmark module of make bench (module/bench/) needs a kernel with
+# DRM, drm_buddy and genalloc: built with W=1 against Debian's 6.1 when
+# its headers are installed.
+if dver=$("$top/scripts/distro-kernel.sh" 2> /dev/null); then
+	"$top/scripts/build-module.sh" "/lib/modules/$dver/build" "$out/w1-bench" \
+		W=1 MEMSIM_BENCH=1 > "$out/w1-bench-build.log" 2>&1
+	st=$?
+	grep -E "warning:|error:" "$out/w1-bench-build.log" > "$out/w1-bench.log"
+	[ $st -eq 0 ] || echo "build failed, see $out/w1-bench-build.log" >> "$out/w1-bench.log"
+	verdict "W=1 bench module build ($dver)" "$out/w1-bench.log" 0
+fi
 
 {
 	for lang in c c++; do

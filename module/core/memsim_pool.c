@@ -124,9 +124,24 @@ static void memsim_allocated_insert(struct memsim_pool *pool,
  */
 struct memsim_block *memsim_block_lookup(struct memsim_pool *pool, u64 addr)
 {
-	struct rb_node *node = rb_find(&addr, &pool->allocated, memsim_block_addr_cmp);
+	struct rb_node *node = pool->allocated.rb_node;
 
-	return node ? rb_entry(node, struct memsim_block, rb_addr) : NULL;
+	/*
+	 * Every free walks this tree: the descent is spelt out, with the key
+	 * compared in place, rather than rb_find() calling a comparison of
+	 * another file at every level.
+	 */
+	while (node) {
+		struct memsim_block *b = rb_entry(node, struct memsim_block, rb_addr);
+
+		if (addr < b->addr)
+			node = node->rb_left;
+		else if (addr > b->addr)
+			node = node->rb_right;
+		else
+			return b;
+	}
+	return NULL;
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_block_lookup);
 
