@@ -410,6 +410,9 @@ static inline unsigned int query_class(const struct memsim_query *q)
 static inline unsigned int search_class(const struct memsim_stream *s,
 					const struct memsim_query *q)
 {
+	/* An unaligned stream keeps no class: no logarithm on its hot path. */
+	if (!s->align_class)
+		return 0;
 	return s->align_class <= query_class(q) ? s->align_class : 0;
 }
 
@@ -421,9 +424,12 @@ static inline unsigned int search_class(const struct memsim_stream *s,
 static void note_rejects(struct memsim_stream *s, const struct memsim_query *q,
 			 unsigned int c, u32 rejects)
 {
-	unsigned int k = query_class(q);
+	unsigned int k;
 
-	if (!rejects || c == k)
+	if (!rejects)
+		return;
+	k = query_class(q);
+	if (c == k)
 		return;
 	s->align_waste += rejects;
 	if (s->align_waste > s->usage.free_blocks + FIT_REBUILD_SLACK)
