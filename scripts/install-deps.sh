@@ -12,7 +12,7 @@
 set -eu
 
 pkgs="build-essential bc bison flex cpio kmod libelf-dev libssl-dev \
-	python3 perl xz-utils zstd rsync git \
+	python3 python3-docutils perl xz-utils zstd rsync git \
 	libjansson-dev \
 	qemu-system-x86 busybox-static \
 	libxml2-utils librsvg2-bin \

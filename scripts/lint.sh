@@ -11,6 +11,8 @@
 #               benchmark module (module/bench/) against Debian's 6.1
 #   uapi        include/uapi/linux/memsim.h compiles alone, as C and as C++,
 #               with -Wall -Werror
+#   rst         every Documentation/*.rst parses with docutils without a
+#               warning (scripts/check-rst.py)
 #   vm-results  scripts/vm-results.py --self-test: every kernel report the
 #               VM judge knows fails a synthetic run, benign boot lines do not
 #   layering    no file in module/core/ includes a header of module/dev/,
@@ -103,6 +105,13 @@ fi
 	done
 } > "$out/uapi.log"
 verdict "uapi header standalone (C, C++)" "$out/uapi.log" 0
+
+# The documentation parses: Debian's python3-docutils (install-deps.sh), or
+# whatever python3 on the PATH has it.
+py=python3
+/usr/bin/python3 -c 'import docutils' 2> /dev/null && py=/usr/bin/python3
+$py "$top/scripts/check-rst.py" Documentation/*.rst > "$out/rst.log" 2>&1
+verdict "Documentation/*.rst parses (docutils, no warning)" "$out/rst.log" $?
 
 python3 "$top/scripts/vm-results.py" --self-test > "$out/vm-results.log" 2>&1
 st=$?
