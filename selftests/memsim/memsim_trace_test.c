@@ -1113,6 +1113,76 @@ TEST_F(trace, label_on_block)
 }
 
 /*
+ * The module parameter block_life=N (Documentation/uapi.rst, Limits): an
+ * instance opened under it keeps no block's times, owner or label and
+ * counts no strategy time; requested sizes and tags are kept.  The
+ * parameter is read at open: setting it back does not change the instance.
+ */
+TEST(blocks_without_life)
+{
+	struct memsim_block_life life[4];
+	struct memsim_list_arg la;
+	struct ms_stats *st;
+	unsigned int i;
+	int fd, pfd;
+
+	pfd = open("/sys/module/memsim/parameters/block_life", O_WRONLY);
+	if (pfd < 0)
+		SKIP(return, "no writable block_life parameter");
+	ASSERT_EQ(1, write(pfd, "N", 1));
+	fd = ms_open();
+	ASSERT_EQ(1, pwrite(pfd, "Y", 1, 0));
+	close(pfd);
+	ASSERT_GE(fd, 0);
+
+	ASSERT_EQ(1, ms_create(fd, MS_SEG0, 0x10000, 0));
+	ASSERT_EQ(0, alloc_l(fd, 0x100, 0, 0, 0, 7, "kept.c:1", NULL));
+	ASSERT_EQ(0, alloc_l(fd, 0x80, 0, 0, 0, 8, "deferred.c:2", NULL));
+	ASSERT_EQ(0, free_l(fd, MS_SEG0 + 0x100, MEMSIM_FREE_DEFER, false, NULL, NULL));
+
+	memset(life, 0xa5, sizeof(life));
+	memset(&la, 0, sizeof(la));
+	la.buf_ptr = (uintptr_t)life;
+	la.buf_cap = ARRAY_SIZE(life);
+	ASSERT_EQ(0, ms_ioctl(fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la));
+	ASSERT_EQ(3U, la.nr);
+	for (i = 0; i < la.nr; i++) {
+		EXPECT_EQ(0ULL, life[i].create_ns) TH_LOG("block %u", i);
+		EXPECT_EQ(0ULL, life[i].block.alloc_ns) TH_LOG("block %u", i);
+		EXPECT_EQ(0ULL, life[i].block.free_ns) TH_LOG("block %u", i);
+		EXPECT_EQ(0U, life[i].owner_tgid) TH_LOG("block %u", i);
+		EXPECT_STREQ("", life[i].label);
+	}
+	EXPECT_EQ(0x100ULL, life[0].block.requested);
+	EXPECT_EQ(7ULL, life[0].block.tag);
+	EXPECT_EQ((__u32)MEMSIM_STATE_FREE_REQUESTED, life[1].block.state);
+	EXPECT_EQ(8ULL, life[1].block.tag);
+
+	st = calloc(1, sizeof(*st));
+	ASSERT_NE(NULL, st);
+	ASSERT_EQ(0, ms_stats(_metadata, fd, 4, st));
+	EXPECT_EQ(2ULL, st->arg.strategies[MEMSIM_STRATEGY_FIRST_FIT].allocs);
+	EXPECT_EQ(0ULL, st->arg.strategies[MEMSIM_STRATEGY_FIRST_FIT].alloc_ns);
+	EXPECT_EQ(0ULL, st->arg.strategies[MEMSIM_STRATEGY_FIRST_FIT].free_ns);
+	free(st);
+	close(fd);
+
+	/* Opened under the default again: lives are back. */
+	fd = ms_open();
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(1, ms_create(fd, MS_SEG0, 0x10000, 0));
+	ASSERT_EQ(0, alloc_l(fd, 0x100, 0, 0, 0, 7, "kept.c:1", NULL));
+	memset(&la, 0, sizeof(la));
+	la.buf_ptr = (uintptr_t)life;
+	la.buf_cap = ARRAY_SIZE(life);
+	ASSERT_EQ(0, ms_ioctl(fd, MEMSIM_IOC_GET_BLOCKS_LIFE, &la));
+	EXPECT_NE(0ULL, life[0].create_ns);
+	EXPECT_NE(0ULL, life[0].block.alloc_ns);
+	EXPECT_STREQ("kept.c:1", life[0].label);
+	close(fd);
+}
+
+/*
  * GET_BLOCKS_LIFE: what GET_BLOCKS gives, plus the block's life; paged one
  * entry at a time it lists the same blocks.
  */
