@@ -65,9 +65,10 @@ void memsim_core_exit(void)
 	kmem_cache_destroy(memsim_block_cache[1]);
 }
 
-static struct memsim_block *memsim_block_alloc(bool tracked, gfp_t extra)
+static struct memsim_block *memsim_block_alloc(bool tracked, bool nofail)
 {
-	return kmem_cache_zalloc(memsim_block_cache[tracked], MEMSIM_GFP | extra);
+	return kmem_cache_zalloc(memsim_block_cache[tracked],
+				 MEMSIM_GFP | (nofail ? __GFP_NOFAIL : 0));
 }
 
 static void memsim_block_free(struct memsim_block *b)
@@ -79,8 +80,6 @@ static void memsim_block_free(struct memsim_block *b)
 
 #include <errno.h>
 
-#define __GFP_NOFAIL	1
-
 int memsim_core_init(void)
 {
 	return 0;
@@ -90,7 +89,7 @@ void memsim_core_exit(void)
 {
 }
 
-static struct memsim_block *memsim_block_alloc(bool tracked, int nofail)
+static struct memsim_block *memsim_block_alloc(bool tracked, bool nofail)
 {
 	struct memsim_block *b;
 
@@ -108,13 +107,6 @@ static void memsim_block_free(struct memsim_block *b)
 
 #endif
 
-/* Bytes of one block structure of @pool. */
-static size_t memsim_block_bytes(const struct memsim_pool *pool)
-{
-	return pool->track_life ? sizeof(struct memsim_tracked_block) :
-				  sizeof(struct memsim_block);
-}
-
 /* A zeroed block structure of @pool's kind, from its spares if it has one. */
 static struct memsim_block *memsim_block_make(struct memsim_pool *pool, bool nofail)
 {
@@ -124,9 +116,9 @@ static struct memsim_block *memsim_block_make(struct memsim_pool *pool, bool nof
 		b = list_first_entry(&pool->spare, struct memsim_block, link);
 		list_del(&b->link);
 		pool->nr_spare--;
-		memset(b, 0, memsim_block_bytes(pool));
+		memset(b, 0, memsim_block_struct_size(pool));
 	} else {
-		b = memsim_block_alloc(pool->track_life, nofail ? __GFP_NOFAIL : 0);
+		b = memsim_block_alloc(pool->track_life, nofail);
 		if (!b)
 			return NULL;
 	}
@@ -148,6 +140,22 @@ void memsim_pool_drop_spares(struct memsim_pool *pool)
 	pool->nr_spare = 0;
 }
 
+/**
+ * memsim_life_read() - a block's life, for a reader
+ * @b: the block.
+ *
+ * A pool that does not track lives reads as if every time were 0, with no
+ * owner and no label: the one place that rule is kept.
+ *
+ * Return: the block's &struct memsim_life, or one of zeros.
+ */
+const struct memsim_life *memsim_life_read(const struct memsim_block *b)
+{
+	static const struct memsim_life untracked;
+
+	return memsim_life_of(b) ?: &untracked;
+}
+
 /* Fault injection for tests: fail the metadata allocation that hits zero. */
 static bool memsim_inject_failure(struct memsim_pool *pool)
 {
@@ -165,7 +173,8 @@ static bool memsim_inject_failure(struct memsim_pool *pool)
  */
 u64 memsim_block_struct_size(const struct memsim_pool *pool)
 {
-	return memsim_block_bytes(pool);
+	return pool->track_life ? sizeof(struct memsim_tracked_block) :
+				  sizeof(struct memsim_block);
 }
 EXPORT_SYMBOL_IF_KUNIT(memsim_block_struct_size);
 
@@ -258,7 +267,7 @@ struct memsim_block *memsim_block_new(struct memsim_pool *pool)
 void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b)
 {
 	pool->nr_block_structs--;
-	memsim_pool_uncharge(pool, memsim_block_bytes(pool));
+	memsim_pool_uncharge(pool, memsim_block_struct_size(pool));
 	if (pool->nr_spare < MEMSIM_SPARE_BLOCKS) {
 		list_add(&b->link, &pool->spare);
 		pool->nr_spare++;
@@ -274,7 +283,7 @@ void memsim_block_put(struct memsim_pool *pool, struct memsim_block *b)
 int memsim_reserve_fill(struct memsim_pool *pool, struct memsim_block_reserve *r,
 			unsigned int n, u64 now)
 {
-	size_t bytes = memsim_block_bytes(pool);
+	size_t bytes = memsim_block_struct_size(pool);
 	struct memsim_life *life;
 	int ret;
 
@@ -318,7 +327,7 @@ struct memsim_block *memsim_reserve_take(struct memsim_block_reserve *r)
 	struct memsim_block *b;
 
 	if (WARN_ON_ONCE(list_empty(&r->list))) {
-		size_t bytes = memsim_block_bytes(r->pool);
+		size_t bytes = memsim_block_struct_size(r->pool);
 
 		b = memsim_block_make(r->pool, true);
 		r->pool->nr_block_structs++;

@@ -839,6 +839,7 @@ u32 memsim_split_ratio_ppm(u64 nr_blocks);
 int memsim_pool_charge(struct memsim_pool *pool, u64 bytes);
 void memsim_pool_uncharge(struct memsim_pool *pool, u64 bytes);
 u64 memsim_block_struct_size(const struct memsim_pool *pool);
+const struct memsim_life *memsim_life_read(const struct memsim_block *b);
 
 int memsim_pool_check(struct memsim_pool *pool, char *msg, size_t len);
 int memsim_explain(struct memsim_pool *pool, const struct memsim_request *req,

@@ -216,7 +216,6 @@ static void blocks_stop(struct seq_file *m, void *v)
 
 static int blocks_show(struct seq_file *m, void *v)
 {
-	static const struct memsim_life untracked;
 	const struct memsim_life *life;
 	struct memsim_block *b = v;
 	bool live;
@@ -227,8 +226,7 @@ static int blocks_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	live = b->state != MEMSIM_BLOCK_FREE;
-	/* A pool that does not track lives reads as zeros and no label. */
-	life = memsim_life_of(b) ?: &untracked;
+	life = memsim_life_read(b);
 	seq_printf(m, "0x%llx\t%llu\t%s\t%u\t%llu\t%llu\t0x%llx\t%llu\t%llu\t%llu\t%u\t%s\n",
 		   b->addr, b->size, block_state_name(b->state), b->segment->stream->id,
 		   b->segment->id, live ? b->requested : 0, live ? b->tag : 0,

@@ -353,7 +353,7 @@ static u32 memsim_state_to_uapi(u8 state)
 
 static void memsim_block_to_uapi(const struct memsim_block *b, struct memsim_block_info *out)
 {
-	const struct memsim_life *life = memsim_life_of(b);
+	const struct memsim_life *life = memsim_life_read(b);
 	bool live = b->state != MEMSIM_BLOCK_FREE;
 
 	out->addr = b->addr;
@@ -361,9 +361,8 @@ static void memsim_block_to_uapi(const struct memsim_block *b, struct memsim_blo
 	out->requested = live ? b->requested : 0;
 	out->segment_id = b->segment->id;
 	out->tag = live ? b->tag : 0;
-	/* Times, owner and label are 0 for a pool that does not track lives. */
-	out->alloc_ns = live && life ? life->alloc_ns : 0;
-	out->free_ns = live && life ? life->free_ns : 0;
+	out->alloc_ns = live ? life->alloc_ns : 0;
+	out->free_ns = live ? life->free_ns : 0;
 	out->stream = b->segment->stream->id;
 	out->state = memsim_state_to_uapi(b->state);
 }
@@ -375,12 +374,10 @@ static void memsim_block_fill(const struct memsim_block *b, void *out)
 
 static void memsim_block_life_fill(const struct memsim_block *b, void *out)
 {
-	const struct memsim_life *src = memsim_life_of(b);
+	const struct memsim_life *src = memsim_life_read(b);
 	struct memsim_block_life *life = out;
 
 	memsim_block_to_uapi(b, &life->block);
-	if (!src)
-		return;
 	life->create_ns = src->create_ns;
 	if (b->state != MEMSIM_BLOCK_FREE) {
 		life->owner_tgid = src->owner;
