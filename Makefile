@@ -39,9 +39,11 @@ MEMSIMCTL_SRCS := $(wildcard userspace/memsimctl/*.c)
 MEMSIMCTL_HDRS := $(wildcard userspace/memsimctl/*.h)
 MEMSIMCTL_OBJS := $(patsubst userspace/memsimctl/%.c,$(BUILD)/userspace/ctl/%.o,$(MEMSIMCTL_SRCS))
 MEMSIMCTL_CFLAGS := -I$(CURDIR)/userspace -I$(CURDIR)/userspace/memsimctl
-# memsimctl --version: git describe of the tree, if it is a git tree
-# (MEMSIM_VERSION=... overrides); without one it prints the ABI version.
-MEMSIM_VERSION ?= $(shell git -C $(CURDIR) describe --always --dirty 2>/dev/null)
+# The release, kept in one place: the file VERSION.  memsimctl --version,
+# the module's MODULE_VERSION (module/Kbuild), libmemsim's soname and
+# memsim.pc take it from there; make lint checks that dkms.conf,
+# debian/changelog and userspace/python/pyproject.toml carry the same.
+MEMSIM_VERSION := $(shell cat $(CURDIR)/VERSION)
 MEMSIMCTL_VERSION_H := $(BUILD)/userspace/ctl/version.h
 # libjansson (JSON, for replay's readers), linked statically.
 JANSSON_LIBS := -l:libjansson.a

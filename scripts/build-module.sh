@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 # Copy, do not link: kbuild writes its objects next to the sources.
 rm -rf "$out/module" "$out/include"
-cp -r "$top/Kbuild" "$top/module" "$top/include" "$out/"
+cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$top/include" "$out/"
 rm -f "$out"/module/*.o "$out"/module/*/*.o "$out"/module/*.ko "$out"/module/.*.cmd \
 	"$out"/module/*/.*.cmd
 make -C "$kdir" M="$out" "$@" modules

@@ -83,3 +83,4 @@ module_exit(memsim_exit);
 MODULE_DESCRIPTION("Simulated device memory allocator");
 MODULE_AUTHOR("The memsim authors");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MEMSIM_VERSION);

@@ -293,7 +293,7 @@ memsimctl: simulate: --max: '1.1K' is not a whole number of bytes
 E
 
 # --version, help COMMAND.
-expect_out sh -c "'$MEMSIMCTL' --version | grep -cE '^memsimctl (.+ \(memsim ABI [0-9]+\)|ABI [0-9]+)$'" <<'E'
+expect_out sh -c "'$MEMSIMCTL' --version | grep -cE '^memsimctl [0-9]+\.[0-9]+\.[0-9]+ \(memsim ABI [0-9]+\)$'" <<'E'
 1
 E
 expect_exit 0 ctl --version

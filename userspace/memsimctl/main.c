@@ -279,13 +279,10 @@ static int unknown_cmd(const char *prefix, const char *name)
 	return EXIT_USAGE;
 }
 
-/* The version: git describe at build time, else the ABI's. */
+/* The release (the file VERSION) and the ABI this memsimctl speaks. */
 static void print_version(void)
 {
-	if (MEMSIMCTL_VERSION[0])
-		printf("memsimctl %s (memsim ABI %u)\n", MEMSIMCTL_VERSION, MEMSIM_ABI_VERSION);
-	else
-		printf("memsimctl ABI %u\n", MEMSIM_ABI_VERSION);
+	printf("memsimctl %s (memsim ABI %u)\n", MEMSIMCTL_VERSION, MEMSIM_ABI_VERSION);
 }
 
 /* The global options, before the command. */
