@@ -142,7 +142,7 @@ SEED ?=
 OPS ?= 200000
 
 .PHONY: all modules userspace selftests check run testkernel compat lint \
-	clean install deps help hosttest hostbench tracebench fuzz hostfuzz \
+	clean install install-module install-userspace uninstall dist man deps help hosttest hostbench tracebench fuzz hostfuzz \
 	ctltest bench ioctlbench FORCE
 
 all: modules userspace selftests $(CTLTAR)
@@ -161,7 +161,9 @@ help:
 	@echo "make hostfuzz   libFuzzer on the core against its model, HOSTFUZZ_TIME=60 s"
 	@echo "make tracebench the cost of the operation trace, in a VM (Debian's kernel)"
 	@echo "make bench      memsim next to drm_mm, drm_buddy, gen_pool, in a VM (Debian's kernel)"
-	@echo "make install    install the modules and memsimctl (KDIR of this machine)"
+	@echo "make install    memsim.ko for the running kernel (or KDIR), memsimctl, libmemsim,"
+	@echo "                headers, memsim.pc, man pages, completion, udev rule: DESTDIR, PREFIX"
+	@echo "make uninstall  remove what make install installed (same DESTDIR, PREFIX, KDIR)"
 	@echo "make clean      remove build products"
 
 deps:
@@ -335,10 +337,145 @@ compat: deps
 lint:
 	@$(CURDIR)/scripts/lint.sh
 
-install: modules userspace
-	$(MAKE) -C $(kdir) M=$(CURDIR) modules_install
-	install -D -m 0755 $(MEMSIMCTL) $(DESTDIR)/usr/local/bin/memsimctl
-	install -D -m 0644 $(UAPI) $(DESTDIR)/usr/local/include/linux/memsim.h
+# --- make install, make uninstall -----------------------------------------
+#
+# make install [DESTDIR=...] [PREFIX=/usr/local] [LIBDIR=...] [KDIR=...]
+# is install-module and install-userspace; make uninstall removes exactly
+# what they install, with the same variables.
+#
+# install-module builds memsim.ko for the running kernel (KDIR unset: its
+# /lib/modules/$(uname -r)/build, not the test kernel) in build/install/,
+# and installs it with modules_install under
+# $(DESTDIR)/lib/modules/KVER/updates/ (with memsim_test.ko, the KUnit
+# suites, when that kernel has KUnit).  depmod runs only when DESTDIR is
+# empty: a staging tree gets the module and nothing else.
+#
+# install-userspace needs no kernel.  Its programs are built apart from the
+# static test binaries, in build/dist/: a shared libmemsim (soname
+# libmemsim.so.MAJOR, the file libmemsim.so.VERSION) and a memsimctl
+# linked against it and libjansson.so, with the distribution's CC, CFLAGS,
+# CPPFLAGS and LDFLAGS (dpkg-buildflags in debian/rules) and no -Werror.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/memsim
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# udev reads rules from /usr/lib/udev and /etc/udev only, never /usr/local.
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+INSTALL ?= install
+
+ifeq ($(origin KDIR),undefined)
+install_kdir = /lib/modules/$(shell uname -r)/build
+else
+install_kdir = $(KDIR)
+endif
+# The release of the kernel install_kdir is for, as its modules' vermagic
+# has it (Debian's headers say "6.1.192" in kernel.release, but install to
+# and load from /lib/modules/6.1.0-57-amd64).
+install_kver = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(install_kdir)/include/generated/utsrelease.h 2>/dev/null)
+INSTALL_MODULE_BUILD := $(BUILD)/install
+
+DIST := $(BUILD)/dist
+LIBMEMSIM_MAJOR := $(firstword $(subst ., ,$(MEMSIM_VERSION)))
+LIBMEMSIM_SONAME := libmemsim.so.$(LIBMEMSIM_MAJOR)
+LIBMEMSIM_SO := $(DIST)/libmemsim.so.$(MEMSIM_VERSION)
+LIBMEMSIM_DIST_A := $(DIST)/libmemsim.a
+MEMSIMCTL_DIST := $(DIST)/memsimctl
+MEMSIM_PC := $(DIST)/memsim.pc
+CFLAGS ?= -O2 -g
+DIST_CFLAGS = -std=gnu11 -Wall -Wextra $(CPPFLAGS) $(CFLAGS) -I$(CURDIR)/include/uapi
+MEMSIMCTL_DIST_OBJS := $(patsubst userspace/memsimctl/%.c,$(DIST)/ctl/%.o,$(MEMSIMCTL_SRCS))
+# The man pages make man renders (Documentation/man/); section from the name.
+MAN_PAGES := $(BUILD)/man/memsimctl.1 $(BUILD)/man/libmemsim.3 $(BUILD)/man/memsim.4
+
+dist: $(LIBMEMSIM_SO) $(LIBMEMSIM_DIST_A) $(MEMSIMCTL_DIST) $(MEMSIM_PC)
+
+$(DIST)/libmemsim.o: userspace/libmemsim.c $(LIBMEMSIM_HDR) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(DIST_CFLAGS) -fPIC -c -o $@ $<
+
+$(LIBMEMSIM_SO): $(DIST)/libmemsim.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(LIBMEMSIM_SONAME) -o $@ $^
+	ln -sf $(notdir $@) $(DIST)/$(LIBMEMSIM_SONAME)
+	ln -sf $(notdir $@) $(DIST)/libmemsim.so
+
+$(LIBMEMSIM_DIST_A): $(DIST)/libmemsim.o
+	$(AR) rcs $@ $^
+
+$(DIST)/ctl/%.o: userspace/memsimctl/%.c $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(DIST_CFLAGS) $(MEMSIMCTL_CFLAGS) -c -o $@ $<
+
+$(DIST)/ctl/main.o: $(MEMSIMCTL_VERSION_H)
+$(DIST)/ctl/main.o: MEMSIMCTL_CFLAGS += -I$(BUILD)/userspace/ctl
+
+$(MEMSIMCTL_DIST): $(MEMSIMCTL_DIST_OBJS) $(LIBMEMSIM_SO)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MEMSIMCTL_DIST_OBJS) -L$(DIST) -lmemsim -ljansson
+
+# Rewritten when PREFIX, LIBDIR, INCLUDEDIR or the version change.
+$(MEMSIM_PC): userspace/install/memsim.pc.in FORCE
+	@mkdir -p $(@D)
+	@sed -e '/^#/d' -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(MEMSIM_VERSION)|' \
+		$< > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+install: install-module install-userspace
+
+install-module:
+	@[ -f $(install_kdir)/Makefile ] || { echo "Makefile: install-module: no kernel build" \
+		"tree at $(install_kdir): install the headers of the running kernel" \
+		"(apt install linux-headers-$$(uname -r)) or give KDIR=..." >&2; exit 1; }
+	$(CURDIR)/scripts/build-module.sh $(install_kdir) $(INSTALL_MODULE_BUILD)
+	$(MAKE) -C $(install_kdir) M=$(INSTALL_MODULE_BUILD)/module INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates $(if $(DESTDIR),DEPMOD=true) modules_install
+	$(if $(DESTDIR),,depmod -a $(install_kver))
+
+install-userspace: dist man
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/memsim/linux $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man4 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(DOCDIR)/examples
+	$(INSTALL) -m 0755 $(MEMSIMCTL_DIST) $(DESTDIR)$(BINDIR)/memsimctl
+	$(INSTALL) -m 0644 $(LIBMEMSIM_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(LIBMEMSIM_SO)) $(DESTDIR)$(LIBDIR)/$(LIBMEMSIM_SONAME)
+	ln -sf $(LIBMEMSIM_SONAME) $(DESTDIR)$(LIBDIR)/libmemsim.so
+	$(INSTALL) -m 0644 $(LIBMEMSIM_DIST_A) $(DESTDIR)$(LIBDIR)/libmemsim.a
+	$(INSTALL) -m 0644 $(MEMSIM_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/memsim.pc
+	$(INSTALL) -m 0644 $(LIBMEMSIM_HDR) $(DESTDIR)$(INCLUDEDIR)/memsim/libmemsim.h
+	$(INSTALL) -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/memsim/linux/memsim.h
+	$(foreach m,$(MAN_PAGES),$(INSTALL) -m 0644 $(m) \
+		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m));)
+	$(INSTALL) -m 0644 userspace/install/memsimctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/memsimctl
+	$(INSTALL) -m 0644 userspace/install/60-memsim.rules $(DESTDIR)$(UDEVRULESDIR)/60-memsim.rules
+	$(INSTALL) -m 0644 userspace/install/memsim-modprobe.conf \
+		$(DESTDIR)$(DOCDIR)/examples/memsim-modprobe.conf
+
+# Every file install puts in place, and then the directories memsim alone
+# owns (include/memsim, the doc directory) if they are left empty.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/memsimctl \
+		$(DESTDIR)$(LIBDIR)/$(notdir $(LIBMEMSIM_SO)) \
+		$(DESTDIR)$(LIBDIR)/$(LIBMEMSIM_SONAME) $(DESTDIR)$(LIBDIR)/libmemsim.so \
+		$(DESTDIR)$(LIBDIR)/libmemsim.a $(DESTDIR)$(LIBDIR)/pkgconfig/memsim.pc \
+		$(DESTDIR)$(INCLUDEDIR)/memsim/libmemsim.h \
+		$(DESTDIR)$(INCLUDEDIR)/memsim/linux/memsim.h \
+		$(foreach m,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+		$(DESTDIR)$(BASHCOMPDIR)/memsimctl $(DESTDIR)$(UDEVRULESDIR)/60-memsim.rules \
+		$(DESTDIR)$(DOCDIR)/examples/memsim-modprobe.conf
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/memsim/linux $(DESTDIR)$(INCLUDEDIR)/memsim \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+	@if [ -d $(install_kdir) ]; then \
+		kver=$(install_kver); \
+		mods="$(DESTDIR)/lib/modules/$$kver/updates/memsim.ko \
+			$(DESTDIR)/lib/modules/$$kver/updates/memsim_test.ko"; \
+		echo rm -f $$mods; rm -f $$mods; \
+		$(if $(DESTDIR),true,depmod -a $$kver); \
+	fi
 
 clean:
 	rm -rf $(BUILD)
