@@ -335,6 +335,23 @@ compat: deps
 lint:
 	@$(CURDIR)/scripts/lint.sh
 
+# The man pages memsimctl(1), libmemsim(3), memsim(4): reStructuredText in
+# Documentation/man/NAME.SECTION.rst, rendered by rst2man (Debian's
+# python3-docutils, scripts/install-deps.sh) into build/man/NAME.SECTION.
+# A docutils warning fails the build (--halt=warning).  scripts/check-man.sh
+# (a stage of make lint) checks them further.
+RST2MAN ?= rst2man
+MAN_SRCS := $(wildcard Documentation/man/*.rst)
+MAN_PAGES := $(patsubst Documentation/man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
+
+.PHONY: man
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: Documentation/man/%.rst
+	@mkdir -p $(@D)
+	$(RST2MAN) --halt=warning --exit-status=warning $< $@.tmp
+	@mv $@.tmp $@
+
 install: modules userspace
 	$(MAKE) -C $(kdir) M=$(CURDIR) modules_install
 	install -D -m 0755 $(MEMSIMCTL) $(DESTDIR)/usr/local/bin/memsimctl
