@@ -45,7 +45,7 @@ libhdr=userspace/libmemsim.h
 # KUnit module (module/tests/) and the benchmark module (module/bench/,
 # Documentation/bench-module.rst) have parameters of their own, not the
 # device's.
-memsim_ko="module/core module/dev"
+memsim_ko=(module/core module/dev)
 
 pass=0
 fail=0
@@ -152,7 +152,7 @@ coverage "memsim(4) IOCTLS: every MEMSIM_IOC_* of $uapi" "$dev" \
 
 coverage "memsim(4) MODULE PARAMETERS: every module_param*() of memsim.ko" "$dev" \
 	terms "$dev" "MODULE PARAMETERS" < <(
-	grep -rhoE 'module_param[a-z_]*\([a-z0-9_]+' $memsim_ko --include='*.c' |
+	grep -rhoE 'module_param[a-z_]*\([a-z0-9_]+' "${memsim_ko[@]}" --include='*.c' |
 		sed 's/.*(//' | sort -u)
 
 # Terms name files by path; the coverage is by the file's last component.
@@ -161,7 +161,7 @@ debugfs_terms() {
 }
 coverage "memsim(4) DEBUGFS: every debugfs_create_file() of memsim.ko" "$dev" \
 	debugfs_terms < <(
-	grep -rhoE 'debugfs_create_file\("[^"]+"' $memsim_ko --include='*.c' |
+	grep -rhoE 'debugfs_create_file\("[^"]+"' "${memsim_ko[@]}" --include='*.c' |
 		sed 's/.*("//; s/"$//' | sort -u)
 
 if make -s -C "$top" userspace > "$work/make-userspace.log" 2>&1 &&
