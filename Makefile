@@ -163,6 +163,7 @@ help:
 	@echo "make bench      memsim next to drm_mm, drm_buddy, gen_pool, in a VM (Debian's kernel)"
 	@echo "make install    memsim.ko for the running kernel (or KDIR), memsimctl, libmemsim,"
 	@echo "                headers, memsim.pc, man pages, completion, udev rule: DESTDIR, PREFIX"
+	@echo "make man        build/man/: memsimctl.1, libmemsim.3, memsim.4 (rst2man)"
 	@echo "make uninstall  remove what make install installed (same DESTDIR, PREFIX, KDIR)"
 	@echo "make clean      remove build products"
 
@@ -337,6 +338,23 @@ compat: deps
 lint:
 	@$(CURDIR)/scripts/lint.sh
 
+# The man pages memsimctl(1), libmemsim(3), memsim(4): reStructuredText in
+# Documentation/man/NAME.SECTION.rst, rendered by rst2man (Debian's
+# python3-docutils, scripts/install-deps.sh) into build/man/NAME.SECTION.
+# A docutils warning fails the build (--halt=warning).  scripts/check-man.sh
+# (a stage of make lint) checks them further.
+RST2MAN ?= rst2man
+MAN_SRCS := $(wildcard Documentation/man/*.rst)
+MAN_PAGES := $(patsubst Documentation/man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
+
+.PHONY: man
+man: $(MAN_PAGES)
+
+$(BUILD)/man/%: Documentation/man/%.rst
+	@mkdir -p $(@D)
+	$(RST2MAN) --halt=warning --exit-status=warning $< $@.tmp
+	@mv $@.tmp $@
+
 # --- make install, make uninstall -----------------------------------------
 #
 # make install [DESTDIR=...] [PREFIX=/usr/local] [LIBDIR=...] [KDIR=...]
@@ -388,8 +406,6 @@ MEMSIM_PC := $(DIST)/memsim.pc
 CFLAGS ?= -O2 -g
 DIST_CFLAGS = -std=gnu11 -Wall -Wextra $(CPPFLAGS) $(CFLAGS) -I$(CURDIR)/include/uapi
 MEMSIMCTL_DIST_OBJS := $(patsubst userspace/memsimctl/%.c,$(DIST)/ctl/%.o,$(MEMSIMCTL_SRCS))
-# The man pages make man renders (Documentation/man/); section from the name.
-MAN_PAGES := $(BUILD)/man/memsimctl.1 $(BUILD)/man/libmemsim.3 $(BUILD)/man/memsim.4
 
 dist: $(LIBMEMSIM_SO) $(LIBMEMSIM_DIST_A) $(MEMSIMCTL_DIST) $(MEMSIM_PC)
 

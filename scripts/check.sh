@@ -12,6 +12,10 @@
 #            load, KUnit suites, kselftests, the memsimctl tests
 #            (selftests/memsimctl/run.sh), unload, kernel log and kmemleak
 #            clean
+#   install  make install and make uninstall into temporary DESTDIRs (the
+#            module for Debian's 6.1 headers), an example program built
+#            against the installed tree with pkg-config
+#            (scripts/check-install.sh)
 #   distro   the module built against Debian's own kernel headers (6.1)
 #   vm-6.1   Debian's own vmlinuz: load, kselftests, memsimctl tests, unload
 #   pictures the SVG and HTML files memsimctl drew in the VMs
@@ -149,6 +153,9 @@ if [ -z "$dver" ]; then
 	total_fail=$((total_fail + 1))
 else
 	dout=$top/build/compat/$dver
+	# make install and make uninstall into temporary DESTDIRs, the module
+	# for this kernel, an example program built with pkg-config.
+	stage install "$top/scripts/check-install.sh" "/lib/modules/$dver/build"
 	if stage distro "$top/scripts/build-module.sh" "/lib/modules/$dver/build" "$dout"; then
 		vmlinuz=/boot/vmlinuz-$dver
 		# Debian keeps vmlinuz readable by root only.

@@ -5,15 +5,16 @@
 # machine lacks (with the argument "hostfuzz", what make hostfuzz needs too).  Idempotent: a second run installs nothing and returns fast.
 #
 # Debian 12 (bookworm) package names (libjansson-dev: the JSON parser of
-# memsimctl replay, linked statically from libjansson.a).  The 6.12 kernel
+# memsimctl replay, linked statically from libjansson.a; python3-docutils'
+# rst2man renders the man pages, man-db and groff-base check them).  The 6.12 kernel
 # source is not fetched here: scripts/fetch-kernel-source.sh takes it from
 # Debian 13 with a private apt state, so the system's apt sources are never
 # touched.
 set -eu
 
 pkgs="build-essential bc bison flex cpio kmod libelf-dev libssl-dev \
-	python3 python3-docutils perl xz-utils zstd rsync git \
-	libjansson-dev \
+	python3 python3-docutils man-db groff-base perl xz-utils zstd rsync git \
+	libjansson-dev pkgconf \
 	qemu-system-x86 busybox-static \
 	libxml2-utils librsvg2-bin \
 	linux-headers-amd64 linux-image-amd64"

@@ -11,8 +11,12 @@
 #               benchmark module (module/bench/) against Debian's 6.1
 #   uapi        include/uapi/linux/memsim.h compiles alone, as C and as C++,
 #               with -Wall -Werror
-#   rst         every Documentation/*.rst parses with docutils without a
-#               warning (scripts/check-rst.py)
+#   rst         every Documentation/*.rst and Documentation/man/*.rst
+#               parses with docutils without a warning (scripts/check-rst.py)
+#   man         the man pages (Documentation/man/) render with rst2man and
+#               man -l without a warning and name every ioctl, module
+#               parameter, debugfs file, memsimctl command and libmemsim
+#               function (scripts/check-man.sh)
 #   vm-results  scripts/vm-results.py --self-test: every kernel report the
 #               VM judge knows fails a synthetic run, benign boot lines do not
 #   layering    no file in module/core/ includes a header of module/dev/,
@@ -110,8 +114,15 @@ verdict "uapi header standalone (C, C++)" "$out/uapi.log" 0
 # whatever python3 on the PATH has it.
 py=python3
 /usr/bin/python3 -c 'import docutils' 2> /dev/null && py=/usr/bin/python3
-$py "$top/scripts/check-rst.py" Documentation/*.rst > "$out/rst.log" 2>&1
-verdict "Documentation/*.rst parses (docutils, no warning)" "$out/rst.log" $?
+$py "$top/scripts/check-rst.py" Documentation/*.rst Documentation/man/*.rst > "$out/rst.log" 2>&1
+verdict "Documentation/*.rst, Documentation/man/*.rst parse (docutils, no warning)" "$out/rst.log" $?
+
+# The man pages: their own lines "man: ok ..." and the summary of a clean
+# run are not findings; anything else is.
+"$top/scripts/check-man.sh" > "$out/man-all.log" 2>&1
+st=$?
+grep -v -e '^man: ok ' -e '^man: [0-9]* passed, 0 failed$' "$out/man-all.log" > "$out/man.log"
+verdict "man pages render and cover the interfaces (scripts/check-man.sh)" "$out/man.log" $st
 
 python3 "$top/scripts/vm-results.py" --self-test > "$out/vm-results.log" 2>&1
 st=$?
