@@ -805,9 +805,10 @@ static int map_add_block(const struct memsim_block_info *b, void *ctx)
  * @ctx: passed to @fn.
  *
  * Computes from GET_SEGMENTS and GET_BLOCKS what the debugfs file "map"
- * shows: each segment cut in slices of DIV_ROUND_UP(size, 64) bytes (the
- * last one possibly shorter), one character per slice: '.' only free
- * bytes, '#' only allocated, 'D' only deferred, '+' a mix.
+ * shows: each segment cut in min(64, size) shares that tile it to the
+ * byte (each of size / 64 or size / 64 + 1 bytes, see &struct memsim_map),
+ * one character per share: '.' only free bytes, '#' only allocated, 'D'
+ * only deferred, '+' a mix.
  *
  * Return: 0, the non-zero return of @fn, or a negative errno.
  */

@@ -13,7 +13,7 @@
  * Files share an instance only by sharing the open file (dup(), fork(),
  * threads), never by opening the node again.
  *
- * .owner pins the module while any file is open, so rmmod fails with -EBUSY
+ * .owner pins the module while any file is open, so rmmod fails with -EAGAIN
  * instead of pulling the code from under a live instance.
  */
 

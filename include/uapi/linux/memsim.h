@@ -1048,7 +1048,8 @@ struct memsim_explain_arg {
  * define MEMSIM_IOC_GET_INFO - describe the module and this instance
  *
  * Takes a &struct memsim_info.  Errors: -EFAULT if the argument cannot be
- * read or written; -EINVAL if @flags or a reserved field is non-zero.
+ * read or written; -EINVAL if @flags is non-zero.  It is the one command
+ * that takes no lock of the instance.
  */
 #define MEMSIM_IOC_GET_INFO		_IOWR(MEMSIM_IOC_MAGIC, 0x00, struct memsim_info)
 
@@ -1101,7 +1102,8 @@ struct memsim_explain_arg {
  *
  * Takes a &struct memsim_overlap_arg.  Errors: -EFAULT, also for an
  * unwritable @ids_ptr; -EINVAL for a zero size, a wrapping range, @ids_cap
- * over %MEMSIM_LIST_MAX, or a non-zero flag or reserved field.
+ * over %MEMSIM_LIST_MAX, or a non-zero flag or reserved field; -ENOMEM for
+ * the kernel's copy of the ids.
  */
 #define MEMSIM_IOC_CHECK_OVERLAP	_IOWR(MEMSIM_IOC_MAGIC, 0x04, struct memsim_overlap_arg)
 
@@ -1189,7 +1191,8 @@ struct memsim_explain_arg {
  * define MEMSIM_IOC_GET_SUMMARY - the whole instance's counters
  *
  * Takes a &struct memsim_summary.  Errors: -EFAULT; -EINVAL for a non-zero
- * flag or reserved field.
+ * flag or reserved field; -ENOMEM for the kernel's copy of the structure
+ * (too large for its stack).
  */
 #define MEMSIM_IOC_GET_SUMMARY		_IOWR(MEMSIM_IOC_MAGIC, 0x0b, struct memsim_summary)
 
@@ -1198,8 +1201,8 @@ struct memsim_explain_arg {
  *
  * Takes a &struct memsim_stats_arg.  Errors: -EFAULT, also for an
  * unwritable @streams_ptr; -EINVAL for @streams_cap over %MEMSIM_LIST_MAX
- * or a non-zero flag or reserved field.  Only streams that have segments
- * are listed.
+ * or a non-zero flag or reserved field; -ENOMEM for the kernel's copy of
+ * the streams.  Only streams that have segments are listed.
  */
 #define MEMSIM_IOC_GET_STATS		_IOWR(MEMSIM_IOC_MAGIC, 0x0c, struct memsim_stats_arg)
 
@@ -1217,7 +1220,8 @@ struct memsim_explain_arg {
  *
  * Takes a &struct memsim_list_arg over &struct memsim_segment_info.
  * Errors: -EFAULT, also for an unwritable @buf_ptr; -EINVAL for @buf_cap 0
- * or over %MEMSIM_LIST_MAX, or a non-zero flag or reserved field.
+ * or over %MEMSIM_LIST_MAX, or a non-zero flag or reserved field; -ENOMEM
+ * for the kernel's copy of the page.
  */
 #define MEMSIM_IOC_GET_SEGMENTS		_IOWR(MEMSIM_IOC_MAGIC, 0x0d, struct memsim_list_arg)
 
@@ -1288,7 +1292,7 @@ struct memsim_explain_arg {
  * Takes a &struct memsim_trace_read_arg.  Errors: -EFAULT, also for an
  * unwritable @buf_ptr when there are records to copy; -EINVAL for @buf_cap
  * over %MEMSIM_LIST_MAX, a @cursor beyond @head, or a non-zero flag or
- * reserved field.
+ * reserved field; -ENOMEM for the kernel's copy of the records.
  */
 #define MEMSIM_IOC_TRACE_READ		_IOWR(MEMSIM_IOC_MAGIC, 0x13, struct memsim_trace_read_arg)
 
