@@ -270,6 +270,11 @@ class Streams(unittest.TestCase):
         self.assertEqual((per[0]["allocated"], per[1]["allocated"], per[1]["failures"]),
                          (256, 256, 1))
         self.assertEqual(self.pool.get_memory_summary()["nr_streams"], 2)
+        # stream None is any stream: the lowest fitting address of all
+        r = self.ff.allocate(self.pool, AllocationRequest(size=0xF00))
+        self.assertEqual((r.address, r.block.stream), (0x1100, 0))
+        r = self.ff.allocate(self.pool, AllocationRequest(size=0xF00))
+        self.assertEqual((r.address, r.block.stream), (0x10100, 1))
 
     def test_can_allocate_changes_nothing(self):
         self.assertTrue(self.ff.can_allocate(self.pool, AllocationRequest(size=0x1000, stream=0)))
