@@ -23,7 +23,7 @@ import time
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _uapi as U
-from .blocks import STRATEGY_NAMES, BlockPool, MemoryBlock, caller_label
+from .blocks import BlockPool, MemoryBlock, caller_label
 from .device import DEFAULT_PATH, U32_MAX, U64_MAX, errno_name, label_buffer
 
 #: errnos an allocation turns into success=False (the others raise OSError).

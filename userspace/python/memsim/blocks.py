@@ -18,7 +18,7 @@ import sys
 from typing import Any, Dict, List, Optional
 
 from . import _uapi as U
-from .device import DEFAULT_PATH, U64_MAX, Device, check_u64
+from .device import DEFAULT_PATH, U64_MAX, Device
 
 #: Kernel strategy ids by the names the design and memsim use.
 STRATEGY_NAMES = {
