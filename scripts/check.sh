@@ -18,6 +18,9 @@
 #            (scripts/check-install.sh)
 #   distro   the module built against Debian's own kernel headers (6.1)
 #   vm-6.1   Debian's own vmlinuz: load, kselftests, memsimctl tests, unload
+#   python   the Python package's tests (userspace/python/tests) in a 6.1
+#            guest chrooted into the host's root over virtio-9p, against
+#            vm-6.1's module (scripts/check-python.sh)
 #   pictures the SVG and HTML files memsimctl drew in the VMs
 #            (selftests/memsimctl/t-pictures.sh ships them on the results
 #            logs), checked with xmllint and rsvg-convert
@@ -167,6 +170,8 @@ else
 			--timeout "${MEMSIM_VM_TIMEOUT:-900}" \
 			--kernel "$vmlinuz" --add "$dout/module/memsim.ko" "${adds[@]}" \
 			-- sh memsim-tests.sh "${names[@]}"
+		stage python "$top/scripts/check-python.sh" --kver "$dver" --kernel "$vmlinuz" \
+			--module "$dout/module/memsim.ko" --log "$logs/python.console"
 	fi
 fi
 
