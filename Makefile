@@ -165,6 +165,7 @@ help:
 	@echo "                headers, memsim.pc, man pages, completion, udev rule: DESTDIR, PREFIX"
 	@echo "make man        build/man/: memsimctl.1, libmemsim.3, memsim.4 (rst2man)"
 	@echo "make uninstall  remove what make install installed (same DESTDIR, PREFIX, KDIR)"
+	@echo "make deb        the Debian packages in build/deb/ (dpkg-buildpackage), lintian"
 	@echo "make clean      remove build products"
 
 deps:
@@ -354,6 +355,12 @@ $(BUILD)/man/%: Documentation/man/%.rst
 	@mkdir -p $(@D)
 	$(RST2MAN) --halt=warning --exit-status=warning $< $@.tmp
 	@mv $@.tmp $@
+
+# The Debian packages (debian/): built in a copy of the tree under
+# build/deb/, checked with lintian and dpkg-deb (scripts/deb.sh).
+.PHONY: deb
+deb: deps
+	@$(CURDIR)/scripts/deb.sh
 
 # --- make install, make uninstall -----------------------------------------
 #

@@ -66,8 +66,9 @@ kdir=/lib/modules/$kver/build
 arch=$(uname -m)
 
 version=$(cat "$top/VERSION")
-name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' dkms.conf)
-confver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+conf=${MEMSIM_DKMS_SOURCE:-$top}/dkms.conf
+name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$conf")
+confver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$conf")
 if [ "$name" = memsim ] && [ "$confver" = "$version" ]; then
 	ok "dkms.conf: memsim $confver, as in VERSION"
 else
@@ -99,9 +100,14 @@ dtree=$sandbox/dkms
 itree=$sandbox/root/lib/modules
 mkdir -p "$src/memsim-$version" "$dtree" "$itree/$kver" "$sandbox/tmp"
 # The sources, as the package ships them: the files git knows or would add
-# (as in the working tree), no objects of an earlier build.
+# (as in the working tree), no objects of an earlier build.  Or, with
+# MEMSIM_DKMS_SOURCE=DIR, the tree DIR (scripts/deb.sh: memsim-dkms's
+# /usr/src/memsim-VERSION, unpacked).
 dkms_sources=(Kbuild VERSION dkms.conf module include)
-if git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
+if [ -n "${MEMSIM_DKMS_SOURCE:-}" ]; then
+	echo "check-dkms: the sources of $MEMSIM_DKMS_SOURCE"
+	cp -a "$MEMSIM_DKMS_SOURCE/." "$src/memsim-$version/"
+elif git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
 	git -C "$top" ls-files -z --cached --others --exclude-standard -- "${dkms_sources[@]}" |
 		tar -C "$top" --null -T - -cf - | tar -C "$src/memsim-$version" -xf -
 else

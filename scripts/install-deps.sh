@@ -6,10 +6,11 @@
 #
 # Debian 12 (bookworm) package names (libjansson-dev: the JSON parser of
 # memsimctl replay, linked statically from libjansson.a; python3-docutils'
-# rst2man renders the man pages, man-db and groff-base check them).  The 6.12 kernel
-# source is not fetched here: scripts/fetch-kernel-source.sh takes it from
-# Debian 13 with a private apt state, so the system's apt sources are never
-# touched.
+# rst2man renders the man pages, man-db and groff-base check them; dkms to
+# lintian: scripts/check-dkms.sh, and make deb with debian/control's
+# Build-Depends).  The 6.12 kernel source is not fetched here:
+# scripts/fetch-kernel-source.sh takes it from Debian 13 with a private apt
+# state, so the system's apt sources are never touched.
 set -eu
 
 pkgs="build-essential bc bison flex cpio kmod libelf-dev libssl-dev \
@@ -17,7 +18,9 @@ pkgs="build-essential bc bison flex cpio kmod libelf-dev libssl-dev \
 	libjansson-dev pkgconf \
 	qemu-system-x86 busybox-static \
 	libxml2-utils librsvg2-bin \
-	linux-headers-amd64 linux-image-amd64"
+	linux-headers-amd64 linux-image-amd64 \
+	dkms dh-dkms debhelper dh-python pybuild-plugin-pyproject python3-all \
+	python3-setuptools dpkg-dev fakeroot lintian"
 # "install-deps.sh hostfuzz": also clang and its libFuzzer runtime.
 if [ "${1:-}" = hostfuzz ]; then
 	pkgs="$pkgs clang libclang-rt-14-dev"
