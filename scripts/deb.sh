@@ -259,9 +259,9 @@ if [ -f "$hello" ]; then
 fi
 
 # python3-memsim
-check "python3-memsim: memsim and ures.memory in dist-packages" has python3-memsim \
+check "python3-memsim: memsim and ures in dist-packages" has python3-memsim \
 	usr/lib/python3/dist-packages/memsim/__init__.py \
-	usr/lib/python3/dist-packages/ures/memory.py
+	usr/lib/python3/dist-packages/ures/__init__.py
 check "python3-memsim: imports from the package, __version__ $version" \
 	env PYTHONPATH="$x/python3-memsim/usr/lib/python3/dist-packages" PYTHONDONTWRITEBYTECODE=1 \
 	python3 -c "import sys, memsim, ures.memory; sys.exit(memsim.__version__ != '$version')"
