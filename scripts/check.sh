@@ -21,16 +21,16 @@
 #   python   the Python package's tests (userspace/python/tests) in a 6.1
 #            guest chrooted into the host's root over virtio-9p, against
 #            vm-6.1's module (scripts/check-python.sh)
+#   pictures the SVG and HTML files memsimctl drew in the VMs
+#            (selftests/memsimctl/t-pictures.sh ships them on the results
+#            logs), checked with xmllint and rsvg-convert
+#            (scripts/check-pictures.sh)
 #   dkms     dkms.conf through Debian's dkms: add, build, install, remove
 #            for Debian's 6.1 headers in a sandbox; the machine's
 #            /var/lib/dkms, /usr/src, /lib/modules unchanged
 #            (scripts/check-dkms.sh)
 #   deb      make deb: the Debian packages built in build/deb/, lintian
 #            without an error, the contents of each .deb (scripts/deb.sh)
-#   pictures the SVG and HTML files memsimctl drew in the VMs
-#            (selftests/memsimctl/t-pictures.sh ships them on the results
-#            logs), checked with xmllint and rsvg-convert
-#            (scripts/check-pictures.sh)
 #
 # Each stage's log is kept in build/check/.  The last line sums the test
 # cases of every stage: "N passed, N failed".  Exit status 1 on any failure.
@@ -181,16 +181,16 @@ else
 	fi
 fi
 
-# DKMS for Debian's kernel, and the Debian packages; neither needs a VM.
-[ -n "$dver" ] && stage dkms "$top/scripts/check-dkms.sh" "$dver"
-stage deb "$top/scripts/deb.sh"
-
 # The pictures of both VMs (vm-6.1's if it ran), checked on the host.
 if [ $built -eq 1 ]; then
 	pic_logs=("$logs/vm-6.12.console.results")
 	[ -f "$logs/vm-6.1.console.results" ] && pic_logs+=("$logs/vm-6.1.console.results")
 	stage pictures "$top/scripts/check-pictures.sh" "${pic_logs[@]}"
 fi
+
+# DKMS for Debian's kernel, and the Debian packages; neither needs a VM.
+[ -n "$dver" ] && stage dkms "$top/scripts/check-dkms.sh" "$dver"
+stage deb "$top/scripts/deb.sh"
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
