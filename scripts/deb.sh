@@ -19,6 +19,9 @@
 #             from its unpacked tree; memsim-dkms's dkms.conf carries VERSION
 #             and its /usr/src tree builds with dkms (scripts/check-dkms.sh
 #             with MEMSIM_DKMS_SOURCE, in its sandbox)
+#   apt       apt-get install --simulate of the five packages: their
+#             dependencies resolve in this machine's archive (bookworm);
+#             nothing is installed
 #
 # Needs the Build-Depends of debian/control and lintian
 # (scripts/install-deps.sh).  Takes no lock: run it as
@@ -268,5 +271,18 @@ check "python3-memsim: imports from the package, __version__ $version" \
 check "python3-memsim: Architecture all, Depends python3" \
 	bash -c '[ "$(dpkg-deb -f "$1" Architecture)" = all ] &&
 		dpkg-deb -f "$1" Depends | grep -q python3' _ "$(deb python3-memsim)"
+
+# --- apt --------------------------------------------------------------------
+debs=()
+for p in "${packages[@]}"; do
+	debs+=("$(deb "$p")")
+done
+if apt-get install --simulate --no-install-recommends "${debs[@]}" > "$out/apt.log" 2>&1 &&
+	[ "$(grep -c '^Conf ' "$out/apt.log")" -ge ${#packages[@]} ]; then
+	ok "apt-get install --simulate: $(grep -c '^Inst ' "$out/apt.log") packages, dependencies resolve"
+else
+	bad "apt-get install --simulate of the packages (build/deb/apt.log):"
+	tail -n 15 "$out/apt.log" | sed 's/^/    /'
+fi
 
 finish
