@@ -18,6 +18,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$kdir/Makefile" ] || { echo "build-module: $kdir is not a kernel build tree" >&2; exit 2; }
 
 mkdir -p "$out"
+# Absolute: kbuild runs in KDIR, where a relative M= would name a
+# directory inside the kernel tree (and create it there).
+out=$(cd "$out" && pwd)
 # Copy, do not link: kbuild writes its objects next to the sources.
 rm -rf "$out/module" "$out/include"
 cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$top/include" "$out/"

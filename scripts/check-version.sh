@@ -37,7 +37,7 @@ expect() {
 
 expect dkms.conf '^PACKAGE_VERSION="?([^"]*)"?$'
 # The upstream part of the Debian version: 0.13.0-1 -> 0.13.0.
-expect debian/changelog '^memsim \(([^-)]*)(-[^)]*)?\) '
+expect debian/changelog '^memsim \(([^-)]*)(-[^)]*)?\) .*$'
 expect userspace/python/pyproject.toml '^version = "([^"]*)"'
 expect userspace/python/memsim/__init__.py '^__version__ = "([^"]*)"'
 for page in Documentation/man/*.rst; do

@@ -17,6 +17,10 @@
 #               man -l without a warning and name every ioctl, module
 #               parameter, debugfs file, memsimctl command and libmemsim
 #               function (scripts/check-man.sh)
+#   version     the file VERSION and the copies the packaging formats need
+#               (dkms.conf, debian/changelog, pyproject.toml, the Python
+#               package's __version__, the man pages) agree
+#               (scripts/check-version.sh)
 #   vm-results  scripts/vm-results.py --self-test: every kernel report the
 #               VM judge knows fails a synthetic run, benign boot lines do not
 #   layering    no file in module/core/ includes a header of module/dev/,
@@ -123,6 +127,10 @@ verdict "Documentation/*.rst, Documentation/man/*.rst parse (docutils, no warnin
 st=$?
 grep -v -e '^man: ok ' -e '^man: [0-9]* passed, 0 failed$' "$out/man-all.log" > "$out/man.log"
 verdict "man pages render and cover the interfaces (scripts/check-man.sh)" "$out/man.log" $st
+
+# The release: VERSION, and every file that must spell it, agree.
+"$top/scripts/check-version.sh" > "$out/version.log" 2>&1
+verdict "one version: VERSION, dkms.conf, debian/changelog, Python, man pages" "$out/version.log" $?
 
 python3 "$top/scripts/vm-results.py" --self-test > "$out/vm-results.log" 2>&1
 st=$?
