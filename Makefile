@@ -142,7 +142,7 @@ SEED ?=
 OPS ?= 200000
 
 .PHONY: all modules userspace selftests check run testkernel compat lint \
-	clean install install-module install-userspace uninstall dist man deps help hosttest hostbench tracebench fuzz hostfuzz \
+	clean install install-build install-module install-userspace uninstall dist man deps help hosttest hostbench tracebench fuzz hostfuzz \
 	ctltest bench ioctlbench FORCE
 
 all: modules userspace selftests $(CTLTAR)
@@ -370,7 +370,9 @@ deb: deps
 #
 # install-module builds memsim.ko for the running kernel (KDIR unset: its
 # /lib/modules/$(uname -r)/build, not the test kernel) in build/install/,
-# and installs it with modules_install under
+# (make install-build builds it, and the rest, as you: a later
+# sudo make install then only copies) and installs it with modules_install
+# under
 # $(DESTDIR)/lib/modules/KVER/updates/ (with memsim_test.ko, the KUnit
 # suites, when that kernel has KUnit).  depmod runs only when DESTDIR is
 # empty: a staging tree gets the module and nothing else.
@@ -381,14 +383,16 @@ deb: deps
 # linked against it and libjansson.so, with the distribution's CC, CFLAGS,
 # CPPFLAGS and LDFLAGS (dpkg-buildflags in debian/rules) and no -Werror.
 PREFIX ?= /usr/local
-BINDIR ?= $(PREFIX)/bin
-LIBDIR ?= $(PREFIX)/lib
-INCLUDEDIR ?= $(PREFIX)/include
-MANDIR ?= $(PREFIX)/share/man
-DOCDIR ?= $(PREFIX)/share/doc/memsim
-BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# PREFIX=/usr/ is PREFIX=/usr.
+prefix = $(patsubst %/,%,$(PREFIX))
+BINDIR ?= $(prefix)/bin
+LIBDIR ?= $(prefix)/lib
+INCLUDEDIR ?= $(prefix)/include
+MANDIR ?= $(prefix)/share/man
+DOCDIR ?= $(prefix)/share/doc/memsim
+BASHCOMPDIR ?= $(prefix)/share/bash-completion/completions
 # udev reads rules from /usr/lib/udev and /etc/udev only, never /usr/local.
-UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+UDEVRULESDIR ?= $(if $(filter /usr,$(prefix)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 INSTALL ?= install
 
 ifeq ($(origin KDIR),undefined)
@@ -401,7 +405,11 @@ endif
 # and load from /lib/modules/6.1.0-57-amd64).
 install_kver = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
 	$(install_kdir)/include/generated/utsrelease.h 2>/dev/null)
-INSTALL_MODULE_BUILD := $(BUILD)/install
+INSTALL_MODULE_BUILD = $(BUILD)/install/$(install_kver)
+INSTALL_KO = $(INSTALL_MODULE_BUILD)/module/memsim.ko
+# What the module is built from: a change rebuilds it for install.
+MODULE_SRCS := Kbuild VERSION $(shell find module include -name '*.[ch]' ! -name '*.mod.c' \
+	-o -name Kbuild 2>/dev/null)
 
 DIST := $(BUILD)/dist
 LIBMEMSIM_MAJOR := $(firstword $(subst ., ,$(MEMSIM_VERSION)))
@@ -448,57 +456,77 @@ $(MEMSIM_PC): userspace/install/memsim.pc.in FORCE
 
 install: install-module install-userspace
 
-install-module:
-	@[ -f $(install_kdir)/Makefile ] || { echo "Makefile: install-module: no kernel build" \
-		"tree at $(install_kdir): install the headers of the running kernel" \
+# Everything install copies, built without installing anything.
+install-build: $(INSTALL_KO) dist man
+
+$(INSTALL_KO): $(MODULE_SRCS)
+	@[ -f "$(install_kdir)/Makefile" ] || { echo "Makefile: install-module: no kernel" \
+		"build tree at $(install_kdir):" \
+		"install the headers of the running kernel" \
 		"(apt install linux-headers-$$(uname -r)) or give KDIR=..." >&2; exit 1; }
-	$(CURDIR)/scripts/build-module.sh $(install_kdir) $(INSTALL_MODULE_BUILD)
-	$(MAKE) -C $(install_kdir) M=$(INSTALL_MODULE_BUILD)/module INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=updates $(if $(DESTDIR),DEPMOD=true) modules_install
+	$(CURDIR)/scripts/build-module.sh "$(install_kdir)" "$(INSTALL_MODULE_BUILD)"
+
+install-module: $(INSTALL_KO)
+	$(MAKE) -C "$(install_kdir)" M="$(INSTALL_MODULE_BUILD)/module" \
+		INSTALL_MOD_PATH="$(DESTDIR)" INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),DEPMOD=true) modules_install
 	$(if $(DESTDIR),,depmod -a $(install_kver))
 
 install-userspace: dist man
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
-		$(DESTDIR)$(INCLUDEDIR)/memsim/linux $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man4 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(DOCDIR)/examples
-	$(INSTALL) -m 0755 $(MEMSIMCTL_DIST) $(DESTDIR)$(BINDIR)/memsimctl
-	$(INSTALL) -m 0644 $(LIBMEMSIM_SO) $(DESTDIR)$(LIBDIR)/
-	ln -sf $(notdir $(LIBMEMSIM_SO)) $(DESTDIR)$(LIBDIR)/$(LIBMEMSIM_SONAME)
-	ln -sf $(LIBMEMSIM_SONAME) $(DESTDIR)$(LIBDIR)/libmemsim.so
-	$(INSTALL) -m 0644 $(LIBMEMSIM_DIST_A) $(DESTDIR)$(LIBDIR)/libmemsim.a
-	$(INSTALL) -m 0644 $(MEMSIM_PC) $(DESTDIR)$(LIBDIR)/pkgconfig/memsim.pc
-	$(INSTALL) -m 0644 $(LIBMEMSIM_HDR) $(DESTDIR)$(INCLUDEDIR)/memsim/libmemsim.h
-	$(INSTALL) -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/memsim/linux/memsim.h
+	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)/pkgconfig" \
+		"$(DESTDIR)$(INCLUDEDIR)/memsim/linux" "$(DESTDIR)$(MANDIR)/man1" \
+		"$(DESTDIR)$(MANDIR)/man3" "$(DESTDIR)$(MANDIR)/man4" \
+		"$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(UDEVRULESDIR)" "$(DESTDIR)$(DOCDIR)/examples"
+	$(INSTALL) -m 0755 $(MEMSIMCTL_DIST) "$(DESTDIR)$(BINDIR)/memsimctl"
+	$(INSTALL) -m 0644 $(LIBMEMSIM_SO) "$(DESTDIR)$(LIBDIR)/"
+	ln -sf $(notdir $(LIBMEMSIM_SO)) "$(DESTDIR)$(LIBDIR)/$(LIBMEMSIM_SONAME)"
+	ln -sf $(LIBMEMSIM_SONAME) "$(DESTDIR)$(LIBDIR)/libmemsim.so"
+	$(INSTALL) -m 0644 $(LIBMEMSIM_DIST_A) "$(DESTDIR)$(LIBDIR)/libmemsim.a"
+	$(INSTALL) -m 0644 $(MEMSIM_PC) "$(DESTDIR)$(LIBDIR)/pkgconfig/memsim.pc"
+	$(INSTALL) -m 0644 $(LIBMEMSIM_HDR) "$(DESTDIR)$(INCLUDEDIR)/memsim/libmemsim.h"
+	$(INSTALL) -m 0644 $(UAPI) "$(DESTDIR)$(INCLUDEDIR)/memsim/linux/memsim.h"
 	$(foreach m,$(MAN_PAGES),$(INSTALL) -m 0644 $(m) \
-		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m));)
+		"$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))";)
 	$(INSTALL) -m 0644 userspace/install/memsimctl.bash-completion \
-		$(DESTDIR)$(BASHCOMPDIR)/memsimctl
-	$(INSTALL) -m 0644 userspace/install/60-memsim.rules $(DESTDIR)$(UDEVRULESDIR)/60-memsim.rules
+		"$(DESTDIR)$(BASHCOMPDIR)/memsimctl"
+	$(INSTALL) -m 0644 userspace/install/60-memsim.rules \
+		"$(DESTDIR)$(UDEVRULESDIR)/60-memsim.rules"
 	$(INSTALL) -m 0644 userspace/install/memsim-modprobe.conf \
-		$(DESTDIR)$(DOCDIR)/examples/memsim-modprobe.conf
+		"$(DESTDIR)$(DOCDIR)/examples/memsim-modprobe.conf"
+	$(ldconfig)
 
-# Every file install puts in place, and then the directories memsim alone
-# owns (include/memsim, the doc directory) if they are left empty.
+# A live install refreshes the loader's cache, so that memsimctl finds
+# libmemsim.so.MAJOR in a LIBDIR such as /usr/local/lib at once.
+ldconfig = $(if $(DESTDIR),,-ldconfig)
+
+# The kernel release whose module uninstall removes: install_kdir's, or,
+# its headers gone and no KDIR given, the running kernel's.
+uninstall_kver = $(or $(install_kver),$(if $(filter undefined,$(origin KDIR)),$(shell uname -r)))
+
+# Every file install puts in place (the module also compressed, as a kernel
+# with CONFIG_MODULE_COMPRESS_* installs it), and then the directories
+# memsim alone owns (include/memsim, the doc directory) if left empty.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/memsimctl \
-		$(DESTDIR)$(LIBDIR)/$(notdir $(LIBMEMSIM_SO)) \
-		$(DESTDIR)$(LIBDIR)/$(LIBMEMSIM_SONAME) $(DESTDIR)$(LIBDIR)/libmemsim.so \
-		$(DESTDIR)$(LIBDIR)/libmemsim.a $(DESTDIR)$(LIBDIR)/pkgconfig/memsim.pc \
-		$(DESTDIR)$(INCLUDEDIR)/memsim/libmemsim.h \
-		$(DESTDIR)$(INCLUDEDIR)/memsim/linux/memsim.h \
-		$(foreach m,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
-		$(DESTDIR)$(BASHCOMPDIR)/memsimctl $(DESTDIR)$(UDEVRULESDIR)/60-memsim.rules \
-		$(DESTDIR)$(DOCDIR)/examples/memsim-modprobe.conf
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/memsim/linux $(DESTDIR)$(INCLUDEDIR)/memsim \
-		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
-	@if [ -d $(install_kdir) ]; then \
-		kver=$(install_kver); \
-		mods="$(DESTDIR)/lib/modules/$$kver/updates/memsim.ko \
-			$(DESTDIR)/lib/modules/$$kver/updates/memsim_test.ko"; \
-		echo rm -f $$mods; rm -f $$mods; \
-		$(if $(DESTDIR),true,depmod -a $$kver); \
-	fi
+	rm -f "$(DESTDIR)$(BINDIR)/memsimctl" \
+		"$(DESTDIR)$(LIBDIR)/$(notdir $(LIBMEMSIM_SO))" \
+		"$(DESTDIR)$(LIBDIR)/$(LIBMEMSIM_SONAME)" "$(DESTDIR)$(LIBDIR)/libmemsim.so" \
+		"$(DESTDIR)$(LIBDIR)/libmemsim.a" "$(DESTDIR)$(LIBDIR)/pkgconfig/memsim.pc" \
+		"$(DESTDIR)$(INCLUDEDIR)/memsim/libmemsim.h" \
+		"$(DESTDIR)$(INCLUDEDIR)/memsim/linux/memsim.h" \
+		$(foreach m,$(MAN_PAGES),"$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))") \
+		"$(DESTDIR)$(BASHCOMPDIR)/memsimctl" "$(DESTDIR)$(UDEVRULESDIR)/60-memsim.rules" \
+		"$(DESTDIR)$(DOCDIR)/examples/memsim-modprobe.conf"
+	-rmdir "$(DESTDIR)$(INCLUDEDIR)/memsim/linux" "$(DESTDIR)$(INCLUDEDIR)/memsim" \
+		"$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(DOCDIR)" 2>/dev/null
+	$(ldconfig)
+ifeq ($(uninstall_kver),)
+	@echo "Makefile: uninstall: no kernel release for KDIR=$(KDIR) (its headers are gone):" \
+		"memsim.ko left in place; give KDIR= of its kernel" >&2
+else
+	rm -f $(foreach m,memsim memsim_test,$(foreach z,.ko .ko.gz .ko.xz .ko.zst, \
+		"$(DESTDIR)/lib/modules/$(uninstall_kver)/updates/$(m)$(z)"))
+	$(if $(DESTDIR),,depmod -a $(uninstall_kver))
+endif
 
 clean:
 	rm -rf $(BUILD)

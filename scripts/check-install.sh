@@ -4,7 +4,9 @@
 # check-install.sh KDIR: make install and make uninstall into temporary
 # DESTDIRs, as "make check" runs them (stage "install").
 #
-#   1. make install DESTDIR=T KDIR=KDIR (PREFIX /usr/local): every file in
+#   1. make install-build KDIR=KDIR, then make install DESTDIR=T
+#      KDIR=KDIR (PREFIX /usr/local, T with a space), which only copies:
+#      every file in
 #      place, the module built for KDIR's kernel with the version of the
 #      file VERSION, no depmod files in the staging tree;
 #   2. memsimctl --version from the installed tree says VERSION;
@@ -13,7 +15,8 @@
 #      libmemsim.so.MAJOR) and --static (it does not), and run;
 #   4. the installed bash completion completes commands, options, values;
 #   5. make uninstall with the same variables leaves no file behind;
-#   6. PREFIX=/usr with a multiarch LIBDIR: the udev rule goes to
+#   6. ldconfig runs after a live install and uninstall only;
+#   7. PREFIX=/usr/ with a multiarch LIBDIR: the udev rule goes to
 #      /usr/lib/udev/rules.d and memsim.pc names that LIBDIR.
 #
 # TAP lines, then "install: N passed, M failed".  Exit 1 on any failure.
@@ -55,11 +58,18 @@ expect_files() {
 }
 
 kver=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$kdir/include/generated/utsrelease.h")
+# As the README has it: build everything as the user, then install.
+make -s install-build KDIR="$kdir" > "$tmp/build.log" 2>&1
+st=$?
+[ $st -eq 0 ] || tail -n 30 "$tmp/build.log"
+ok $st "make install-build KDIR=$kdir"
 d=$tmp/dest
-make -s install DESTDIR="$d" KDIR="$kdir" > "$tmp/install.log" 2>&1
+make install DESTDIR="$d" KDIR="$kdir" > "$tmp/install.log" 2>&1
 st=$?
 [ $st -eq 0 ] || tail -n 30 "$tmp/install.log"
 ok $st "make install DESTDIR=... KDIR=$kdir"
+[ $st -eq 0 ] && ! grep -q -e build-module.sh -e ' -c -o ' "$tmp/install.log"
+ok $? "make install after make install-build builds nothing (only copies)"
 
 p=/usr/local
 files=("/lib/modules/$kver/updates/memsim.ko" "$p/bin/memsimctl"
@@ -141,19 +151,41 @@ unset LD_LIBRARY_PATH PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 make -s uninstall DESTDIR="$d" KDIR="$kdir" > "$tmp/uninstall.log" 2>&1
 ok $? "make uninstall DESTDIR=... KDIR=$kdir"
-left=$(cd "$d" && find . ! -type d)
+left=$(cd "$d" && find . ! -type d) || left="(no $d)"
 [ -z "$left" ] || echo "# check-install.sh: left after make uninstall: $left" >&2
 ok "$([ -z "$left" ]; echo $?)" "make uninstall leaves no file"
 
-# A distribution's layout: PREFIX=/usr, a multiarch LIBDIR, no module.
+# The programs' part into a DESTDIR with a space in it: every path in the
+# recipes is quoted (kbuild's modules_install itself takes none).
+d3="$tmp/dest dir"
+space_ok() {
+	make -s install-userspace DESTDIR="$d3" > "$tmp/install3.log" 2>&1 || return 1
+	expect_files "$d3" "${files[@]:1}" || return 1
+	make -s uninstall DESTDIR="$d3" KDIR="$kdir" > /dev/null 2>&1 || return 1
+	[ -d "$d3" ] && [ -z "$(cd "$d3" && find . ! -type d)" ] || return 1
+	# An unquoted path would have made "dir/..." here.
+	[ ! -e "$top/dir" ]
+}
+space_ok
+ok $? "install-userspace and uninstall with DESTDIR='.../dest dir'"
+
+# Only a live install (no DESTDIR) refreshes the loader's cache, so that
+# memsimctl finds libmemsim.so.MAJOR in /usr/local/lib.
+make -n install-userspace | grep -q '^ldconfig$' &&
+	make -n uninstall KDIR="$kdir" | grep -q '^ldconfig$' &&
+	! make -n install-userspace DESTDIR="$d" | grep -q ldconfig
+ok $? "ldconfig after install and uninstall without DESTDIR, not with one"
+
+# A distribution's layout: PREFIX=/usr (spelt /usr/), a multiarch LIBDIR,
+# no module.
 d2=$tmp/dest-usr
 lib=/usr/lib/x86_64-linux-gnu
-make -s install-userspace DESTDIR="$d2" PREFIX=/usr LIBDIR=$lib > "$tmp/install2.log" 2>&1 &&
+make -s install-userspace DESTDIR="$d2" PREFIX=/usr/ LIBDIR=$lib > "$tmp/install2.log" 2>&1 &&
 	[ -f "$d2/usr/lib/udev/rules.d/60-memsim.rules" ] && [ -f "$d2$lib/libmemsim.so.$version" ] &&
 	grep -qx "libdir=$lib" "$d2$lib/pkgconfig/memsim.pc" &&
 	grep -qx 'includedir=/usr/include' "$d2$lib/pkgconfig/memsim.pc"
 ok $? "PREFIX=/usr LIBDIR=$lib: udev rule in /usr/lib/udev/rules.d, memsim.pc with that libdir"
-make -s uninstall DESTDIR="$d2" PREFIX=/usr LIBDIR=$lib KDIR="$kdir" > /dev/null 2>&1 &&
+make -s uninstall DESTDIR="$d2" PREFIX=/usr/ LIBDIR=$lib KDIR="$kdir" > /dev/null 2>&1 &&
 	[ -z "$(cd "$d2" && find . ! -type d)" ]
 ok $? "and its make uninstall leaves no file"
 
