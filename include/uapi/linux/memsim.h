@@ -295,8 +295,8 @@ struct memsim_safe_range_arg {
  * @actual_size: out: its size (buddy: rounded up).
  * @waste: out: @actual_size - @size.
  * @segment_id: out: the segment holding it.
- * @largest: out (%MEMSIM_IOC_CAN_ALLOC only): the largest size an
- *	unconstrained request on @stream would get now.
+ * @largest: out (%MEMSIM_IOC_CAN_ALLOC, and %MEMSIM_IOC_ALLOC on -ENOSPC):
+ *	the largest size an unconstrained request on @stream would get now.
  * @out_stream: out: the stream of the block.
  * @steps: out: index nodes the search visited.
  * @splits: out: blocks split off (fit: padding and tail; buddy: halvings).

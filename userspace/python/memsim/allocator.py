@@ -205,12 +205,14 @@ class MemoryAllocator:
         arg, keep, bad = self._alloc_arg(request)
         info: Dict[str, Any] = {"strategy": self.name}
         if arg is None:
+            info["errno"] = errno.EINVAL
             return AllocationResult(False, error_message=bad, strategy_info=info)
         try:
             self.activate(pool)
         except OSError as e:
             if e.errno not in (errno.EBUSY, errno.E2BIG):
                 raise
+            info["errno"] = e.errno
             return AllocationResult(False, error_message="%s: cannot switch the pool to %s "
                                     "while blocks are allocated" % (errno_name(e.errno), self.name)
                                     if e.errno == errno.EBUSY else "E2BIG: %s's layout is over "
@@ -300,7 +302,7 @@ class MemoryAllocator:
             if bad:
                 return FreeResult(False, address=request.address if isinstance(
                     request.address, int) else 0, error_message=bad,
-                    strategy_info={"strategy": self.name})
+                    strategy_info={"strategy": self.name, "errno": errno.EINVAL})
         t0 = time.perf_counter_ns()
         try:
             r = pool.device.free(request.address, exp, request.defer, label)
@@ -309,7 +311,8 @@ class MemoryAllocator:
             if e.errno not in FREE_RESULT_ERRNOS:
                 raise
             return FreeResult(False, address=request.address, free_time_ns=dt,
-                              error_message=_free_reason(request.address, exp, e.errno),
+                              error_message=_free_reason(request.address, exp, e.errno,
+                                                         label=label),
                               strategy_info={"strategy": self.name, "errno": e.errno})
         dt = time.perf_counter_ns() - t0
         if not request.defer:
@@ -328,7 +331,9 @@ class MemoryAllocator:
             if e.errno not in FREE_RESULT_ERRNOS:
                 raise
             return FreeResult(False, address=address,
-                              error_message=_free_reason(address, 0, e.errno, complete=True),
+                              free_time_ns=time.perf_counter_ns() - t0,
+                              error_message=_free_reason(address, 0, e.errno, complete=True,
+                                                         label=label),
                               strategy_info={"strategy": self.name, "errno": e.errno})
         self.allocated_blocks.pop(address, None)
         return _free_result(self.name, address, r, time.perf_counter_ns() - t0)
@@ -341,7 +346,13 @@ def _free_result(name: str, address: int, r: U.memsim_free_arg, dt: int) -> Free
                                      "coalesced_addr": r.coalesced_addr})
 
 
-def _free_reason(address: int, expected: int, err: int, complete: bool = False) -> str:
+def _free_reason(address: int, expected: int, err: int, complete: bool = False,
+                 label: Optional[str] = None) -> str:
+    # The kernel checks the label before it looks for the block.
+    if err == errno.ENAMETOOLONG:
+        return "ENAMETOOLONG: the label is over %d characters" % (U.MEMSIM_LABEL_MAX - 1)
+    if err == errno.EINVAL and label and not all(" " <= c <= "~" for c in label):
+        return "EINVAL: the label %r is not printable ASCII" % label
     if err == errno.ENOENT:
         return ("ENOENT: no allocated block starts at 0x%x (never allocated, or "
                 "already freed)" % address)
@@ -455,8 +466,13 @@ class DeviceMemorySimulator:
         self.total_memory = total_memory
         self.base_address = base_address
         self.pool = BlockPool(path)
-        self.segment = self.pool.create_segment(base_address, total_memory,
-                                                device=device_id, stream=0)
+        try:
+            self.segment = self.pool.create_segment(base_address, total_memory,
+                                                    device=device_id, stream=0)
+        except BaseException:
+            # No half-made simulator keeps an instance open.
+            self.pool.close()
+            raise
         self.allocators: Dict[str, MemoryAllocator] = {
             s.value: _ALLOCATOR_CLASSES[s]() for s in AllocationStrategy}
         self.current_allocator: MemoryAllocator = self.allocators["First Fit"]

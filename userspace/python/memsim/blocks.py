@@ -168,12 +168,16 @@ class MemoryBlock:
 
     def request_free(self, time_ns: Optional[int] = None) -> None:
         """First phase of a deferred free (FREE with MEMSIM_FREE_DEFER)."""
-        self._need_pool().device.free(self.addr, defer=True)
+        pool = self._need_pool()
+        label = caller_label(2) if pool.capture_trace else None
+        pool.device.free(self.addr, defer=True, label=label)
         self.value.action = "free_requested"
 
     def complete_free(self, time_ns: Optional[int] = None) -> None:
         """Second phase (COMPLETE_FREE)."""
-        self._need_pool().device.complete_free(self.addr)
+        pool = self._need_pool()
+        label = caller_label(2) if pool.capture_trace else None
+        pool.device.complete_free(self.addr, label)
         self.value.action = "free_completed"
         self.value.allocated = False
 
@@ -258,10 +262,15 @@ class Segment:
             self.segment_id, self.start_addr, self.original_size, self.device, self.stream)
 
 
+def _is_own_module(name: str) -> bool:
+    """True for memsim, ures and their submodules (not memsim_demo)."""
+    return any(name == p or name.startswith(p + ".") for p in ("memsim", "ures"))
+
+
 def caller_label(depth: int = 2) -> str:
     """A label naming the caller's call site: "file.py:LINE func" (<= 31 chars)."""
     f = sys._getframe(depth)
-    while f is not None and f.f_globals.get("__name__", "").startswith(("memsim", "ures")):
+    while f is not None and _is_own_module(f.f_globals.get("__name__", "")):
         f = f.f_back
     if f is None:
         return ""
