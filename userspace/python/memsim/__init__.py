@@ -31,7 +31,8 @@ __version__ = "0.13.0"
 #: The design's name for the abstract allocator.
 AbstractMemoryAllocator = MemoryAllocator
 
-__all__ = [
+#: The names of the design's public API, which ures.memory re-exports.
+DESIGN_API = [
     "AbstractMemoryAllocator",
     "AllocationRequest",
     "AllocationResult",
@@ -39,7 +40,6 @@ __all__ = [
     "BestFitAllocator",
     "BlockPool",
     "BuddySystemAllocator",
-    "Device",
     "DeviceMemorySimulator",
     "FirstFitAllocator",
     "FreeRequest",
@@ -52,7 +52,6 @@ __all__ = [
     "TLSFAllocator",
     "TraceInfo",
     "WorstFitAllocator",
-    "errno_name",
-    "make_allocator",
-    "__version__",
 ]
+
+__all__ = DESIGN_API + ["DESIGN_API", "Device", "errno_name", "make_allocator", "__version__"]

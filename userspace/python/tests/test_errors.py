@@ -6,10 +6,11 @@ device failures raise OSError with that errno."""
 
 import ctypes
 import errno
+import os
 import unittest
 
-from memsim import (AllocationRequest, BlockPool, DeviceMemorySimulator,
-                    FirstFitAllocator, FreeRequest, MemoryBlock)
+from memsim import (AllocationRequest, BlockPool, BuddySystemAllocator,
+                    DeviceMemorySimulator, FirstFitAllocator, FreeRequest, MemoryBlock)
 from memsim import _uapi as U
 
 BASE = 0x10000000
@@ -56,6 +57,41 @@ class Errors(unittest.TestCase):
         self.failed(self.sim.allocate(16, label="a\tb"), "EINVAL")
         s = self.sim.pool.get_memory_summary()
         self.assertEqual((s["allocs"], s["failures"]), (0, 0))
+
+    def test_every_failure_names_its_errno(self):
+        # python.rst: on failure strategy_info has "strategy" and "errno",
+        # also for failures found in Python and for a refused switch.
+        r = self.sim.allocate(0)
+        self.assertEqual(r.strategy_info["errno"], errno.EINVAL)
+        r = FirstFitAllocator().free(self.sim.pool, FreeRequest(address=-1))
+        self.failed(r, "EINVAL")
+        self.assertEqual(r.strategy_info["errno"], errno.EINVAL)
+        a = self.sim.allocate(64).address
+        # uapi.rst: the buddy system cannot be entered with blocks allocated.
+        r = BuddySystemAllocator().allocate(self.sim.pool, AllocationRequest(size=64))
+        self.failed(r, "EBUSY")
+        self.assertEqual(r.strategy_info["errno"], errno.EBUSY)
+        self.assertEqual(r.strategy_info["strategy"], "Buddy System")
+        self.assertTrue(self.sim.free(a).success)
+
+    def test_free_label_checked_first(self):
+        # The kernel checks a free's label before it looks for the block.
+        a = self.sim.allocate(64).address
+        r = self.sim.free(a, label="a\tb")
+        self.failed(r, "EINVAL")
+        self.assertIn("label", r.error_message)
+        r = self.sim.free(a, label="x" * 40)
+        self.failed(r, "ENAMETOOLONG")
+        self.assertEqual(self.sim.pool.get_memory_summary()["live_blocks"], 1)
+        self.assertTrue(self.sim.free(a, label="ok").success)
+
+    def test_failed_simulator_keeps_no_instance(self):
+        def fds():
+            return len(os.listdir("/proc/self/fd"))
+        before = fds()
+        with self.assertRaises(ValueError):
+            DeviceMemorySimulator(0, 0, BASE)
+        self.assertEqual(fds(), before)
 
     def test_no_space_is_counted(self):
         r = self.sim.allocate(4097)

@@ -5,46 +5,9 @@ Every name is memsim's own object (``ures.memory.BlockPool is
 memsim.BlockPool``), so design code runs unchanged against /dev/memsim.
 """
 
-from memsim import (  # noqa: F401
-    AbstractMemoryAllocator,
-    AllocationRequest,
-    AllocationResult,
-    AllocationStrategy,
-    BestFitAllocator,
-    BlockPool,
-    BuddySystemAllocator,
-    DeviceMemorySimulator,
-    FirstFitAllocator,
-    FreeRequest,
-    FreeResult,
-    MemoryAllocator,
-    MemoryBlock,
-    MemoryInfo,
-    NextFitAllocator,
-    Segment,
-    TLSFAllocator,
-    TraceInfo,
-    WorstFitAllocator,
-)
+import memsim
 
-__all__ = [
-    "AbstractMemoryAllocator",
-    "AllocationRequest",
-    "AllocationResult",
-    "AllocationStrategy",
-    "BestFitAllocator",
-    "BlockPool",
-    "BuddySystemAllocator",
-    "DeviceMemorySimulator",
-    "FirstFitAllocator",
-    "FreeRequest",
-    "FreeResult",
-    "MemoryAllocator",
-    "MemoryBlock",
-    "MemoryInfo",
-    "NextFitAllocator",
-    "Segment",
-    "TLSFAllocator",
-    "TraceInfo",
-    "WorstFitAllocator",
-]
+# The same objects under the design's names: ures.memory.X is memsim.X.
+globals().update({name: getattr(memsim, name) for name in memsim.DESIGN_API})
+
+__all__ = list(memsim.DESIGN_API)
