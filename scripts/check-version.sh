@@ -43,4 +43,19 @@ expect userspace/python/memsim/__init__.py '^__version__ = "([^"]*)"'
 for page in Documentation/man/*.rst; do
 	expect "$page" '^:Version: *(.*)$'
 done
+# The prose: wherever README.md or a Documentation page spells a release
+# of memsim (a package or source directory name, the library's file, the
+# version in quotes), it must be this one.
+names='(memsim|memsimctl|libmemsim0|libmemsim-dev|python3-memsim|memsim-dkms)[-_/ ]|libmemsim\.so\.|``|"'
+for f in README.md Documentation/*.rst Documentation/man/*.rst; do
+	# (A version ends there: 6.1.0-57-amd64 is a kernel, not a release.)
+	grep -noE "($names)[0-9]+\.[0-9]+\.[0-9]+([^-.0-9A-Za-z]|$)" "$f" |
+	while IFS= read -r hit; do
+		got=$(printf '%s\n' "$hit" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | tail -n 1)
+		if [ "$got" != "$v" ]; then
+			echo "$f:${hit%%:*}: names release '$got', VERSION says '$v': make them agree" >&2
+			echo bad
+		fi
+	done
+done | grep -q bad && bad=1
 exit $bad

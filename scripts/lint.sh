@@ -19,7 +19,8 @@
 #               function (scripts/check-man.sh)
 #   version     the file VERSION and the copies the packaging formats need
 #               (dkms.conf, debian/changelog, pyproject.toml, the Python
-#               package's __version__, the man pages) agree
+#               package's __version__, the man pages, the releases README
+#               and Documentation/ name) agree
 #               (scripts/check-version.sh)
 #   vm-results  scripts/vm-results.py --self-test: every kernel report the
 #               VM judge knows fails a synthetic run, benign boot lines do not
