@@ -163,6 +163,7 @@ help:
 	@echo "make bench      memsim next to drm_mm, drm_buddy, gen_pool, in a VM (Debian's kernel)"
 	@echo "make install    memsim.ko for the running kernel (or KDIR), memsimctl, libmemsim,"
 	@echo "                headers, memsim.pc, man pages, completion, udev rule: DESTDIR, PREFIX"
+	@echo "make install-build  build all install copies, as you (then: sudo make install)"
 	@echo "make man        build/man/: memsimctl.1, libmemsim.3, memsim.4 (rst2man)"
 	@echo "make uninstall  remove what make install installed (same DESTDIR, PREFIX, KDIR)"
 	@echo "make deb        the Debian packages in build/deb/ (dpkg-buildpackage), lintian"
