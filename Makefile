@@ -194,8 +194,10 @@ $(MEMSIMCTL_VERSION_H): FORCE
 	@echo '#define MEMSIMCTL_VERSION "$(MEMSIM_VERSION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/userspace/ctl/main.o: $(MEMSIMCTL_VERSION_H)
-$(BUILD)/userspace/ctl/main.o: MEMSIMCTL_CFLAGS += -I$(BUILD)/userspace/ctl
+# Both builds of memsimctl (static here, build/dist/ for make install).
+MEMSIMCTL_MAIN_OBJS := $(BUILD)/userspace/ctl/main.o $(BUILD)/dist/ctl/main.o
+$(MEMSIMCTL_MAIN_OBJS): $(MEMSIMCTL_VERSION_H)
+$(MEMSIMCTL_MAIN_OBJS): MEMSIMCTL_CFLAGS += -I$(BUILD)/userspace/ctl
 
 $(MEMSIMCTL): $(MEMSIMCTL_OBJS) $(LIBMEMSIM)
 	$(CC) $(USER_CFLAGS) -o $@ $^ $(MEMSIMCTL_LIBS) $(USER_LDFLAGS)
@@ -396,21 +398,19 @@ BASHCOMPDIR ?= $(prefix)/share/bash-completion/completions
 UDEVRULESDIR ?= $(if $(filter /usr,$(prefix)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
 INSTALL ?= install
 
+# Like kdir and ksrc above: looked up once, and only by a rule that uses them.
 ifeq ($(origin KDIR),undefined)
-install_kdir = /lib/modules/$(shell uname -r)/build
+install_kdir = $(eval install_kdir := /lib/modules/$(shell uname -r)/build)$(install_kdir)
 else
 install_kdir = $(KDIR)
 endif
 # The release of the kernel install_kdir is for, as its modules' vermagic
 # has it (Debian's headers say "6.1.192" in kernel.release, but install to
 # and load from /lib/modules/6.1.0-57-amd64).
-install_kver = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
-	$(install_kdir)/include/generated/utsrelease.h 2>/dev/null)
+install_kver = $(eval install_kver := $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(install_kdir)/include/generated/utsrelease.h 2>/dev/null))$(install_kver)
 INSTALL_MODULE_BUILD = $(BUILD)/install/$(install_kver)
 INSTALL_KO = $(INSTALL_MODULE_BUILD)/module/memsim.ko
-# What the module is built from: a change rebuilds it for install.
-MODULE_SRCS := Kbuild VERSION $(shell find module include -name '*.[ch]' ! -name '*.mod.c' \
-	-o -name Kbuild 2>/dev/null)
 
 DIST := $(BUILD)/dist
 LIBMEMSIM_MAJOR := $(firstword $(subst ., ,$(MEMSIM_VERSION)))
@@ -441,8 +441,6 @@ $(DIST)/ctl/%.o: userspace/memsimctl/%.c $(MEMSIMCTL_HDRS) $(LIBMEMSIM_HDR) $(UA
 	@mkdir -p $(@D)
 	$(CC) $(DIST_CFLAGS) $(MEMSIMCTL_CFLAGS) -c -o $@ $<
 
-$(DIST)/ctl/main.o: $(MEMSIMCTL_VERSION_H)
-$(DIST)/ctl/main.o: MEMSIMCTL_CFLAGS += -I$(BUILD)/userspace/ctl
 
 $(MEMSIMCTL_DIST): $(MEMSIMCTL_DIST_OBJS) $(LIBMEMSIM_SO)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MEMSIMCTL_DIST_OBJS) -L$(DIST) -lmemsim -ljansson
@@ -456,6 +454,14 @@ $(MEMSIM_PC): userspace/install/memsim.pc.in FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 install: install-module install-userspace
+
+# The module's rules name files by kernel release, so reading them means
+# finding that release and the sources: done only when a goal needs them,
+# not at every make.
+ifneq ($(filter install install-build install-module,$(MAKECMDGOALS)),)
+# What the module is built from: a change rebuilds it for install.
+MODULE_SRCS := Kbuild VERSION $(shell find module include -name '*.[ch]' ! -name '*.mod.c' \
+	-o -name Kbuild 2>/dev/null)
 
 # Everything install copies, built without installing anything.
 install-build: $(INSTALL_KO) dist man
@@ -472,6 +478,7 @@ install-module: $(INSTALL_KO)
 		INSTALL_MOD_PATH="$(DESTDIR)" INSTALL_MOD_DIR=updates \
 		$(if $(DESTDIR),DEPMOD=true) modules_install
 	$(if $(DESTDIR),,depmod -a $(install_kver))
+endif
 
 install-userspace: dist man
 	$(INSTALL) -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(LIBDIR)/pkgconfig" \
@@ -520,14 +527,18 @@ uninstall:
 	-rmdir "$(DESTDIR)$(INCLUDEDIR)/memsim/linux" "$(DESTDIR)$(INCLUDEDIR)/memsim" \
 		"$(DESTDIR)$(DOCDIR)/examples" "$(DESTDIR)$(DOCDIR)" 2>/dev/null
 	$(ldconfig)
-ifeq ($(uninstall_kver),)
-	@echo "Makefile: uninstall: no kernel release for KDIR=$(KDIR) (its headers are gone):" \
-		"memsim.ko left in place; give KDIR= of its kernel" >&2
-else
-	rm -f $(foreach m,memsim memsim_test,$(foreach z,.ko .ko.gz .ko.xz .ko.zst, \
-		"$(DESTDIR)/lib/modules/$(uninstall_kver)/updates/$(m)$(z)"))
-	$(if $(DESTDIR),,depmod -a $(uninstall_kver))
-endif
+	@kver='$(uninstall_kver)'; \
+	if [ -z "$$kver" ]; then \
+		echo "Makefile: uninstall: no kernel release for KDIR=$(KDIR) (its headers" \
+			"are gone): memsim.ko left in place; give KDIR= of its kernel" >&2; \
+	else \
+		mods=; \
+		for m in memsim memsim_test; do for z in .ko .ko.gz .ko.xz .ko.zst; do \
+			mods="$$mods $(DESTDIR)/lib/modules/$$kver/updates/$$m$$z"; \
+		done; done; \
+		echo rm -f $$mods; rm -f $$mods; \
+		$(if $(DESTDIR),true,depmod -a "$$kver"); \
+	fi
 
 clean:
 	rm -rf $(BUILD)
