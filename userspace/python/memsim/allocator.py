@@ -23,7 +23,7 @@ import time
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _uapi as U
-from .blocks import BlockPool, MemoryBlock, caller_label
+from .blocks import STRATEGY_NAMES, BlockPool, MemoryBlock, caller_label
 from .device import DEFAULT_PATH, U32_MAX, U64_MAX, errno_name, label_buffer
 
 #: errnos an allocation turns into success=False (the others raise OSError).
@@ -45,14 +45,8 @@ class AllocationStrategy(enum.Enum):
     TLSF = "TLSF"
 
 
-_STRATEGY_IDS = {
-    AllocationStrategy.FIRST_FIT: U.MEMSIM_STRATEGY_FIRST_FIT,
-    AllocationStrategy.BEST_FIT: U.MEMSIM_STRATEGY_BEST_FIT,
-    AllocationStrategy.WORST_FIT: U.MEMSIM_STRATEGY_WORST_FIT,
-    AllocationStrategy.NEXT_FIT: U.MEMSIM_STRATEGY_NEXT_FIT,
-    AllocationStrategy.BUDDY_SYSTEM: U.MEMSIM_STRATEGY_BUDDY,
-    AllocationStrategy.TLSF: U.MEMSIM_STRATEGY_TLSF,
-}
+#: The kernel's id of each strategy, from the one table of names.
+_STRATEGY_IDS = {AllocationStrategy(name): sid for sid, name in STRATEGY_NAMES.items()}
 
 
 @dataclasses.dataclass

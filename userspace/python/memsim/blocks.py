@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional
 from . import _uapi as U
 from .device import DEFAULT_PATH, U64_MAX, Device
 
-#: Kernel strategy ids by the names the design and memsim use.
+#: The name the design (and memsim, for TLSF) gives each kernel strategy id.
 STRATEGY_NAMES = {
     U.MEMSIM_STRATEGY_FIRST_FIT: "First Fit",
     U.MEMSIM_STRATEGY_BEST_FIT: "Best Fit",
